@@ -1,0 +1,113 @@
+# Satya -> Sundar: a language model as a lossless link.
+#
+#   make            build everything (installs dependencies first if missing)
+#   make test       unit tests, end-to-end tests, determinism check
+#   make demo       see it work
+#   make bench      compression and speed figures beside xz and zstd
+#   make deps       install build and test dependencies (Debian, apt-get)
+#   make SANITIZE=address,undefined test     the suite under sanitizers
+#
+# Determinism: every file is built with -ffp-contract=off and never with
+# -ffast-math/-Ofast; see common/README.md for why.
+
+CC       ?= cc
+OPT      ?= -O2
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+DETERM    = -ffp-contract=off -fno-fast-math
+CFLAGS   ?=
+CFLAGS   += $(CSTD) $(OPT) -g $(WARN) $(DETERM)
+LDFLAGS  ?=
+B        ?= build
+
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+B       := $(B)-san
+endif
+
+PKGS      = libuv openssl libsodium criterion zlib liblzma libzstd
+HOSTTOOLS = pkg-config aarch64-linux-gnu-gcc qemu-aarch64 clang xz zstd
+APT_PKGS  = build-essential pkg-config clang libuv1-dev libssl-dev libsodium-dev \
+            libcriterion-dev zlib1g-dev liblzma-dev libzstd-dev xz-utils zstd \
+            gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user iproute2
+
+DEPS_OK := $(shell for t in $(HOSTTOOLS); do command -v $$t >/dev/null || exit 1; done; \
+                   pkg-config --exists $(PKGS) && echo yes)
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Without the dependencies, every public target installs them and starts
+# over, so that pkg-config below sees them.
+ifneq ($(DEPS_OK),yes)
+.DEFAULT_GOAL := all
+all test demo bench test-unit test-determinism:
+	$(MAKE) deps
+	$(MAKE) $@
+else
+
+.DEFAULT_GOAL := all
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+CRIT_LIBS  := $(shell pkg-config --libs criterion)
+BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
+
+CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
+            common/digest.c common/recipe.c common/codec.c \
+            common/models/bithist.c common/models/statemap.c \
+            common/models/ctxmap.c common/models/match.c \
+            common/models/mixer.c common/models/apm.c common/models/cm.c
+CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
+
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libslcodec.a: $(CODEC_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/slcodec: $(B)/tools/slcodec.o $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(BASE_LIBS) -lm
+
+$(B)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+test: test-unit test-determinism
+
+# One Criterion binary per module; each runs with a timeout.
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do \
+	  echo "== $$t"; timeout 900 $$t --jobs 2 || { echo "FAILED: $$t"; exit 1; }; done
+
+test-determinism: $(B)/slcodec
+	tests/determinism/run.sh
+
+CORPUS ?= $(wildcard ../shared/corpus/canterbury)
+bench: $(B)/slbench
+	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
+	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
+
+-include $(CODEC_OBJ:.o=.d) $(B)/tools/slcodec.d $(UNIT_BIN:$(B)/tests/%=$(B)/tests/unit/%.d)
+endif
+
+deps:
+	@echo "Installing build and test dependencies with apt-get"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)
+
+clean:
+	rm -rf build build-san build-det
+
+.PHONY: all test test-unit test-determinism demo bench deps clean

@@ -1,0 +1,105 @@
+/* common/codec.c — see codec.h. The only place that joins a model to the
+ * arithmetic coder. */
+#include "codec.h"
+#include "ac.h"
+#include "err.h"
+#include "fixmath.h"
+#include "model.h"
+
+#include <stdlib.h>
+
+struct codec {
+    const model_class *cls;
+    void     *model;
+    uint32_t *cost_table;   /* -log2(p16 / 65536) * 65536, when tracking */
+    uint64_t  cost;         /* sum of cost_table over coded bits */
+};
+
+int codec_new(codec **out, const recipe_params *p)
+{
+    *out = NULL;
+    if (p->codec_version != CODEC_VERSION) return SL_EVERSION;
+    codec *c = calloc(1, sizeof *c);
+    if (!c) return SL_ENOMEM;
+    c->cls = &cm_model_class;
+    c->model = malloc(c->cls->size(p));
+    if (!c->model) { free(c); return SL_ENOMEM; }
+    int rc = c->cls->init(c->model, p);
+    if (rc) { free(c->model); free(c); return rc; }
+    *out = c;
+    return 0;
+}
+
+void codec_free(codec *c)
+{
+    if (!c) return;
+    c->cls->fini(c->model);
+    free(c->model);
+    free(c->cost_table);
+    free(c);
+}
+
+int codec_track_cost(codec *c, int on)
+{
+    if (!on) { free(c->cost_table); c->cost_table = NULL; return 0; }
+    if (c->cost_table) return 0;
+    c->cost_table = malloc(65536 * sizeof *c->cost_table);
+    if (!c->cost_table) return SL_ENOMEM;
+    c->cost_table[0] = 16u << 16;
+    for (uint32_t p = 1; p < 65536; p++)
+        c->cost_table[p] = (uint32_t)(-fm_log2((double)p / 65536.0) * 65536.0 + 0.5);
+    c->cost = 0;
+    return 0;
+}
+
+double codec_cost_bits(const codec *c)
+{
+    return (double)c->cost / 65536.0;
+}
+
+int codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out)
+{
+    if (n == 0) return 0;
+    ac_enc e;
+    ac_enc_init(&e, out);
+    const model_class *cls = c->cls;
+    void *m = c->model;
+    for (size_t i = 0; i < n; i++) {
+        int byte = in[i];
+        for (int b = 7; b >= 0; b--) {
+            int bit = (byte >> b) & 1;
+            uint32_t p = cls->predict(m);
+            if (c->cost_table) c->cost += c->cost_table[bit ? p : 65536 - p];
+            ac_encode_bit(&e, p, bit);
+            cls->update(m, bit);
+        }
+    }
+    return ac_enc_flush(&e);
+}
+
+int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
+                 uint8_t *out, size_t n)
+{
+    if (n == 0) return coded_len ? SL_ECORRUPT : 0;
+    ac_dec d;
+    ac_dec_init(&d, coded, coded_len);
+    const model_class *cls = c->cls;
+    void *m = c->model;
+    for (size_t i = 0; i < n; i++) {
+        int byte = 0;
+        for (int b = 0; b < 8; b++) {
+            uint32_t p = cls->predict(m);
+            int bit = ac_decode_bit(&d, p);
+            if (c->cost_table) c->cost += c->cost_table[bit ? p : 65536 - p];
+            cls->update(m, bit);
+            byte = (byte << 1) | bit;
+        }
+        out[i] = (uint8_t)byte;
+    }
+    return 0;
+}
+
+uint64_t codec_digest(const codec *c)
+{
+    return c->cls->digest(c->model);
+}

@@ -1,0 +1,38 @@
+/* common/codec.h — the streaming codec: bytes in, transcript chunks out,
+ * and back.
+ *
+ *   codec *enc; codec_new(&enc, &params);
+ *   codec_encode(enc, data, n, &out);   // one chunk: appends its bytes to out
+ *   ...                                 // more chunks; the model carries on
+ *   codec_free(enc);
+ *
+ *   codec *dec; codec_new(&dec, &params);
+ *   codec_decode(dec, coded, coded_len, raw, n);   // same chunks, same order
+ *
+ * The model is never reset between chunks; the coder is flushed at the end
+ * of each, so every chunk decodes from its own bytes given the model state.
+ * codec_digest() at a chunk boundary is equal on both ends when they are
+ * in step. A chunk of zero bytes codes to zero bytes.
+ *
+ * codec_track_cost(c, 1) makes the codec add up the ideal code length,
+ * sum of -log2 p over coded bits, readable with codec_cost_bits(). */
+#ifndef SL_CODEC_H
+#define SL_CODEC_H
+
+#include "bytebuf.h"
+#include "recipe.h"
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct codec codec;
+
+int      codec_new(codec **out, const recipe_params *p);
+void     codec_free(codec *c);
+int      codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out);
+int      codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
+                      uint8_t *out, size_t n);
+uint64_t codec_digest(const codec *c);
+int      codec_track_cost(codec *c, int on);
+double   codec_cost_bits(const codec *c);
+
+#endif

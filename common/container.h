@@ -1,0 +1,40 @@
+/* common/container.h — the codec's own file format, for the offline driver
+ * and the benchmark (the network's recorded stream is proto/'s frames).
+ *
+ *   "SLC1" | u32 recipe_len | recipe (canonical text)
+ *   then per chunk: u32 raw_len (> 0) | u32 coded_len | coded bytes
+ *   then u32 0 | u64 total raw bytes | u64 model digest at the end
+ * All integers little-endian. A reader checks every length against the
+ * limits below before it allocates. */
+#ifndef SL_CONTAINER_H
+#define SL_CONTAINER_H
+
+#include <stdint.h>
+
+#define SLC_MAGIC      "SLC1"
+#define SLC_MAX_CHUNK  (64u << 20)
+
+static inline void le32_store(uint8_t p[4], uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint32_t le32_load(const uint8_t p[4])
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline void le64_store(uint8_t p[8], uint64_t v)
+{
+    le32_store(p, (uint32_t)v);
+    le32_store(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint64_t le64_load(const uint8_t p[8])
+{
+    return (uint64_t)le32_load(p) | (uint64_t)le32_load(p + 4) << 32;
+}
+
+#endif

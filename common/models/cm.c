@@ -1,0 +1,296 @@
+/* common/models/cm.c — the context-mixing model ("cm"), built from the
+ * parts beside it.
+ *
+ * For each bit it asks every context for a prediction, mixes them, and
+ * refines the mix:
+ *   contexts   order-n byte contexts (cm.orders), word contexts (cm.word:
+ *              the current word; with the previous word; with the one
+ *              before), sparse contexts that skip bytes (cm.sparse). Each
+ *              maps, through the shared ctxmap, to a bit-history state,
+ *              and a StateMap per context turns the state into a
+ *              probability.
+ *   match      the longest earlier occurrence predicts the next byte.
+ *   mixer      a gated two-layer logistic mixer; its weight sets are
+ *              chosen by the selectors in mixer.select.
+ *   apm        up to three adaptive probability maps on order 0..2.
+ * Everything is integer, so every build computes the same bits. */
+#include "../model.h"
+#include "../err.h"
+#include "../fixmath.h"
+#include "apm.h"
+#include "bithist.h"
+#include "ctxmap.h"
+#include "match.h"
+#include "mixer.h"
+#include "statemap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4)
+
+typedef struct cm {
+    recipe_params rp;
+    sq_table  sq;
+    bh_table  bh;
+    uint16_t  rates[1024];
+    ctxmap    cmap;
+    int       nctx;
+    uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
+    uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
+    statemap  sm[CM_MAX_CTX];
+    uint8_t   st[CM_MAX_CTX];       /* state used for this bit */
+    uint8_t  *buf;                  /* history */
+    uint32_t  mask, pos;
+    uint64_t  c8;                   /* last 8 bytes, newest lowest */
+    uint32_t  c0;                   /* partial byte with leading 1 */
+    int       bitpos;
+    uint64_t  w0, w1, w2;           /* word hashes: current, previous, before */
+    int       use_match;
+    match_model mm;
+    mixer     mx;
+    apm       a[3];
+    uint32_t  pr_mix;
+} cm;
+
+static size_t cm_size(const recipe_params *p)
+{
+    (void)p;
+    return sizeof(cm);
+}
+
+static void cm_fini(void *self);
+
+static uint32_t sel_size(const cm *m, int sel)
+{
+    switch (sel) {
+    case SEL_C0:    return 256;
+    case SEL_C1:    return 256 * 8;
+    case SEL_KNOWN: return (uint32_t)(m->nctx + 1) * 8;
+    case SEL_MATCH: return 64;
+    default:        return 65536; /* SEL_C0C1 */
+    }
+}
+
+static void cm_lookup(cm *m)
+{
+    uint64_t nib = m->bitpos ? (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull : 0;
+    for (int i = 0; i < m->nctx; i++)
+        m->slot[i] = ctxmap_find(&m->cmap, &m->bh, hash64(m->ctxh[i] + nib));
+}
+
+static int cm_init(void *self, const recipe_params *p)
+{
+    cm *m = self;
+    memset(m, 0, sizeof *m);
+    m->rp = *p;
+    sq_table_init(&m->sq);
+    bh_table_init(&m->bh);
+    sm_rates_init(m->rates);
+    m->nctx = p->n_orders + p->word + p->sparse;
+    int rc = ctxmap_init(&m->cmap, p->hash_bits);
+    if (rc) goto fail;
+    for (int i = 0; i < m->nctx; i++) {
+        rc = sm_init(&m->sm[i], 256, p->sm_limit, m->rates);
+        if (rc) goto fail;
+        /* Start each state at its count-based estimate. */
+        for (int s = 1; s < m->bh.count; s++) {
+            uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
+            sm_set(&m->sm[i], (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
+        }
+    }
+    m->mask = (1u << p->buf_bits) - 1;
+    m->buf = calloc((size_t)m->mask + 1, 1);
+    if (!m->buf) { rc = SL_ENOMEM; goto fail; }
+    m->use_match = p->match_min > 0;
+    if (m->use_match) {
+        rc = match_init(&m->mm, p->match_min, p->match_hash_bits, m->rates);
+        if (rc) goto fail;
+    }
+    uint32_t sizes[MIX_MAX_SEL];
+    for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
+    rc = mixer_init(&m->mx, m->nctx + m->use_match + 1, sizes, p->n_select,
+                    p->mixer_lr, &m->sq);
+    if (rc) goto fail;
+    static const uint32_t apm_ctx[3] = {256, 65536, 65536};
+    for (int i = 0; i < p->apm_count; i++) {
+        rc = apm_init(&m->a[i], apm_ctx[i], p->apm_rate, &m->sq);
+        if (rc) goto fail;
+    }
+    m->c0 = 1;
+    for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
+    cm_lookup(m);
+    return 0;
+fail:
+    cm_fini(m);
+    return rc;
+}
+
+static void cm_fini(void *self)
+{
+    cm *m = self;
+    ctxmap_fini(&m->cmap);
+    for (int i = 0; i < CM_MAX_CTX; i++) sm_fini(&m->sm[i]);
+    free(m->buf);
+    m->buf = NULL;
+    if (m->use_match) match_fini(&m->mm);
+    mixer_fini(&m->mx);
+    for (int i = 0; i < 3; i++) apm_fini(&m->a[i]);
+}
+
+static int is_letter(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+
+/* A byte is complete: store it, then compute every context for the next. */
+static void cm_byte(cm *m, int c)
+{
+    const recipe_params *p = &m->rp;
+    m->buf[m->pos & m->mask] = (uint8_t)c;
+    m->pos++;
+    m->c8 = (m->c8 << 8) | (uint64_t)c;
+    if (is_letter(c)) {
+        int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
+    } else if (m->w0) {
+        m->w2 = m->w1;
+        m->w1 = m->w0;
+        m->w0 = 0;
+    }
+    uint64_t seed = p->seed;
+    int i = 0;
+    for (int k = 0; k < p->n_orders; k++, i++) {
+        int n = p->orders[k];
+        uint64_t h;
+        if (n >= 8) {
+            h = m->c8;
+            for (int j = 9; j <= n; j++)
+                h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
+        } else {
+            h = m->c8 & ((1ull << (8 * n)) - 1);
+        }
+        m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    uint64_t wctx[3] = {
+        m->w0 ? m->w0 : (m->c8 & 0xff) + 0x1234567,
+        m->w0 * 31 + m->w1 * 0x3ull,
+        m->w0 * 37 + m->w2 * 0x5ull,
+    };
+    for (int k = 0; k < p->word; k++, i++)
+        m->ctxh[i] = hash64(wctx[k] + seed + 0x77) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    static const uint64_t sparse_mask[4] = {
+        0xff00ull, 0xffff00ull, 0xffff0000ull, 0xff00ffull,
+    };
+    for (int k = 0; k < p->sparse; k++, i++)
+        m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, seed);
+}
+
+static uint32_t cm_predict(void *self)
+{
+    cm *m = self;
+    const recipe_params *p = &m->rp;
+    int k = m->bitpos & 3;
+    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    int known = 0;
+    for (int i = 0; i < m->nctx; i++) {
+        uint8_t s = m->slot[i][node];
+        m->st[i] = s;
+        known += s != 0;
+        mixer_add(&m->mx, sq_stretch(&m->sq, sm_p(&m->sm[i], s)));
+    }
+    if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos));
+    mixer_add(&m->mx, 256);
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    for (int j = 0; j < p->n_select; j++) {
+        uint32_t v;
+        switch (p->select[j]) {
+        case SEL_C0:    v = m->c0; break;
+        case SEL_C1:    v = c1 * 8 + (uint32_t)m->bitpos; break;
+        case SEL_KNOWN: v = (uint32_t)known * 8 + (uint32_t)m->bitpos; break;
+        case SEL_MATCH:
+            v = (!m->use_match || m->mm.expect < 0) ? 0
+                : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
+            break;
+        default:        v = (c1 << 8) | m->c0; break;
+        }
+        mixer_select(&m->mx, j, v);
+    }
+    uint32_t pr = m->pr_mix = mixer_mix(&m->mx, m->bitpos);
+    if (p->apm_count >= 1) {
+        uint32_t a0 = apm_p(&m->a[0], &m->sq, m->pr_mix, m->c0);
+        pr = (pr + 3 * a0) >> 2;
+    }
+    if (p->apm_count >= 2) {
+        uint32_t a1 = apm_p(&m->a[1], &m->sq, m->pr_mix, m->c0 | c1 << 8);
+        pr = (pr + a1) >> 1;
+    }
+    if (p->apm_count >= 3) {
+        uint32_t h = (uint32_t)(hash64(m->c8 & 0xffff) >> 48);
+        uint32_t a2 = apm_p(&m->a[2], &m->sq, m->pr_mix, (h ^ m->c0 * 0x1f1u) & 0xffff);
+        pr = (pr + a2) >> 1;
+    }
+    if (pr < 1) pr = 1;
+    if (pr > 65535) pr = 65535;
+    return pr;
+}
+
+static void cm_update(void *self, int bit)
+{
+    cm *m = self;
+    int k = m->bitpos & 3;
+    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    for (int i = 0; i < m->nctx; i++) {
+        sm_update(&m->sm[i], bit);
+        m->slot[i][node] = m->bh.next[m->st[i]][bit];
+    }
+    if (m->use_match) match_update(&m->mm, bit);
+    mixer_update(&m->mx, bit);
+    for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
+    m->c0 = (m->c0 << 1) | (uint32_t)bit;
+    m->bitpos++;
+    if (m->bitpos == 8) {
+        cm_byte(m, (int)(m->c0 & 0xff));
+        m->c0 = 1;
+        m->bitpos = 0;
+        cm_lookup(m);
+    } else if (m->bitpos == 4) {
+        cm_lookup(m);
+    }
+}
+
+static uint64_t cm_digest(const void *self)
+{
+    const cm *m = self;
+    uint64_t h = 0x5361747961ull;
+    h = dg_u64(h, m->c8);
+    h = dg_u64(h, m->c0 | (uint64_t)m->bitpos << 32);
+    h = dg_u64(h, m->pos);
+    h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
+    h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
+    h = dg_bytes(h, m->cmap.t, m->cmap.bytes);
+    for (int i = 0; i < m->nctx; i++) h = dg_bytes(h, m->sm[i].t, m->sm[i].n * 4);
+    h = dg_bytes(h, m->buf, (size_t)m->mask + 1);
+    if (m->use_match) {
+        h = dg_bytes(h, m->mm.ht, ((size_t)m->mm.ht_mask + 1) * 4);
+        h = dg_bytes(h, m->mm.sm.t, m->mm.sm.n * 4);
+        h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
+    }
+    h = dg_bytes(h, m->mx.w, m->mx.w_count * 4);
+    h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
+    for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].t, m->a[i].n * 2);
+    return h;
+}
+
+const model_class cm_model_class = {
+    .name = "cm",
+    .id = 1,
+    .size = cm_size,
+    .init = cm_init,
+    .predict = cm_predict,
+    .update = cm_update,
+    .digest = cm_digest,
+    .fini = cm_fini,
+};

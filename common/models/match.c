@@ -1,0 +1,73 @@
+/* common/models/match.c — see match.h. */
+#include "match.h"
+#include "../model.h"
+#include "../err.h"
+
+#include <stdlib.h>
+
+#define MATCH_BUCKETS 24
+#define MATCH_VERIFY  48   /* bytes compared to confirm a candidate */
+
+int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
+{
+    mm->min = min;
+    mm->ht_mask = (1u << hash_bits) - 1;
+    mm->ht = calloc((size_t)1 << hash_bits, sizeof *mm->ht);
+    if (!mm->ht) return SL_ENOMEM;
+    mm->ptr = mm->len = 0;
+    mm->pbyte = 0;
+    mm->expect = -1;
+    mm->lenq = 0;
+    return sm_init(&mm->sm, MATCH_BUCKETS * 2, 1023, rates);
+}
+
+void match_fini(match_model *mm)
+{
+    free(mm->ht);
+    mm->ht = NULL;
+    sm_fini(&mm->sm);
+}
+
+static int len_bucket(uint32_t len)
+{
+    if (len == 0) return 0;
+    if (len < 16) return (int)len;
+    int b = 16;
+    for (uint32_t l = len >> 5; l && b < MATCH_BUCKETS - 1; l >>= 1) b++;
+    return b;
+}
+
+void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                uint64_t seed)
+{
+    uint8_t c = buf[(pos - 1) & mask];
+    if (mm->len && buf[mm->ptr & mask] == c) {
+        mm->ptr++;
+        if (mm->len < MATCH_MAX_LEN) mm->len++;
+    } else {
+        mm->len = 0;
+    }
+    if (pos >= (uint32_t)mm->min) {
+        uint64_t h = seed;
+        for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;
+        uint32_t slot = (uint32_t)(hash64(h) & mm->ht_mask);
+        if (mm->len == 0) {
+            uint32_t cand = mm->ht[slot];
+            /* cand is a position just after an earlier occurrence; it must
+             * still be in the buffer. */
+            if (cand && pos - cand + MATCH_VERIFY < mask) {
+                uint32_t l = 0;
+                while (l < cand && l < MATCH_VERIFY &&
+                       buf[(cand - 1 - l) & mask] == buf[(pos - 1 - l) & mask])
+                    l++;
+                if (l >= (uint32_t)mm->min) {
+                    mm->len = l;
+                    mm->ptr = cand;
+                }
+            }
+        }
+        mm->ht[slot] = pos;
+    }
+    mm->pbyte = mm->len ? buf[mm->ptr & mask] + 256 : 0;
+    mm->lenq = len_bucket(mm->len);
+}

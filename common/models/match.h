@@ -1,0 +1,52 @@
+/* common/models/match.h — the match model: the longest earlier occurrence
+ * of the recent bytes predicts the byte that followed it.
+ *
+ * At each byte boundary call match_byte(&mm, buf, mask, pos) after the
+ * byte at pos - 1 was stored; it extends the current match or looks a new
+ * one up by a hash of the last `min` bytes, verifying candidates byte by
+ * byte. Per bit, match_predict gives a stretched prediction (0 when there
+ * is no match) learnt by a StateMap over (length bucket, expected bit),
+ * then match_update(&mm, bit). */
+#ifndef SL_MATCH_H
+#define SL_MATCH_H
+
+#include "statemap.h"
+#include "../fixmath.h"
+#include <stdint.h>
+
+#define MATCH_MAX_LEN 65535
+
+typedef struct match_model {
+    uint32_t *ht;
+    uint32_t  ht_mask;
+    int       min;
+    uint32_t  ptr, len;      /* predicted byte is buf[ptr & mask] */
+    int       pbyte;         /* predicted byte + 256, or 0: none */
+    int       expect;        /* expected next bit, or -1 */
+    int       lenq;          /* length bucket, 0 = no match */
+    statemap  sm;
+} match_model;
+
+int  match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates);
+void match_fini(match_model *mm);
+void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                uint64_t seed);
+
+/* c0: the partial byte with a leading 1; bitpos: bits of it known. */
+static inline int match_predict(match_model *mm, const sq_table *sq,
+                                uint32_t c0, int bitpos)
+{
+    mm->expect = -1;
+    if (mm->pbyte && (uint32_t)(mm->pbyte >> (8 - bitpos)) == c0)
+        mm->expect = (mm->pbyte >> (7 - bitpos)) & 1;
+    uint32_t cx = mm->expect < 0 ? 0 : (uint32_t)(mm->lenq * 2 + mm->expect);
+    return sq_stretch(sq, sm_p(&mm->sm, cx));
+}
+
+static inline void match_update(match_model *mm, int bit)
+{
+    sm_update(&mm->sm, bit);
+    if (mm->expect >= 0 && mm->expect != bit) mm->len = 0;
+}
+
+#endif

@@ -1,0 +1,46 @@
+/* common/models/statemap.h — an adaptive map from a small context (often a
+ * bit-history state) to a probability.
+ *
+ * Each entry keeps a 22-bit probability and a 10-bit count; it learns at
+ * rate 1/(count + 1.5) until count reaches the limit, then at a fixed
+ * rate, so early guesses converge fast and later ones track drift.
+ *   sm_init(&sm, n, limit, rates);  p16 = sm_p(&sm, cx); ... sm_update(&sm, bit);
+ * `rates` is a table of 1024 entries from sm_rates_init, shared by all maps
+ * of one model. */
+#ifndef SL_STATEMAP_H
+#define SL_STATEMAP_H
+
+#include <stdint.h>
+
+typedef struct statemap {
+    uint32_t *t;
+    uint32_t  n;
+    uint32_t  cx;
+    uint32_t  limit;
+    const uint16_t *rates;
+} statemap;
+
+void sm_rates_init(uint16_t rates[1024]);
+/* All entries start at p = 1/2; returns 0 or SL_ENOMEM. */
+int  sm_init(statemap *sm, uint32_t n, int limit, const uint16_t *rates);
+void sm_set(statemap *sm, uint32_t cx, uint32_t p16);
+void sm_fini(statemap *sm);
+
+static inline uint32_t sm_p(statemap *sm, uint32_t cx)
+{
+    sm->cx = cx;
+    return sm->t[cx] >> 16;
+}
+
+static inline void sm_update(statemap *sm, int bit)
+{
+    uint32_t e = sm->t[sm->cx];
+    uint32_t n = e & 1023;
+    int64_t p = e >> 10;
+    int64_t target = bit ? (1 << 22) - 1 : 0;
+    p += ((target - p) * sm->rates[n]) >> 16;
+    if (n < sm->limit) n++;
+    sm->t[sm->cx] = ((uint32_t)p << 10) | n;
+}
+
+#endif

@@ -1,0 +1,70 @@
+/* common/recipe.h — the training recipe: what both ends build the model from.
+ *
+ * A recipe is text, one `key=value` per line; `#` starts a comment. Its
+ * canonical form has the keys sorted, one of each, values normalised, and
+ * every line ending in '\n'. Two recipes describe the same model exactly
+ * when their canonical texts are equal, so the canonical text (and its
+ * SHA-256, see recipe_sha.h) identifies the model on the wire.
+ *
+ *   recipe_params p; recipe_error e;
+ *   int rc = recipe_parse(text, len, &p, &e);     // or recipe_preset("default", &p)
+ *   if (rc) printf("line %d: %s\n", e.line, e.msg);
+ *   char buf[RECIPE_MAX_TEXT]; recipe_canonical(&p, buf, sizeof buf);
+ *
+ * Every key is required (presets are full recipes): a recipe never depends
+ * on defaults compiled into a particular version. A recipe whose
+ * codec.version is not CODEC_VERSION is refused with SL_EVERSION. */
+#ifndef SL_RECIPE_H
+#define SL_RECIPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bumped whenever any change alters model output (see tests/golden). */
+#define CODEC_VERSION 1
+
+#define RECIPE_MAX_TEXT   4096
+#define RECIPE_MAX_ORDERS 16
+#define RECIPE_MAX_SELECT 6
+
+enum recipe_select {
+    SEL_C0,      /* the partial byte: 256 weight sets */
+    SEL_C1,      /* the previous byte and the bit position */
+    SEL_KNOWN,   /* how many contexts have been seen before, bit position */
+    SEL_MATCH,   /* match length bucket and expected bit */
+    SEL_C0C1,    /* partial byte and previous byte: 65536 sets */
+    SEL_COUNT
+};
+
+typedef struct recipe_params {
+    uint32_t codec_version;
+    uint64_t seed;
+    int      apm_count, apm_rate;
+    int      hash_bits;
+    int      n_orders;
+    uint8_t  orders[RECIPE_MAX_ORDERS];
+    int      sparse, word;
+    int      buf_bits, match_hash_bits, match_min;
+    int      mixer_lr;
+    int      n_select;
+    uint8_t  select[RECIPE_MAX_SELECT];
+    int      sm_limit;
+} recipe_params;
+
+typedef struct recipe_error {
+    int  line;        /* 1-based; 0 when the error is not about one line */
+    char msg[200];
+} recipe_error;
+
+int recipe_parse(const char *text, size_t len, recipe_params *p,
+                 recipe_error *err);
+/* Writes the canonical text, NUL-terminated; returns its length or a
+ * negative code when cap is too small. */
+int recipe_canonical(const recipe_params *p, char *buf, size_t cap);
+int recipe_preset(const char *name, recipe_params *p);
+/* NUL-terminated list of preset names, for help text. */
+extern const char *const recipe_preset_names[];
+/* Bytes of memory the model needs, to check against a receiver's limit. */
+uint64_t recipe_model_mem(const recipe_params *p);
+
+#endif
