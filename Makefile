@@ -71,10 +71,10 @@ $(B)/libslcodec.a: $(CODEC_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/slcodec: $(B)/tools/slcodec.o $(B)/libslcodec.a
+$(B)/slcodec: $(B)/tools/slcodec.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslcodec.a
+$(B)/slbench: $(B)/tests/bench/slbench.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslcodec.a

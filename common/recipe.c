@@ -277,9 +277,9 @@ static const struct { const char *name, *text; } presets[] = {
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.rate=7\nsm.limit=255\n"},
     {"default",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.word=2\ncm.sparse=0\ncm.hash_bits=22\n"
+     "cm.orders=1,2,3,4,6\ncm.word=3\ncm.sparse=0\ncm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
-     "mixer.lr=6\nmixer.select=c0,known,match\napm.count=2\napm.rate=7\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.rate=7\n"
      "sm.limit=255\n"},
     {"max",
      "model=cm\ncodec.version=1\nseed=0\n"

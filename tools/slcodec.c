@@ -10,50 +10,12 @@
 #include "../common/container.h"
 #include "../common/err.h"
 #include "../common/recipe.h"
+#include "recipe_arg.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int load_file(const char *path, bytebuf *b)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        fprintf(stderr, "slcodec: cannot open %s: %s\n", path, strerror(errno));
-        return SL_EIO;
-    }
-    int rc = 0;
-    for (;;) {
-        if ((rc = bytebuf_reserve(b, 1 << 16))) break;
-        size_t n = fread(b->p + b->len, 1, b->cap - b->len, f);
-        b->len += n;
-        if (n == 0) {
-            if (ferror(f)) {
-                fprintf(stderr, "slcodec: read error on %s\n", path);
-                rc = SL_EIO;
-            }
-            break;
-        }
-    }
-    if (f != stdin) fclose(f);
-    return rc;
-}
-
-static int get_recipe(const char *arg, recipe_params *p)
-{
-    if (recipe_preset(arg, p) == 0) return 0;
-    bytebuf t = {0};
-    int rc = load_file(arg, &t);
-    if (rc) return rc;
-    recipe_error e;
-    rc = recipe_parse((const char *)t.p, t.len, p, &e);
-    if (rc)
-        fprintf(stderr, "slcodec: %s:%d: %s (%s)\n", arg, e.line, e.msg,
-                sl_errname(rc));
-    bytebuf_fini(&t);
-    return rc;
-}
 
 static int save_file(const char *path, const bytebuf *b)
 {
@@ -188,7 +150,7 @@ int main(int argc, char **argv)
     recipe_params rp;
     if (!strcmp(argv[1], "p")) {
         if (argc != 3) return usage(stderr);
-        if (get_recipe(argv[2], &rp)) return 1;
+        if (recipe_from_arg("slcodec", argv[2], &rp)) return 1;
         char text[RECIPE_MAX_TEXT];
         if (recipe_canonical(&rp, text, sizeof text) < 0) return 1;
         fputs(text, stdout);
@@ -197,9 +159,9 @@ int main(int argc, char **argv)
     if (argc - i != 2 || (strcmp(argv[1], "c") && strcmp(argv[1], "d")))
         return usage(stderr);
     bytebuf in = {0}, out = {0};
-    int rc = load_file(argv[i], &in);
+    int rc = file_load("slcodec", argv[i], &in);
     if (!rc && argv[1][0] == 'c') {
-        rc = get_recipe(recipe, &rp);
+        rc = recipe_from_arg("slcodec", recipe, &rp);
         if (!rc) rc = compress(&rp, chunk, &in, &out);
         if (rc) fprintf(stderr, "slcodec: compress failed: %s\n", sl_strerror(rc));
     } else if (!rc) {

@@ -91,12 +91,14 @@ static int cm_init(void *self, const recipe_params *p)
     int rc = ctxmap_init(&m->cmap, p->hash_bits);
     if (rc) goto fail;
     for (int i = 0; i < m->nctx; i++) {
-        rc = sm_init(&m->sm[i], 256, p->sm_limit, m->rates);
+        rc = sm_init(&m->sm[i], 256 * 8, p->sm_limit, m->rates);
         if (rc) goto fail;
         /* Start each state at its count-based estimate. */
         for (int s = 1; s < m->bh.count; s++) {
             uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
-            sm_set(&m->sm[i], (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
+            for (uint32_t b = 0; b < 8; b++)
+                sm_set(&m->sm[i], b * 256 + (uint32_t)s,
+                       (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
         }
     }
     m->mask = (1u << p->buf_bits) - 1;
@@ -199,7 +201,7 @@ static uint32_t cm_predict(void *self)
         uint8_t s = m->slot[i][node];
         m->st[i] = s;
         known += s != 0;
-        mixer_add(&m->mx, sq_stretch(&m->sq, sm_p(&m->sm[i], s)));
+        mixer_add(&m->mx, sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s)));
     }
     if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos));
     mixer_add(&m->mx, 256);

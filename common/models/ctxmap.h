@@ -25,6 +25,15 @@ typedef struct ctxmap {
 int  ctxmap_init(ctxmap *m, int slot_bits);
 void ctxmap_fini(ctxmap *m);
 
+static inline void ctxmap_prefetch(const ctxmap *m, uint64_t h)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(m->t + ((h & m->bucket_mask) << 6));
+#else
+    (void)m; (void)h;
+#endif
+}
+
 static inline uint8_t *ctxmap_find(ctxmap *m, const bh_table *bh, uint64_t h)
 {
     uint8_t chk = (uint8_t)(h >> 56);

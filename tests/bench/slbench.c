@@ -9,6 +9,7 @@
 #include "../../common/codec.h"
 #include "../../common/err.h"
 #include "../../common/recipe.h"
+#include "../../tools/recipe_arg.h"
 
 #include <dirent.h>
 #include <lzma.h>
@@ -33,21 +34,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int read_all(const char *path, bytebuf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return SL_EIO;
-    int rc = 0;
-    for (;;) {
-        if ((rc = bytebuf_reserve(b, 1 << 16))) break;
-        size_t n = fread(b->p + b->len, 1, b->cap - b->len, f);
-        b->len += n;
-        if (!n) break;
-    }
-    fclose(f);
-    return rc;
 }
 
 static size_t xz_size(const bytebuf *in)
@@ -87,7 +73,7 @@ static result run_codec(const recipe_params *rp, const bytebuf *in, size_t chunk
     result r = {0};
     codec *enc, *dec;
     bytebuf out = {0};
-    if (codec_new(&enc, rp) || codec_new(&dec, rp)) return r;
+    if (codec_new(&enc, rp)) return r;
     codec_track_cost(enc, 1);
     size_t nchunks = (in->len + chunk - 1) / chunk;
     size_t *ends = calloc(nchunks + 1, sizeof *ends);
@@ -98,6 +84,10 @@ static result run_codec(const recipe_params *rp, const bytebuf *in, size_t chunk
         ends[i + 1] = out.len;
     }
     r.enc_s = now() - t0;
+    r.ideal = codec_cost_bits(enc) / 8.0;
+    uint64_t enc_digest = codec_digest(enc);
+    codec_free(enc); /* so peak RSS is one codec's, as on either end */
+    if (codec_new(&dec, rp)) return r;
     uint8_t *back = malloc(in->len + 1);
     t0 = now();
     for (size_t i = 0; i < nchunks; i++) {
@@ -107,12 +97,10 @@ static result run_codec(const recipe_params *rp, const bytebuf *in, size_t chunk
     }
     r.dec_s = now() - t0;
     r.coded = (double)out.len;
-    r.ideal = codec_cost_bits(enc) / 8.0;
-    r.ok = memcmp(back, in->p, in->len) == 0 && codec_digest(enc) == codec_digest(dec);
+    r.ok = memcmp(back, in->p, in->len) == 0 && enc_digest == codec_digest(dec);
     free(back);
     free(ends);
     bytebuf_fini(&out);
-    codec_free(enc);
     codec_free(dec);
     return r;
 }
@@ -122,10 +110,7 @@ static int bench_one(const char *name, const char *preset, const bytebuf *in,
                      size_t chunk)
 {
     recipe_params rp;
-    if (recipe_preset(preset, &rp)) {
-        fprintf(stderr, "slbench: no preset %s\n", preset);
-        return 1;
-    }
+    if (recipe_from_arg("slbench", preset, &rp)) return 1;
     int fd[2];
     if (pipe(fd)) return 1;
     fflush(stdout);
@@ -157,10 +142,7 @@ static int bench_file(const char *path, char **presets, int np, size_t chunk,
                       double tot[][3])
 {
     bytebuf in = {0};
-    if (read_all(path, &in)) {
-        fprintf(stderr, "slbench: cannot read %s\n", path);
-        return 1;
-    }
+    if (file_load("slbench", path, &in)) return 1;
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     double n = (double)in.len;
     size_t gz = zlib_size(&in), xz = xz_size(&in), zs = zstd_size(&in);
