@@ -50,9 +50,10 @@ else
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 CRIT_LIBS  := $(shell pkg-config --libs criterion)
 BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
+CRYPTO_LIBS := $(shell pkg-config --libs libcrypto)
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
-            common/digest.c common/recipe.c common/codec.c \
+            common/digest.c common/recipe.c common/codec.c common/container.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/cm.c
@@ -78,7 +79,7 @@ $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/tools/recipe_arg.o $(B)/libslcodec
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslcodec.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(BASE_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(BASE_LIBS) $(CRYPTO_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -89,7 +90,8 @@ test: test-unit test-determinism
 # One Criterion binary per module; each runs with a timeout.
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do \
-	  echo "== $$t"; timeout 900 $$t --jobs 2 || { echo "FAILED: $$t"; exit 1; }; done
+	  echo "== $$t"; LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  timeout 900 $$t --jobs 2 || { echo "FAILED: $$t"; exit 1; }; done
 
 test-determinism: $(B)/slcodec
 	tests/determinism/run.sh

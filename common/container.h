@@ -5,10 +5,14 @@
  *   then per chunk: u32 raw_len (> 0) | u32 coded_len | coded bytes
  *   then u32 0 | u64 total raw bytes | u64 model digest at the end
  * All integers little-endian. A reader checks every length against the
- * limits below before it allocates. */
+ * limits below before it allocates, and the length and digest at the end:
+ * a truncated or corrupted file is an error, never short output. */
 #ifndef SL_CONTAINER_H
 #define SL_CONTAINER_H
 
+#include "bytebuf.h"
+#include "recipe.h"
+#include <stddef.h>
 #include <stdint.h>
 
 #define SLC_MAGIC      "SLC1"
@@ -36,5 +40,11 @@ static inline uint64_t le64_load(const uint8_t p[8])
 {
     return (uint64_t)le32_load(p) | (uint64_t)le32_load(p + 4) << 32;
 }
+
+/* Compress in chunks of `chunk` bytes, appending the file to out. */
+int slc_write(const recipe_params *p, size_t chunk, const uint8_t *in, size_t n,
+              bytebuf *out);
+/* Decompress a whole file into out; on error, why[] says what was wrong. */
+int slc_read(const uint8_t *in, size_t n, bytebuf *out, char *why, size_t why_cap);
 
 #endif

@@ -51,6 +51,7 @@ typedef struct cm {
     mixer     mx;
     apm       a[3];
     uint32_t  pr_mix;
+    uint64_t  trace;                /* fold of every probability given */
 } cm;
 
 static size_t cm_size(const recipe_params *p)
@@ -236,6 +237,7 @@ static uint32_t cm_predict(void *self)
     }
     if (pr < 1) pr = 1;
     if (pr > 65535) pr = 65535;
+    m->trace = (m->trace ^ pr) * 0x100000001b3ull;
     return pr;
 }
 
@@ -263,20 +265,24 @@ static void cm_update(void *self, int bit)
     }
 }
 
+/* The digest covers every probability the model has produced (the trace),
+ * the position and recent bytes, and all small learned parameters (state
+ * maps, mixer weights, APMs). The big hash tables are left out: hashing
+ * them at every chunk would cost more than coding the chunk, and any
+ * difference in them shows up in the trace as soon as it changes a
+ * prediction. */
 static uint64_t cm_digest(const void *self)
 {
     const cm *m = self;
     uint64_t h = 0x5361747961ull;
+    h = dg_u64(h, m->trace);
     h = dg_u64(h, m->c8);
     h = dg_u64(h, m->c0 | (uint64_t)m->bitpos << 32);
     h = dg_u64(h, m->pos);
     h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
     h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
-    h = dg_bytes(h, m->cmap.t, m->cmap.bytes);
     for (int i = 0; i < m->nctx; i++) h = dg_bytes(h, m->sm[i].t, m->sm[i].n * 4);
-    h = dg_bytes(h, m->buf, (size_t)m->mask + 1);
     if (m->use_match) {
-        h = dg_bytes(h, m->mm.ht, ((size_t)m->mm.ht_mask + 1) * 4);
         h = dg_bytes(h, m->mm.sm.t, m->mm.sm.n * 4);
         h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     }

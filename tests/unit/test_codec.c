@@ -1,0 +1,272 @@
+/* tests/unit/test_codec.c — the codec end to end in one process: an
+ * encoder and a decoder side by side, every preset, many shapes of input,
+ * chunked every which way; digests agree at chunk boundaries; transcripts
+ * match the golden hashes (a change to model output must bump
+ * CODEC_VERSION and tests/golden/transcripts.txt together). */
+#include "../../common/codec.h"
+#include "../../common/container.h"
+#include "../../common/err.h"
+#include "../../common/recipe.h"
+#include "testdata.h"
+
+#include <criterion/criterion.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+
+static const char *const presets[] = {"tiny", "small", "default", "max"};
+#define NPRESETS 4
+
+/* Encodes in chunks of `chunk`, decodes alongside, checks bytes and the
+ * digest at every `digest_every`-th chunk; returns transcript length. */
+static size_t roundtrip(const char *preset, const uint8_t *in, size_t n,
+                        size_t chunk, size_t digest_every, bytebuf *transcript)
+{
+    recipe_params p;
+    cr_assert_eq(recipe_preset(preset, &p), 0);
+    codec *enc, *dec;
+    cr_assert_eq(codec_new(&enc, &p), 0);
+    cr_assert_eq(codec_new(&dec, &p), 0);
+    bytebuf local = {0}, *out = transcript ? transcript : &local;
+    uint8_t *back = malloc(chunk);
+    size_t total = 0, idx = 0;
+    for (size_t off = 0; off < n; off += chunk, idx++) {
+        size_t len = n - off < chunk ? n - off : chunk, at = out->len;
+        cr_assert_eq(codec_encode(enc, in + off, len, out), 0);
+        total += out->len - at;
+        cr_assert_eq(codec_decode(dec, out->p + at, out->len - at, back, len), 0);
+        cr_assert_eq(memcmp(back, in + off, len), 0,
+                     "%s: chunk %zu (size %zu) decoded wrong", preset, idx, chunk);
+        if (digest_every && idx % digest_every == 0)
+            cr_assert_eq(codec_digest(enc), codec_digest(dec),
+                         "%s: digests differ after chunk %zu", preset, idx);
+    }
+    cr_assert_eq(codec_digest(enc), codec_digest(dec));
+    free(back);
+    bytebuf_fini(&local);
+    codec_free(enc);
+    codec_free(dec);
+    return total;
+}
+
+static void every_preset(const uint8_t *in, size_t n, size_t chunk)
+{
+    for (int i = 0; i < NPRESETS; i++) roundtrip(presets[i], in, n, chunk, 1, NULL);
+}
+
+Test(codec, empty_input_codes_to_nothing)
+{
+    for (int i = 0; i < NPRESETS; i++)
+        cr_assert_eq(roundtrip(presets[i], (const uint8_t *)"", 0, 1, 1, NULL), 0);
+}
+
+Test(codec, one_byte, .timeout = 120)
+{
+    for (int v = 0; v < 256; v += 85) {
+        uint8_t b = (uint8_t)v;
+        every_preset(&b, 1, 1);
+    }
+}
+
+Test(codec, all_byte_values, .timeout = 120)
+{
+    uint8_t in[512];
+    for (int i = 0; i < 512; i++) in[i] = (uint8_t)(i < 256 ? i : 511 - i);
+    every_preset(in, sizeof in, 100);
+}
+
+Test(codec, long_runs_compress_to_almost_nothing, .timeout = 300)
+{
+    size_t n = 1 << 19;
+    uint8_t *in = malloc(n);
+    memset(in, 'a', n / 2);
+    memset(in + n / 2, 0, n / 2);
+    for (int i = 0; i < NPRESETS; i++) {
+        size_t coded = roundtrip(presets[i], in, n, 1 << 17, 1, NULL);
+        cr_assert_lt(coded, n / 200, "%s: %zu bytes for runs", presets[i], coded);
+    }
+    free(in);
+}
+
+Test(codec, random_bytes_do_not_expand_much, .timeout = 300)
+{
+    size_t n = 1 << 16;
+    uint8_t *in = malloc(n);
+    td_random(in, n, 7);
+    for (int i = 0; i < NPRESETS; i++) {
+        size_t coded = roundtrip(presets[i], in, n, 1 << 14, 1, NULL);
+        cr_assert_lt(coded, n + n / 50, "%s: %zu bytes from %zu random", presets[i], coded, n);
+    }
+    free(in);
+}
+
+Test(codec, text_compresses, .timeout = 300)
+{
+    size_t n = 200000;
+    uint8_t *in = malloc(n);
+    td_text(in, n, 11);
+    for (int i = 0; i < NPRESETS; i++) {
+        size_t coded = roundtrip(presets[i], in, n, 65536, 1, NULL);
+        cr_assert_lt(coded * 8, n * 3, "%s: %.3f bpc", presets[i], coded * 8.0 / n);
+    }
+    free(in);
+}
+
+Test(codec, binary_compresses, .timeout = 300)
+{
+    size_t n = 100000;
+    uint8_t *in = malloc(n);
+    td_binary(in, n, 5);
+    every_preset(in, n, 30000);
+    free(in);
+}
+
+Test(codec, every_small_chunk_size, .timeout = 600)
+{
+    uint8_t in[700];
+    td_text(in, 400, 3);
+    td_binary(in + 400, 300, 4);
+    for (int i = 0; i < NPRESETS; i++)
+        for (size_t chunk = 1; chunk <= 48; chunk++)
+            roundtrip(presets[i], in, sizeof in, chunk, i < 2 ? 1 : 7, NULL);
+}
+
+Test(codec, chunking_changes_only_the_flushes)
+{
+    /* The model does not reset at a chunk boundary: coding in 4 chunks
+     * costs at most a few bytes per flush more than in one. */
+    size_t n = 60000;
+    uint8_t *in = malloc(n);
+    td_text(in, n, 9);
+    size_t one = roundtrip("small", in, n, n, 1, NULL);
+    size_t four = roundtrip("small", in, n, n / 4, 1, NULL);
+    cr_assert_leq(four, one + 4 * 4, "one chunk %zu, four chunks %zu", one, four);
+    free(in);
+}
+
+Test(codec, decoder_with_another_recipe_disagrees)
+{
+    /* A receiver must use the sender's exact recipe: a different seed
+     * gives different output and a different digest. */
+    size_t n = 20000;
+    uint8_t *in = malloc(n), *back = malloc(n);
+    td_text(in, n, 13);
+    recipe_params a, b;
+    recipe_preset("tiny", &a);
+    b = a;
+    b.seed = 1;
+    codec *enc, *dec;
+    cr_assert_eq(codec_new(&enc, &a), 0);
+    cr_assert_eq(codec_new(&dec, &b), 0);
+    bytebuf out = {0};
+    cr_assert_eq(codec_encode(enc, in, n, &out), 0);
+    cr_assert_eq(codec_decode(dec, out.p, out.len, back, n), 0);
+    cr_assert_neq(memcmp(in, back, n), 0);
+    cr_assert_neq(codec_digest(enc), codec_digest(dec));
+    bytebuf_fini(&out);
+    codec_free(enc);
+    codec_free(dec);
+    free(in);
+    free(back);
+}
+
+Test(codec, other_version_is_refused_before_decoding)
+{
+    recipe_params p;
+    recipe_preset("tiny", &p);
+    p.codec_version = CODEC_VERSION + 1;
+    codec *c = (codec *)1;
+    cr_assert_eq(codec_new(&c, &p), SL_EVERSION);
+    cr_assert_null(c);
+}
+
+static uint8_t *golden_input(size_t *n)
+{
+    *n = TD_GOLDEN_SIZE;
+    uint8_t *in = malloc(*n);
+    td_golden(in);
+    return in;
+}
+
+Test(codec, container_refuses_damage)
+{
+    size_t n = 30000;
+    uint8_t *in = malloc(n);
+    td_text(in, n, 21);
+    recipe_params p;
+    recipe_preset("tiny", &p);
+    bytebuf t = {0};
+    cr_assert_eq(slc_write(&p, 8192, in, n, &t), 0);
+    char why[200];
+    /* every truncation is refused, none yields partial output */
+    for (size_t cut = 0; cut < t.len; cut += 1 + cut / 8) {
+        bytebuf back = {0};
+        int rc = slc_read(t.p, cut, &back, why, sizeof why);
+        cr_assert(rc == SL_ETRUNCATED || rc == SL_EFORMAT || rc == SL_ERECIPE_MISSING ||
+                  rc == SL_ERECIPE_SYNTAX || rc == SL_ERECIPE_VALUE,
+                  "cut at %zu: %s (%s)", cut, sl_errname(rc), why);
+        bytebuf_fini(&back);
+    }
+    /* a flipped bit in the coded data is caught by the digest */
+    bytebuf back = {0};
+    t.p[t.len / 2] ^= 0x10;
+    cr_assert_eq(slc_read(t.p, t.len, &back, why, sizeof why), SL_ECORRUPT);
+    bytebuf_fini(&back);
+    /* a hostile chunk length is refused before allocating */
+    bytebuf h = {0};
+    size_t rl = le32_load(t.p + 4);
+    bytebuf_append(&h, t.p, 8 + rl);
+    uint8_t big[8];
+    le32_store(big, 0xFFFFFFF0u);
+    le32_store(big + 4, 16);
+    bytebuf_append(&h, big, 8);
+    cr_assert_eq(slc_read(h.p, h.len, &back, why, sizeof why), SL_ETOOBIG);
+    memcpy(h.p, "XXXX", 4);
+    cr_assert_eq(slc_read(h.p, h.len, &back, why, sizeof why), SL_EFORMAT);
+    bytebuf_fini(&h);
+    bytebuf_fini(&back);
+    bytebuf_fini(&t);
+    free(in);
+}
+
+static void sha256_hex(const uint8_t *p, size_t n, char hex[65])
+{
+    unsigned char md[32];
+    unsigned int len = 0;
+    cr_assert(EVP_Digest(p, n, md, &len, EVP_sha256(), NULL));
+    for (int i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", md[i]);
+}
+
+Test(codec, golden_transcripts, .timeout = 300)
+{
+    FILE *f = fopen("tests/golden/transcripts.txt", "r");
+    cr_assert_not_null(f, "run from the top of the tree");
+    char line[256], want[NPRESETS][65] = {{0}};
+    int version = -1;
+    while (fgets(line, sizeof line, f)) {
+        char name[32], hex[65];
+        if (sscanf(line, "codec.version %d", &version) == 1) continue;
+        if (sscanf(line, "%31s %64s", name, hex) != 2 || name[0] == '#') continue;
+        for (int i = 0; i < NPRESETS; i++)
+            if (!strcmp(name, presets[i])) memcpy(want[i], hex, 65);
+    }
+    fclose(f);
+    cr_assert_eq(version, CODEC_VERSION,
+                 "golden file is for codec version %d, this is %d", version, CODEC_VERSION);
+    size_t n;
+    uint8_t *in = golden_input(&n);
+    for (int i = 0; i < NPRESETS; i++) {
+        recipe_params p;
+        recipe_preset(presets[i], &p);
+        bytebuf t = {0}, back = {0};
+        cr_assert_eq(slc_write(&p, 16384, in, n, &t), 0);
+        char hex[65], why[200];
+        sha256_hex(t.p, t.len, hex);
+        cr_expect_str_eq(hex, want[i], "%s transcript changed: %s", presets[i], hex);
+        cr_assert_eq(slc_read(t.p, t.len, &back, why, sizeof why), 0, "%s", why);
+        cr_assert_eq(back.len, n);
+        cr_assert_eq(memcmp(back.p, in, n), 0);
+        bytebuf_fini(&t);
+        bytebuf_fini(&back);
+    }
+    free(in);
+}

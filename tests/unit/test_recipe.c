@@ -1,0 +1,154 @@
+/* tests/unit/test_recipe.c — recipe parsing, named errors with their line,
+ * canonical form, presets. */
+#include "../../common/err.h"
+#include "../../common/recipe.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *good =
+    "# a comment, then keys in no particular order\n"
+    "model=cm\n"
+    "codec.version=1\n"
+    "seed=42\n"
+    "cm.orders=6,1,3\n"
+    "cm.word=1\ncm.sparse=0\n\t cm.hash_bits = 16 \r\n"
+    "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
+    "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.rate=7\nsm.limit=255\n";
+
+static int parse(const char *t, recipe_error *e)
+{
+    recipe_params p;
+    return recipe_parse(t, strlen(t), &p, e);
+}
+
+/* good with the line starting `key=` replaced by `line` (or dropped). */
+static void with_line(char *out, size_t cap, const char *key, const char *line)
+{
+    out[0] = 0;
+    const char *s = good;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = (size_t)(nl - s) + 1;
+        if (strncmp(s, key, strlen(key)) == 0 && s[strlen(key)] == '=') {
+            if (line) { strncat(out, line, cap - strlen(out) - 1); strncat(out, "\n", cap - strlen(out) - 1); }
+        } else {
+            strncat(out, s, n < cap - strlen(out) ? n : cap - strlen(out) - 1);
+        }
+        s += n;
+    }
+}
+
+Test(recipe, parses_and_canonicalises)
+{
+    recipe_params p;
+    recipe_error e;
+    cr_assert_eq(recipe_parse(good, strlen(good), &p, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.seed, 42);
+    cr_assert_eq(p.n_orders, 3);
+    cr_assert_eq(p.orders[0], 1);
+    cr_assert_eq(p.orders[2], 6);
+    char c[RECIPE_MAX_TEXT];
+    int n = recipe_canonical(&p, c, sizeof c);
+    cr_assert_gt(n, 0);
+    cr_assert_str_eq(c,
+        "apm.count=1\napm.rate=7\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.sparse=0\n"
+        "cm.word=1\ncodec.version=1\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
+        "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
+        "sm.limit=255\n");
+    /* The canonical form is a fixed point. */
+    recipe_params q;
+    cr_assert_eq(recipe_parse(c, (size_t)n, &q, &e), 0);
+    char c2[RECIPE_MAX_TEXT];
+    recipe_canonical(&q, c2, sizeof c2);
+    cr_assert_str_eq(c, c2);
+}
+
+Test(recipe, every_preset_is_a_valid_full_recipe)
+{
+    for (int i = 0; recipe_preset_names[i]; i++) {
+        recipe_params p, q;
+        cr_assert_eq(recipe_preset(recipe_preset_names[i], &p), 0, "%s", recipe_preset_names[i]);
+        char c[RECIPE_MAX_TEXT];
+        int n = recipe_canonical(&p, c, sizeof c);
+        cr_assert_gt(n, 0);
+        cr_assert_eq(recipe_parse(c, (size_t)n, &q, NULL), 0);
+        cr_assert_eq(memcmp(&p, &q, sizeof p), 0, "%s", recipe_preset_names[i]);
+        cr_assert_lt(recipe_model_mem(&p), (uint64_t)1 << 30, "%s over 1 GiB", recipe_preset_names[i]);
+    }
+    recipe_params p;
+    cr_assert_eq(recipe_preset("huge", &p), SL_EPRESET);
+}
+
+struct bad_case { const char *key, *line; int code, lineno; const char *needle; };
+
+Test(recipe, bad_recipes_get_named_errors_with_line)
+{
+    static const struct bad_case cases[] = {
+        {"seed", "seed 42", SL_ERECIPE_SYNTAX, 4, "key=value"},
+        {"seed", "colour=blue", SL_ERECIPE_KEY, 4, "colour"},
+        {"seed", "seed=-1", SL_ERECIPE_VALUE, 4, "seed"},
+        {"seed", "seed=18446744073709551616", SL_ERECIPE_VALUE, 4, "seed"},
+        {"seed", "seed=007", SL_ERECIPE_VALUE, 4, "seed"},
+        {"match.hash_bits", "match.hash_bits=40", SL_ERECIPE_VALUE, 11, "match.hash_bits"},
+        {"cm.orders", "cm.orders=1,,2", SL_ERECIPE_VALUE, 5, "cm.orders"},
+        {"cm.orders", "cm.orders=1,2,2", SL_ERECIPE_VALUE, 5, "twice"},
+        {"cm.orders", "cm.orders=33", SL_ERECIPE_VALUE, 5, "cm.orders"},
+        {"mixer.select", "mixer.select=c0,bogus", SL_ERECIPE_VALUE, 13, "bogus"},
+        {"model", "model=lstm9", SL_ERECIPE_VALUE, 2, "lstm9"},
+        {"apm.rate", "apm.rate=x", SL_ERECIPE_VALUE, 15, "apm.rate"},
+        {"codec.version", "codec.version=2", SL_EVERSION, 3, "version 2"},
+        {"sm.limit", NULL, SL_ERECIPE_MISSING, 0, "sm.limit"},
+        {"cm.word", "cm.word=1\ncm.word=2", SL_ERECIPE_DUP, 7, "twice"},
+        {"seed", "seed=1\x01", SL_ERECIPE_SYNTAX, 4, "non-printable"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[2 * RECIPE_MAX_TEXT];
+        with_line(text, sizeof text, cases[i].key, cases[i].line);
+        recipe_error e;
+        int rc = parse(text, &e);
+        cr_assert_eq(rc, cases[i].code, "case %zu: got %s (%s)", i, sl_errname(rc), e.msg);
+        cr_assert_eq(e.line, cases[i].lineno, "case %zu: line %d (%s)", i, e.line, e.msg);
+        cr_assert(strstr(e.msg, cases[i].needle), "case %zu: '%s'", i, e.msg);
+    }
+}
+
+Test(recipe, other_codec_version_is_refused)
+{
+    char text[2 * RECIPE_MAX_TEXT];
+    with_line(text, sizeof text, "codec.version", "codec.version=999");
+    recipe_error e;
+    cr_assert_eq(parse(text, &e), SL_EVERSION);
+    cr_assert(strstr(e.msg, "999"));
+}
+
+Test(recipe, oversize_text_is_refused_before_parsing)
+{
+    size_t n = RECIPE_MAX_TEXT + 1;
+    char *t = malloc(n);
+    memset(t, '#', n);
+    recipe_params p;
+    recipe_error e;
+    cr_assert_eq(recipe_parse(t, n, &p, &e), SL_ERECIPE_SIZE);
+    free(t);
+}
+
+Test(recipe, model_needs_a_context)
+{
+    char a[2 * RECIPE_MAX_TEXT], b[2 * RECIPE_MAX_TEXT];
+    with_line(a, sizeof a, "cm.word", "cm.word=0");
+    with_line(b, sizeof b, "cm.orders", NULL);
+    /* removing cm.orders entirely is a missing key, not an empty model */
+    recipe_error e;
+    cr_assert_eq(parse(b, &e), SL_ERECIPE_MISSING);
+    cr_assert_eq(parse(a, &e), 0);
+}
+
+Test(recipe, canonical_reports_small_buffer)
+{
+    recipe_params p;
+    recipe_preset("default", &p);
+    char c[32];
+    cr_assert_eq(recipe_canonical(&p, c, sizeof c), SL_ETOOBIG);
+}
