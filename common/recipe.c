@@ -21,9 +21,9 @@ typedef struct key_def {
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 3,          OFF(apm_count)},
-    {"apm.rate",        K_INT,    4, 10,         OFF(apm_rate)},
+    {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
-    {"cm.orders",       K_ORDERS, 1, 32,         OFF(orders)},
+    {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
     {"cm.word",         K_INT,    0, 3,          OFF(word)},
     {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version)},
@@ -87,7 +87,7 @@ static int set_int(const key_def *k, recipe_params *p, const char *v, size_t n,
 static int set_orders(const key_def *k, recipe_params *p, const char *v,
                       size_t n, int line, recipe_error *e)
 {
-    uint32_t seen = 0; /* bit i: order i + 1 */
+    uint64_t seen = 0; /* bit i: order i */
     size_t i = 0;
     while (i <= n) {
         size_t j = i;
@@ -98,15 +98,15 @@ static int set_orders(const key_def *k, recipe_params *p, const char *v,
             return fail(e, line, SL_ERECIPE_VALUE,
                         "cm.orders: each order must be in %ld..%ld, got '%.*s'",
                         k->lo, k->hi, (int)(j - i), v + i);
-        if (seen & (1u << (x - 1)))
+        if (seen & (1ull << x))
             return fail(e, line, SL_ERECIPE_VALUE,
                         "cm.orders: order %u listed twice", (unsigned)x);
-        seen |= 1u << (x - 1);
+        seen |= 1ull << x;
         i = j + 1;
     }
     int cnt = 0;
-    for (int o = 1; o <= 32; o++)
-        if (seen & (1u << (o - 1))) {
+    for (int o = 0; o <= 32; o++)
+        if (seen & (1ull << o)) {
             if (cnt == RECIPE_MAX_ORDERS)
                 return fail(e, line, SL_ERECIPE_VALUE,
                             "cm.orders: at most %d orders", RECIPE_MAX_ORDERS);
@@ -269,23 +269,23 @@ static const struct { const char *name, *text; } presets[] = {
      "model=cm\ncodec.version=1\nseed=0\n"
      "cm.orders=1,2,3\ncm.word=0\ncm.sparse=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
-     "mixer.lr=6\nmixer.select=c0\napm.count=1\napm.rate=7\nsm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0\napm.count=1\napm.limit=255\nsm.limit=255\n"},
     {"small",
      "model=cm\ncodec.version=1\nseed=0\n"
      "cm.orders=1,2,3,4,6\ncm.word=1\ncm.sparse=0\ncm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
-     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.rate=7\nsm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"},
     {"default",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.word=3\ncm.sparse=0\ncm.hash_bits=22\n"
+     "cm.orders=0,1,2,3,4,6\ncm.word=3\ncm.sparse=0\ncm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.rate=7\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
      "sm.limit=255\n"},
     {"max",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=1,2,3,4,5,6,7,8,12,16\ncm.word=3\ncm.sparse=4\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,7,8,12,16\ncm.word=3\ncm.sparse=4\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match,c0c1\napm.count=3\napm.rate=7\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match,c0c1\napm.count=3\napm.limit=255\n"
      "sm.limit=1023\n"},
 };
 

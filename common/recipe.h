@@ -39,7 +39,7 @@ enum recipe_select {
 typedef struct recipe_params {
     uint32_t codec_version;
     uint64_t seed;
-    int      apm_count, apm_rate;
+    int      apm_count, apm_limit;
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];

@@ -17,6 +17,7 @@
 typedef struct bh_table {
     uint8_t next[BH_MAX_STATES][2];
     uint8_t n0[BH_MAX_STATES], n1[BH_MAX_STATES];
+    uint8_t last[BH_MAX_STATES];  /* last bit, where the state keeps it */
     uint8_t prio[BH_MAX_STATES];
     int     count;            /* states in use */
 } bh_table;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4)
+_Static_assert(2 * CM_MAX_CTX + 2 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -67,7 +68,7 @@ static uint32_t sel_size(const cm *m, int sel)
     switch (sel) {
     case SEL_C0:    return 256;
     case SEL_C1:    return 256 * 8;
-    case SEL_KNOWN: return (uint32_t)(m->nctx + 1) * 8;
+    case SEL_KNOWN: return (uint32_t)(m->nctx + 1) * 4 * 8;
     case SEL_MATCH: return 64;
     default:        return 65536; /* SEL_C0C1 */
     }
@@ -112,12 +113,12 @@ static int cm_init(void *self, const recipe_params *p)
     }
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
-    rc = mixer_init(&m->mx, m->nctx + m->use_match + 1, sizes, p->n_select,
+    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + 1, sizes, p->n_select,
                     p->mixer_lr, &m->sq);
     if (rc) goto fail;
     static const uint32_t apm_ctx[3] = {256, 65536, 65536};
     for (int i = 0; i < p->apm_count; i++) {
-        rc = apm_init(&m->a[i], apm_ctx[i], p->apm_rate, &m->sq);
+        rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
     m->c0 = 1;
@@ -171,7 +172,7 @@ static void cm_byte(cm *m, int c)
             for (int j = 9; j <= n; j++)
                 h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
         } else {
-            h = m->c8 & ((1ull << (8 * n)) - 1);
+            h = n ? m->c8 & ((1ull << (8 * n)) - 1) : 0;
         }
         m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
@@ -202,9 +203,11 @@ static uint32_t cm_predict(void *self)
         uint8_t s = m->slot[i][node];
         m->st[i] = s;
         known += s != 0;
-        mixer_add(&m->mx, sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s)));
+        int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
+        mixer_add(&m->mx, st);
+        mixer_add(&m->mx, (m->bh.n0[s] == 0) != (m->bh.n1[s] == 0) ? st : 0);
     }
-    if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos));
+    if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
     mixer_add(&m->mx, 256);
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     for (int j = 0; j < p->n_select; j++) {
@@ -212,7 +215,12 @@ static uint32_t cm_predict(void *self)
         switch (p->select[j]) {
         case SEL_C0:    v = m->c0; break;
         case SEL_C1:    v = c1 * 8 + (uint32_t)m->bitpos; break;
-        case SEL_KNOWN: v = (uint32_t)known * 8 + (uint32_t)m->bitpos; break;
+        case SEL_KNOWN: {
+            uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
+                        : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
+            v = ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
+            break;
+        }
         case SEL_MATCH:
             v = (!m->use_match || m->mm.expect < 0) ? 0
                 : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
@@ -288,7 +296,7 @@ static uint64_t cm_digest(const void *self)
     }
     h = dg_bytes(h, m->mx.w, m->mx.w_count * 4);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
-    for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].t, m->a[i].n * 2);
+    for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].sm.t, m->a[i].sm.n * 4);
     return h;
 }
 

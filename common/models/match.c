@@ -18,7 +18,7 @@ int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
     mm->pbyte = 0;
     mm->expect = -1;
     mm->lenq = 0;
-    return sm_init(&mm->sm, MATCH_BUCKETS * 2, 1023, rates);
+    return sm_init(&mm->sm, (MATCH_BUCKETS * 2 + 1) * 256, 1023, rates);
 }
 
 void match_fini(match_model *mm)

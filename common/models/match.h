@@ -34,12 +34,15 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
 
 /* c0: the partial byte with a leading 1; bitpos: bits of it known. */
 static inline int match_predict(match_model *mm, const sq_table *sq,
-                                uint32_t c0, int bitpos)
+                                uint32_t c0, int bitpos, uint32_t c1)
 {
     mm->expect = -1;
     if (mm->pbyte && (uint32_t)(mm->pbyte >> (8 - bitpos)) == c0)
         mm->expect = (mm->pbyte >> (7 - bitpos)) & 1;
-    uint32_t cx = mm->expect < 0 ? 0 : (uint32_t)(mm->lenq * 2 + mm->expect);
+    /* With a match: its length, the expected bit and the last byte; with
+     * none, the partial byte alone. */
+    uint32_t cx = mm->expect < 0 ? c0
+                : (uint32_t)(mm->lenq * 2 + mm->expect) * 256 + c1 + 256;
     return sq_stretch(sq, sm_p(&mm->sm, cx));
 }
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  32
+#define MIX_MAX_IN  64  /* 2 per context (<= 23) + match + bias */
 #define MIX_MAX_SEL 6
 #define MIX_L2_CTX  8
 

@@ -15,7 +15,7 @@ static const char *good =
     "cm.orders=6,1,3\n"
     "cm.word=1\ncm.sparse=0\n\t cm.hash_bits = 16 \r\n"
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
-    "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.rate=7\nsm.limit=255\n";
+    "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -53,7 +53,7 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.rate=7\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.sparse=0\n"
+        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.sparse=0\n"
         "cm.word=1\ncodec.version=1\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
         "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
         "sm.limit=255\n");
@@ -97,7 +97,7 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"cm.orders", "cm.orders=33", SL_ERECIPE_VALUE, 5, "cm.orders"},
         {"mixer.select", "mixer.select=c0,bogus", SL_ERECIPE_VALUE, 13, "bogus"},
         {"model", "model=lstm9", SL_ERECIPE_VALUE, 2, "lstm9"},
-        {"apm.rate", "apm.rate=x", SL_ERECIPE_VALUE, 15, "apm.rate"},
+        {"apm.limit", "apm.limit=x", SL_ERECIPE_VALUE, 15, "apm.limit"},
         {"codec.version", "codec.version=2", SL_EVERSION, 3, "version 2"},
         {"sm.limit", NULL, SL_ERECIPE_MISSING, 0, "sm.limit"},
         {"cm.word", "cm.word=1\ncm.word=2", SL_ERECIPE_DUP, 7, "twice"},

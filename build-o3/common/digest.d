@@ -1,0 +1,3 @@
+build-o3/common/digest.o: common/digest.c common/model.h common/recipe.h
+common/model.h:
+common/recipe.h:

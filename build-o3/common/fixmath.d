@@ -1,0 +1,2 @@
+build-o3/common/fixmath.o: common/fixmath.c common/fixmath.h
+common/fixmath.h:
