@@ -59,14 +59,40 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/mixer.c common/models/apm.c common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
+PROTO_SRC = proto/frame.c proto/msg.c proto/order.c proto/units.c proto/sha256.c \
+            proto/report.c
+PROTO_OBJ = $(PROTO_SRC:%.c=$(B)/%.o)
+SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
+            sender/snd_baseline.c sender/snd_link.c tools/recipe_arg.c
+RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
+            receiver/rcv_file.c
+NET_LIBS := $(shell pkg-config --libs libuv libcrypto zlib liblzma libzstd)
+
+# The decoder's own source, xz-compressed: the "code" term of the
+# description length, measured at build time.
+DECODER_SRC = $(sort $(wildcard common/*.[ch] common/models/*.[ch] proto/*.[ch] \
+                                receiver/*.[ch]))
+$(B)/proto/report.o: CFLAGS += -DSL_CODE_BYTES=$(shell cat $(DECODER_SRC) | xz -9e -c | wc -c)
+$(B)/proto/report.o: $(DECODER_SRC)
+
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench
+all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench $(B)/satyad $(B)/sundard
+
+$(B)/libslproto.a: $(PROTO_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/satyad: $(SND_SRC:%.c=$(B)/%.o) $(B)/libslproto.a $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread
+
+$(B)/sundard: $(RCV_SRC:%.c=$(B)/%.o) $(B)/libslproto.a $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/libslcodec.a: $(CODEC_OBJ)
 	rm -f $@
@@ -78,8 +104,8 @@ $(B)/slcodec: $(B)/tools/slcodec.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
-$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslcodec.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(BASE_LIBS) $(CRYPTO_LIBS) -lm
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslproto.a $(B)/libslcodec.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(NET_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -101,7 +127,7 @@ bench: $(B)/slbench
 	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
 	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
 
--include $(CODEC_OBJ:.o=.d) $(B)/tools/slcodec.d $(UNIT_BIN:$(B)/tests/%=$(B)/tests/unit/%.d)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
 endif
 
 deps:

@@ -99,6 +99,20 @@ int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
     return 0;
 }
 
+int codec_train(codec *c, const uint8_t *in, size_t n)
+{
+    const model_class *cls = c->cls;
+    void *m = c->model;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 7; b >= 0; b--) {
+            int bit = (in[i] >> b) & 1;
+            uint32_t p = cls->predict(m);
+            if (c->cost_table) c->cost += c->cost_table[bit ? p : 65536 - p];
+            cls->update(m, bit);
+        }
+    return 0;
+}
+
 uint64_t codec_digest(const codec *c)
 {
     return c->cls->digest(c->model);

@@ -31,6 +31,9 @@ void     codec_free(codec *c);
 int      codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out);
 int      codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
                       uint8_t *out, size_t n);
+/* Learn n bytes without coding them (a stored chunk): the model ends in
+ * the state codec_encode of the same bytes would have left it in. */
+int      codec_train(codec *c, const uint8_t *in, size_t n);
 uint64_t codec_digest(const codec *c);
 int      codec_track_cost(codec *c, int on);
 double   codec_cost_bits(const codec *c);

@@ -21,7 +21,24 @@
     X(SL_ECORRUPT,       -12, "coded data is corrupt") \
     X(SL_EIO,            -13, "input/output error") \
     X(SL_ETRUNCATED,     -14, "input ends too early") \
-    X(SL_EFORMAT,        -15, "not a file of the expected format")
+    X(SL_EFORMAT,        -15, "not a file of the expected format") \
+    X(SL_EPROTO_MAGIC,   -20, "frame does not start with the magic bytes") \
+    X(SL_EPROTO_VERSION, -21, "frame has an unknown protocol version") \
+    X(SL_EPROTO_RESERVED,-22, "frame sets reserved bits") \
+    X(SL_EPROTO_TYPE,    -23, "frame has an unknown type") \
+    X(SL_EPROTO_TOOBIG,  -24, "frame length over the limit for its type") \
+    X(SL_EPROTO_CHECKSUM,-25, "frame checksum mismatch") \
+    X(SL_EPROTO_TRUNCATED,-26, "stream ends inside a frame") \
+    X(SL_EPROTO_ORDER,   -27, "frame out of order") \
+    X(SL_EPROTO_PAYLOAD, -28, "frame payload is malformed") \
+    X(SL_EPROTO_NAME,    -29, "unsafe file name") \
+    X(SL_EPROTO_RAWCRC,  -30, "chunk decoded to the wrong bytes") \
+    X(SL_EPROTO_DESYNC,  -31, "model digest differs from the sender's") \
+    X(SL_EPROTO_HASH,    -32, "file SHA-256 differs from the manifest") \
+    X(SL_ELIMIT,         -33, "session exceeds this receiver's limits") \
+    X(SL_EPEER,          -34, "the peer reported an error") \
+    X(SL_ECLOSED,        -35, "connection closed before the session ended") \
+    X(SL_ERECIPE_HASH,   -36, "recipe text does not match its SHA-256")
 
 enum {
 #define SL_ERR_ENUM(name, val, msg) name = val,

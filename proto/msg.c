@@ -1,0 +1,346 @@
+/* proto/msg.c — see msg.h. Each reader walks its payload with a cursor
+ * that refuses to read past the end, then insists the end is reached. */
+#include "msg.h"
+#include "../common/container.h"
+#include "../common/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cursor {
+    const uint8_t *p, *end;
+    int bad;
+} cursor;
+
+static const uint8_t *take(cursor *c, size_t n)
+{
+    if (c->bad || (size_t)(c->end - c->p) < n) { c->bad = 1; return NULL; }
+    const uint8_t *r = c->p;
+    c->p += n;
+    return r;
+}
+
+static uint8_t get8(cursor *c) { const uint8_t *p = take(c, 1); return p ? p[0] : 0; }
+static uint16_t get16(cursor *c)
+{
+    const uint8_t *p = take(c, 2);
+    return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+}
+static uint32_t get32(cursor *c) { const uint8_t *p = take(c, 4); return p ? le32_load(p) : 0; }
+static uint64_t get64(cursor *c) { const uint8_t *p = take(c, 8); return p ? le64_load(p) : 0; }
+
+static cursor cursor_of(const frame *f)
+{
+    cursor c = {f->payload, f->payload + f->len, 0};
+    return c;
+}
+
+static int finish(const cursor *c)
+{
+    return c->bad || c->p != c->end ? SL_EPROTO_PAYLOAD : 0;
+}
+
+/* A payload under construction; the first allocation failure sticks. */
+typedef struct wbuf {
+    bytebuf b;
+    int     err;
+} wbuf;
+
+static void wput(wbuf *w, const void *p, size_t n)
+{
+    if (!w->err) w->err = bytebuf_append(&w->b, p, n);
+}
+static void put8(wbuf *w, uint8_t v) { wput(w, &v, 1); }
+static void put16(wbuf *w, uint16_t v) { uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)}; wput(w, t, 2); }
+static void put32(wbuf *w, uint32_t v) { uint8_t t[4]; le32_store(t, v); wput(w, t, 4); }
+static void put64(wbuf *w, uint64_t v) { uint8_t t[8]; le64_store(t, v); wput(w, t, 8); }
+
+/* Frames the finished payload and frees it. */
+static int emit(bytebuf *out, int type, wbuf *w)
+{
+    int rc = w->err ? w->err : frame_write(out, type, w->b.p, w->b.len);
+    bytebuf_fini(&w->b);
+    return rc;
+}
+
+int msg_hello_write(bytebuf *out, const msg_hello *m)
+{
+    wbuf b = {{0}, 0};
+    size_t sl = strlen(m->software);
+    if (sl > MSG_MAX_SOFTWARE) return SL_EINVAL;
+    put8(&b, m->role);
+    put32(&b, 0);
+    wput(&b, m->session, 16);
+    put16(&b, (uint16_t)sl);
+    wput(&b, m->software, sl);
+    return emit(out, FRAME_HELLO, &b);
+}
+
+int msg_hello_read(const frame *f, msg_hello *m)
+{
+    cursor c = cursor_of(f);
+    m->role = get8(&c);
+    uint32_t caps = get32(&c);
+    const uint8_t *s = take(&c, 16);
+    uint16_t sl = get16(&c);
+    if (c.bad) return SL_EPROTO_PAYLOAD;
+    if (sl > MSG_MAX_SOFTWARE) return SL_EPROTO_PAYLOAD;
+    const uint8_t *sw = take(&c, sl);
+    int rc = finish(&c);
+    if (rc) return rc;
+    if (m->role > 1) return SL_EPROTO_PAYLOAD;
+    if (caps) return SL_EPROTO_RESERVED;
+    memcpy(m->session, s, 16);
+    memcpy(m->software, sw, sl);
+    m->software[sl] = 0;
+    for (size_t i = 0; i < sl; i++)
+        if ((unsigned char)m->software[i] < 0x20) m->software[i] = '?';
+    return 0;
+}
+
+static int ieq(const char *a, size_t n, const char *b)
+{
+    if (strlen(b) != n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char x = a[i];
+        if (x >= 'a' && x <= 'z') x = (char)(x - 32);
+        if (x != b[i]) return 0;
+    }
+    return 1;
+}
+
+static int is_device(const char *s, size_t n)
+{
+    const char *dot = memchr(s, '.', n);
+    size_t base = dot ? (size_t)(dot - s) : n;
+    static const char *const dev[] = {"CON", "PRN", "AUX", "NUL"};
+    for (int i = 0; i < 4; i++)
+        if (ieq(s, base, dev[i])) return 1;
+    if (base == 4 && (ieq(s, 3, "COM") || ieq(s, 3, "LPT")) && s[3] >= '1' && s[3] <= '9')
+        return 1;
+    return 0;
+}
+
+int msg_name_check(const char *name, size_t len)
+{
+    if (len == 0 || len > MSG_MAX_NAME || name[0] == '/') return SL_EPROTO_NAME;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (ch < 0x20 || ch == 0x7f || ch == '\\') return SL_EPROTO_NAME;
+    }
+    size_t start = 0;
+    while (start <= len) {
+        const char *slash = memchr(name + start, '/', len - start);
+        size_t end = slash ? (size_t)(slash - name) : len, n = end - start;
+        const char *comp = name + start;
+        if (n == 0 || (n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.'))
+            return SL_EPROTO_NAME;
+        if (is_device(comp, n)) return SL_EPROTO_NAME;
+        start = end + 1;
+    }
+    return 0;
+}
+
+int msg_manifest_write(bytebuf *out, const msg_manifest *m)
+{
+    wbuf b = {{0}, 0};
+    put32(&b, m->chunk_size);
+    wput(&b, m->recipe_sha256, 32);
+    put32(&b, m->recipe_len);
+    wput(&b, m->recipe, m->recipe_len);
+    put64(&b, m->total);
+    put32(&b, m->nfiles);
+    for (uint32_t i = 0; i < m->nfiles; i++) {
+        put16(&b, m->files[i].name_len);
+        wput(&b, m->files[i].name, m->files[i].name_len);
+        put64(&b, m->files[i].size);
+        wput(&b, m->files[i].sha256, 32);
+    }
+    return emit(out, FRAME_MANIFEST, &b);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    const msg_file *x = *(msg_file *const *)a, *y = *(msg_file *const *)b;
+    size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+    int c = memcmp(x->name, y->name, n);
+    return c ? c : (int)x->name_len - (int)y->name_len;
+}
+
+int msg_manifest_read(const frame *f, msg_manifest *m)
+{
+    memset(m, 0, sizeof *m);
+    cursor c = cursor_of(f);
+    m->chunk_size = get32(&c);
+    const uint8_t *h = take(&c, 32);
+    m->recipe_len = get32(&c);
+    if (c.bad || m->recipe_len > RECIPE_MAX_TEXT) return SL_EPROTO_PAYLOAD;
+    m->recipe = (const char *)take(&c, m->recipe_len);
+    m->total = get64(&c);
+    m->nfiles = get32(&c);
+    if (c.bad || m->chunk_size == 0 || m->chunk_size > MSG_MAX_CHUNK ||
+        m->nfiles > MSG_MAX_FILES)
+        return SL_EPROTO_PAYLOAD;
+    memcpy(m->recipe_sha256, h, 32);
+    /* Each file takes at least 42 bytes: refuse a count the payload
+     * cannot hold before allocating for it. */
+    if ((uint64_t)m->nfiles * 42 > (uint64_t)(c.end - c.p)) return SL_EPROTO_PAYLOAD;
+    m->files = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->files);
+    if (!m->files) return SL_ENOMEM;
+    uint64_t sum = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < m->nfiles && !rc; i++) {
+        msg_file *fl = &m->files[i];
+        fl->name_len = get16(&c);
+        fl->name = (const char *)take(&c, fl->name_len);
+        fl->size = get64(&c);
+        const uint8_t *s = take(&c, 32);
+        if (c.bad) { rc = SL_EPROTO_PAYLOAD; break; }
+        memcpy(fl->sha256, s, 32);
+        rc = msg_name_check(fl->name, fl->name_len);
+        if (fl->size > UINT64_MAX - sum) rc = SL_EPROTO_PAYLOAD;
+        sum += fl->size;
+    }
+    if (!rc) rc = finish(&c);
+    if (!rc && sum != m->total) rc = SL_EPROTO_PAYLOAD;
+    if (!rc && m->nfiles > 1) {
+        msg_file **order = malloc(m->nfiles * sizeof *order);
+        if (!order) rc = SL_ENOMEM;
+        for (uint32_t i = 0; !rc && i < m->nfiles; i++) order[i] = &m->files[i];
+        if (!rc) {
+            qsort(order, m->nfiles, sizeof *order, name_cmp);
+            for (uint32_t i = 1; i < m->nfiles; i++)
+                if (name_cmp(&order[i - 1], &order[i]) == 0) rc = SL_EPROTO_NAME;
+        }
+        free(order);
+    }
+    if (rc) msg_manifest_fini(m);
+    return rc;
+}
+
+void msg_manifest_fini(msg_manifest *m)
+{
+    free(m->files);
+    m->files = NULL;
+}
+
+int msg_chunk_write(bytebuf *out, const msg_chunk *m)
+{
+    wbuf b = {{0}, 0};
+    put32(&b, m->index);
+    put32(&b, m->raw_len);
+    put32(&b, m->raw_crc);
+    put8(&b, m->mode);
+    wput(&b, m->data, m->data_len);
+    return emit(out, FRAME_CHUNK, &b);
+}
+
+int msg_chunk_read(const frame *f, msg_chunk *m)
+{
+    cursor c = cursor_of(f);
+    m->index = get32(&c);
+    m->raw_len = get32(&c);
+    m->raw_crc = get32(&c);
+    m->mode = get8(&c);
+    if (c.bad) return SL_EPROTO_PAYLOAD;
+    m->data = c.p;
+    m->data_len = (uint32_t)(c.end - c.p);
+    if (m->raw_len == 0 || m->raw_len > MSG_MAX_CHUNK || m->mode > 1) return SL_EPROTO_PAYLOAD;
+    if (m->mode == 1 && m->data_len != m->raw_len) return SL_EPROTO_PAYLOAD;
+    return 0;
+}
+
+int msg_sync_write(bytebuf *out, const msg_sync *m)
+{
+    wbuf b = {{0}, 0};
+    put32(&b, m->index);
+    put64(&b, m->digest);
+    return emit(out, FRAME_SYNC, &b);
+}
+
+int msg_sync_read(const frame *f, msg_sync *m)
+{
+    cursor c = cursor_of(f);
+    m->index = get32(&c);
+    m->digest = get64(&c);
+    return finish(&c);
+}
+
+int msg_ack_write(bytebuf *out, const msg_ack *m)
+{
+    wbuf b = {{0}, 0};
+    put32(&b, m->chunks);
+    put64(&b, m->raw);
+    put8(&b, m->final);
+    put32(&b, m->files);
+    return emit(out, FRAME_ACK, &b);
+}
+
+int msg_ack_read(const frame *f, msg_ack *m)
+{
+    cursor c = cursor_of(f);
+    m->chunks = get32(&c);
+    m->raw = get64(&c);
+    m->final = get8(&c);
+    m->files = get32(&c);
+    int rc = finish(&c);
+    return rc ? rc : (m->final > 1 ? SL_EPROTO_PAYLOAD : 0);
+}
+
+int msg_done_write(bytebuf *out, const msg_done *m)
+{
+    wbuf b = {{0}, 0};
+    put64(&b, m->raw);
+    put64(&b, m->transcript);
+    put64(&b, m->wire);
+    put32(&b, m->chunks);
+    put64(&b, m->zlib);
+    put64(&b, m->xz);
+    put64(&b, m->zstd);
+    put64(&b, m->encode_us);
+    put32(&b, 0);
+    return emit(out, FRAME_DONE, &b);
+}
+
+int msg_done_read(const frame *f, msg_done *m)
+{
+    cursor c = cursor_of(f);
+    m->raw = get64(&c);
+    m->transcript = get64(&c);
+    m->wire = get64(&c);
+    m->chunks = get32(&c);
+    m->zlib = get64(&c);
+    m->xz = get64(&c);
+    m->zstd = get64(&c);
+    m->encode_us = get64(&c);
+    uint32_t reserved = get32(&c);
+    int rc = finish(&c);
+    return rc ? rc : (reserved ? SL_EPROTO_RESERVED : 0);
+}
+
+int msg_error_write(bytebuf *out, int32_t code, const char *text)
+{
+    wbuf b = {{0}, 0};
+    size_t n = strlen(text);
+    if (n > MSG_MAX_ERRTEXT) n = MSG_MAX_ERRTEXT;
+    put32(&b, (uint32_t)code);
+    put16(&b, (uint16_t)n);
+    wput(&b, text, n);
+    return emit(out, FRAME_ERROR, &b);
+}
+
+int msg_error_read(const frame *f, msg_error *m)
+{
+    cursor c = cursor_of(f);
+    m->code = (int32_t)get32(&c);
+    uint16_t n = get16(&c);
+    if (c.bad || n > MSG_MAX_ERRTEXT) return SL_EPROTO_PAYLOAD;
+    const uint8_t *t = take(&c, n);
+    int rc = finish(&c);
+    if (rc) return rc;
+    memcpy(m->text, t, n);
+    m->text[n] = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)m->text[i] < 0x20) m->text[i] = ' ';
+    return 0;
+}

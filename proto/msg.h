@@ -1,0 +1,96 @@
+/* proto/msg.h — the payload of each frame type, as C structs, with an
+ * encoder and a validating decoder for each (see PROTOCOL.md).
+ *
+ *   msg_done d = {...}; msg_done_write(&buf, &d);        // appends a frame
+ *   msg_done d; int rc = msg_done_read(&f, &d);         // f: a parsed frame
+ * Decoders check every field and return a named SL_E* code. Decoded
+ * pointers (names, recipe, chunk data) point into the frame's payload. */
+#ifndef SL_MSG_H
+#define SL_MSG_H
+
+#include "frame.h"
+#include "../common/recipe.h"
+#include <stdint.h>
+
+#define MSG_MAX_FILES     65536
+#define MSG_MAX_NAME      4096
+#define MSG_MAX_CHUNK     (16u << 20)
+#define MSG_MAX_SOFTWARE  64
+#define MSG_MAX_ERRTEXT   1000
+
+typedef struct msg_hello {
+    uint8_t     role;            /* 0 sender, 1 receiver */
+    uint8_t     session[16];
+    char        software[MSG_MAX_SOFTWARE + 1];
+} msg_hello;
+
+typedef struct msg_file {
+    const char *name;            /* not NUL-terminated; name_len bytes */
+    uint16_t    name_len;
+    uint64_t    size;
+    uint8_t     sha256[32];
+} msg_file;
+
+typedef struct msg_manifest {
+    uint32_t    chunk_size;
+    uint8_t     recipe_sha256[32];
+    const char *recipe;
+    uint32_t    recipe_len;
+    uint64_t    total;
+    uint32_t    nfiles;
+    msg_file   *files;           /* msg_manifest_read allocates; msg_manifest_fini frees */
+} msg_manifest;
+
+typedef struct msg_chunk {
+    uint32_t       index, raw_len, raw_crc;
+    uint8_t        mode;         /* 0 coded, 1 stored */
+    const uint8_t *data;
+    uint32_t       data_len;
+} msg_chunk;
+
+typedef struct msg_sync {
+    uint32_t index;
+    uint64_t digest;
+} msg_sync;
+
+typedef struct msg_ack {
+    uint32_t chunks;
+    uint64_t raw;
+    uint8_t  final;
+    uint32_t files;
+} msg_ack;
+
+typedef struct msg_done {
+    uint64_t raw, transcript, wire;
+    uint32_t chunks;
+    uint64_t zlib, xz, zstd;
+    uint64_t encode_us;
+} msg_done;
+
+typedef struct msg_error {
+    int32_t code;
+    char    text[MSG_MAX_ERRTEXT + 1];
+} msg_error;
+
+int msg_hello_write(bytebuf *out, const msg_hello *m);
+int msg_hello_read(const frame *f, msg_hello *m);
+/* recipe SHA-256 is the caller's (OpenSSL lives in the daemons). */
+int msg_manifest_write(bytebuf *out, const msg_manifest *m);
+int msg_manifest_read(const frame *f, msg_manifest *m);
+void msg_manifest_fini(msg_manifest *m);
+/* Writes the CHUNK frame header fields and data. */
+int msg_chunk_write(bytebuf *out, const msg_chunk *m);
+int msg_chunk_read(const frame *f, msg_chunk *m);
+int msg_sync_write(bytebuf *out, const msg_sync *m);
+int msg_sync_read(const frame *f, msg_sync *m);
+int msg_ack_write(bytebuf *out, const msg_ack *m);
+int msg_ack_read(const frame *f, msg_ack *m);
+int msg_done_write(bytebuf *out, const msg_done *m);
+int msg_done_read(const frame *f, msg_done *m);
+int msg_error_write(bytebuf *out, int32_t code, const char *text);
+int msg_error_read(const frame *f, msg_error *m);
+
+/* PROTOCOL.md "Names": 0 or SL_EPROTO_NAME. */
+int msg_name_check(const char *name, size_t len);
+
+#endif

@@ -1,0 +1,26 @@
+/* proto/order.h — the session's frame order (PROTOCOL.md, "The session"),
+ * as a small state machine each end runs over what it receives.
+ *
+ *   proto_order o; proto_order_init(&o, PROTO_FROM_SENDER);
+ *   per frame: rc = proto_order_check(&o, f.type, index);   // 0 or SL_EPROTO_ORDER
+ * `index` is the CHUNK or SYNC index (ignored for other types). ERROR is
+ * in order anywhere. */
+#ifndef SL_ORDER_H
+#define SL_ORDER_H
+
+#include <stdint.h>
+
+enum { PROTO_FROM_SENDER, PROTO_FROM_RECEIVER };
+
+typedef struct proto_order {
+    int      from;
+    int      stage;          /* 0 start, 1 hello, 2 manifest/streaming, 3 done */
+    uint32_t next_chunk;
+    int      after_chunk;    /* the previous frame was a CHUNK */
+} proto_order;
+
+void proto_order_init(proto_order *o, int from);
+int  proto_order_check(proto_order *o, int type, uint32_t index);
+int  proto_order_done(const proto_order *o);
+
+#endif

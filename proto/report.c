@@ -1,0 +1,105 @@
+/* proto/report.c — see report.h. */
+#include "report.h"
+#include "units.h"
+#include "../common/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef SL_CODE_BYTES
+#define SL_CODE_BYTES 0
+#endif
+
+uint64_t report_code_bytes(void)
+{
+    return SL_CODE_BYTES;
+}
+
+static double link_s(uint64_t bytes, uint64_t bps)
+{
+    return bps ? (double)bytes * 8.0 / (double)bps : 0.0;
+}
+
+static double pct_saved(uint64_t wire, uint64_t raw)
+{
+    return raw ? 100.0 * (1.0 - (double)wire / (double)raw) : 0.0;
+}
+
+void report_print(FILE *f, const sl_stats *s)
+{
+    char a[32], b[32], c[32], d[32];
+    fprintf(f, "%s: %s, %u file%s, %s bytes in %.1f s", s->who,
+            s->ok ? "session complete" : "SESSION FAILED", s->files,
+            s->files == 1 ? "" : "s", units_commas(s->raw, a), s->elapsed_s);
+    if (s->rate_bps) fprintf(f, " over a %.1f kbit/s link", (double)s->rate_bps / 1000.0);
+    fprintf(f, "\n");
+    double bpc = s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0;
+    fprintf(f, "  wire       %s bytes (frames included), %.1f%% saved vs raw, "
+               "%.3f bits/byte coded\n",
+            units_commas(s->wire, a), pct_saved(s->wire, s->raw), bpc);
+    if (s->xz || s->zstd || s->zlib)
+        fprintf(f, "  baselines  gzip -9 %s   xz -9 %s   zstd -19 %s bytes; "
+                   "ours is %.1f%% smaller than xz\n",
+                units_commas(s->zlib, a), units_commas(s->xz, b), units_commas(s->zstd, c),
+                s->xz ? 100.0 * (1.0 - (double)s->wire / (double)s->xz) : 0.0);
+    if (s->rate_bps)
+        fprintf(f, "  link time  raw %.1f s   gzip %.1f s   xz %.1f s   this %.1f s "
+                   "(measured %.1f s)\n",
+                link_s(s->raw, s->rate_bps), link_s(s->zlib, s->rate_bps),
+                link_s(s->xz, s->rate_bps), link_s(s->wire, s->rate_bps), s->elapsed_s);
+    uint64_t code = report_code_bytes();
+    fprintf(f, "  description length = recipe %s + code %s + transcript %s = %s bytes\n",
+            units_commas(s->recipe, a), units_commas(code, b),
+            units_commas(s->transcript, c),
+            units_commas(s->recipe + code + s->transcript, d));
+    if (s->codec_s > 0 && s->raw)
+        fprintf(f, "  model      %.1f s of %s, %.0f KB/s\n", s->codec_s,
+                strcmp(s->who, "satyad") ? "decoding" : "encoding",
+                (double)s->raw / 1000.0 / s->codec_s);
+}
+
+int report_json(const char *path, const sl_stats *s)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 8);
+    if (!tmp) return SL_ENOMEM;
+    snprintf(tmp, n + 8, "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+    if (!f) { free(tmp); return SL_EIO; }
+    uint64_t code = report_code_bytes();
+    fprintf(f,
+            "{\"who\":\"%s\",\"ok\":%s,\"files\":%u,\"chunks\":%u,\"raw_bytes\":%llu,"
+            "\"wire_bytes\":%llu,\"transcript_bytes\":%llu,\"recipe_bytes\":%llu,"
+            "\"code_bytes\":%llu,\"description_length\":%llu,"
+            "\"bits_per_byte\":%.4f,\"saved_percent\":%.2f,"
+            "\"gzip9_bytes\":%llu,\"xz9_bytes\":%llu,\"zstd19_bytes\":%llu,"
+            "\"rate_bps\":%llu,\"elapsed_s\":%.3f,\"codec_s\":%.3f}\n",
+            s->who, s->ok ? "true" : "false", s->files, s->chunks,
+            (unsigned long long)s->raw, (unsigned long long)s->wire,
+            (unsigned long long)s->transcript, (unsigned long long)s->recipe,
+            (unsigned long long)code,
+            (unsigned long long)(s->recipe + code + s->transcript),
+            s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0,
+            pct_saved(s->wire, s->raw), (unsigned long long)s->zlib,
+            (unsigned long long)s->xz, (unsigned long long)s->zstd,
+            (unsigned long long)s->rate_bps, s->elapsed_s, s->codec_s);
+    if (fclose(f)) rc = SL_EIO;
+    if (!rc && rename(tmp, path)) rc = SL_EIO;
+    if (rc) remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+void report_progress(FILE *f, const char *who, uint64_t done, uint64_t total,
+                     uint64_t wire, double wire_bps, double eta_s)
+{
+    char a[32], b[32];
+    double pct = total ? 100.0 * (double)done / (double)total : 100.0;
+    double bpc = done ? (double)wire * 8.0 / (double)done : 0.0;
+    fprintf(f, "\r%s: %s/%s bytes %5.1f%%  %.3f bits/byte  %.1f kbit/s", who,
+            units_commas(done, a), units_commas(total, b), pct, bpc, wire_bps / 1000.0);
+    if (eta_s >= 0) fprintf(f, "  ETA %.0f s", eta_s);
+    fprintf(f, "   ");
+    fflush(f);
+}

@@ -1,0 +1,45 @@
+/* receiver/rcv_conn.h — one accepted connection: reads frames, runs the
+ * session (rcv_core) on libuv's worker pool one frame at a time, in
+ * order, and writes back what the session replies.
+ *
+ *   rcv_conn_accept(server_stream, &cfg, on_end, arg);
+ * on_end(conn, arg) is called once after the connection is closed, with
+ * conn->core.st, conn->core.err and conn->result (1 ok, < 0 error) still
+ * readable; the connection frees itself after on_end returns.
+ * Frames queue while one is being processed; past QUEUE_MAX bytes the
+ * connection stops reading, so a fast sender waits in TCP, not in memory. */
+#ifndef SL_RCV_CONN_H
+#define SL_RCV_CONN_H
+
+#include "rcv_core.h"
+#include <uv.h>
+
+typedef struct rcv_conn rcv_conn;
+typedef void (*rcv_conn_end_cb)(rcv_conn *c, void *arg);
+
+typedef struct rcv_conn_cfg {
+    rcv_limits  lim;
+    const char *outdir;
+} rcv_conn_cfg;
+
+struct rcv_conn {
+    uv_tcp_t        tcp;
+    uv_work_t       work;
+    rcv_core        core;
+    frame_parser    parser;
+    struct qframe  *head, *tail, *cur;
+    size_t          queued;
+    int             working, reading, eof, result, ending;
+    int             pending_writes;
+    int             parse_err;
+    int             job_rc;
+    bytebuf         reply;
+    double          t0;
+    rcv_conn_end_cb on_end;
+    void           *arg;
+};
+
+int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,
+                    void *arg);
+
+#endif

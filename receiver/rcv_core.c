@@ -1,0 +1,233 @@
+/* receiver/rcv_core.c — see rcv_core.h and proto/PROTOCOL.md. */
+#include "rcv_core.h"
+#include "../common/err.h"
+#include "../proto/sha256.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#define SOFTWARE "sundard 0.1"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir)
+{
+    memset(c, 0, sizeof *c);
+    c->lim = *lim;
+    c->outdir = outdir;
+    c->cur.fd = -1;
+    proto_order_init(&c->order, PROTO_FROM_SENDER);
+    c->st.who = "sundard";
+}
+
+/* Records the error, tells the peer, and cleans up unfinished output. */
+static int fail(rcv_core *c, bytebuf *reply, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+    c->err_code = code;
+    if (reply && code != SL_EPEER) msg_error_write(reply, code, c->err);
+    if (c->cur_open) rcv_file_abort(&c->cur);
+    c->cur_open = 0;
+    return code;
+}
+
+/* Opens files in order, finishing any that are complete (zero-length ones
+ * at once), until the current file still wants bytes or none are left. */
+static int advance(rcv_core *c, bytebuf *reply)
+{
+    char why[400];
+    for (;;) {
+        if (c->cur_open && c->cur.written == c->cur.size) {
+            int rc = rcv_file_finish(&c->cur, why, sizeof why);
+            c->cur_open = 0;
+            if (rc) return fail(c, reply, rc, "%s", why);
+            c->files_done++;
+            c->file_idx++;
+        }
+        if (c->cur_open || c->file_idx >= c->man.nfiles) return 0;
+        const msg_file *mf = &c->man.files[c->file_idx];
+        int rc = rcv_file_open(&c->cur, c->outdir, mf->name, mf->name_len, mf->size,
+                               mf->sha256, why, sizeof why);
+        if (rc) return fail(c, reply, rc, "%s", why);
+        c->cur_open = 1;
+    }
+}
+
+static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
+{
+    c->man_copy = malloc(f->len ? f->len : 1);
+    if (!c->man_copy) return fail(c, reply, SL_ENOMEM, "out of memory for the manifest");
+    memcpy(c->man_copy, f->payload, f->len);
+    frame copy = {f->type, f->len, c->man_copy};
+    int rc = msg_manifest_read(&copy, &c->man);
+    if (rc == SL_EPROTO_NAME)
+        return fail(c, reply, rc, "manifest names an unsafe or duplicate file name");
+    if (rc) return fail(c, reply, rc, "malformed MANIFEST: %s", sl_strerror(rc));
+    c->have_manifest = 1;
+    uint8_t h[32];
+    sha256_once(c->man.recipe, c->man.recipe_len, h);
+    if (memcmp(h, c->man.recipe_sha256, 32))
+        return fail(c, reply, SL_ERECIPE_HASH, "recipe text does not match its SHA-256");
+    recipe_params rp;
+    recipe_error e;
+    rc = recipe_parse(c->man.recipe, c->man.recipe_len, &rp, &e);
+    if (rc == SL_EVERSION)
+        return fail(c, reply, rc, "refused before decoding: %s", e.msg);
+    if (rc) return fail(c, reply, rc, "bad recipe, line %d: %s", e.line, e.msg);
+    uint64_t mem = recipe_model_mem(&rp);
+    if (c->lim.max_model_mem && mem > c->lim.max_model_mem)
+        return fail(c, reply, SL_ELIMIT,
+                    "recipe needs %llu MiB of model memory; this receiver allows %llu MiB",
+                    (unsigned long long)(mem >> 20),
+                    (unsigned long long)(c->lim.max_model_mem >> 20));
+    if (c->lim.max_output && c->man.total > c->lim.max_output)
+        return fail(c, reply, SL_ELIMIT,
+                    "session would write %llu bytes; this receiver allows %llu (--max-output)",
+                    (unsigned long long)c->man.total, (unsigned long long)c->lim.max_output);
+    if ((rc = codec_new(&c->dec, &rp)))
+        return fail(c, reply, rc, "cannot build the model: %s", sl_strerror(rc));
+    c->st.recipe = c->man.recipe_len;
+    c->st.files = c->man.nfiles;
+    return advance(c, reply);
+}
+
+static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
+{
+    msg_chunk m;
+    int rc = msg_chunk_read(f, &m);
+    if (rc) return fail(c, reply, rc, "malformed CHUNK: %s", sl_strerror(rc));
+    uint64_t left = c->man.total - c->pos;
+    if (m.raw_len > c->man.chunk_size || m.raw_len > left ||
+        (m.raw_len < c->man.chunk_size && m.raw_len != left))
+        return fail(c, reply, SL_EPROTO_PAYLOAD,
+                    "CHUNK %u has %u bytes; chunk size is %u and %llu bytes remain",
+                    m.index, m.raw_len, c->man.chunk_size, (unsigned long long)left);
+    c->raw.len = 0;
+    if ((rc = bytebuf_reserve(&c->raw, m.raw_len))) return fail(c, reply, rc, "out of memory");
+    double t0 = now_s();
+    if (m.mode == 0) {
+        rc = codec_decode(c->dec, m.data, m.data_len, c->raw.p, m.raw_len);
+    } else {
+        memcpy(c->raw.p, m.data, m.raw_len);
+        rc = codec_train(c->dec, m.data, m.raw_len);
+    }
+    c->st.codec_s += now_s() - t0;
+    if (rc) return fail(c, reply, rc, "CHUNK %u: %s", m.index, sl_strerror(rc));
+    uLong crc = crc32(crc32(0L, Z_NULL, 0), c->raw.p, m.raw_len);
+    if ((uint32_t)crc != m.raw_crc)
+        return fail(c, reply, SL_EPROTO_RAWCRC,
+                    "CHUNK %u decoded to the wrong bytes (CRC mismatch): corrupted in "
+                    "transit or coded with another model", m.index);
+    /* Spread the chunk over the files it covers. */
+    const uint8_t *p = c->raw.p;
+    size_t n = m.raw_len;
+    char why[400];
+    while (n) {
+        if ((rc = advance(c, reply))) return rc;
+        uint64_t want = c->cur.size - c->cur.written;
+        size_t take = n < want ? n : (size_t)want;
+        if ((rc = rcv_file_write(&c->cur, p, take, why, sizeof why)))
+            return fail(c, reply, rc, "%s", why);
+        p += take;
+        n -= take;
+    }
+    c->pos += m.raw_len;
+    c->st.chunks++;
+    c->st.transcript += m.data_len;
+    if ((rc = advance(c, reply))) return rc;
+    msg_ack a = {c->st.chunks, c->pos, 0, c->files_done};
+    return msg_ack_write(reply, &a);
+}
+
+int rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply)
+{
+    if (c->err_code) return c->err_code;
+    uint32_t index = 0;
+    if ((f->type == FRAME_CHUNK || f->type == FRAME_SYNC) && f->len >= 4)
+        index = (uint32_t)f->payload[0] | (uint32_t)f->payload[1] << 8 |
+                (uint32_t)f->payload[2] << 16 | (uint32_t)f->payload[3] << 24;
+    int rc = proto_order_check(&c->order, f->type, index);
+    if (rc)
+        return fail(c, reply, rc, "%s frame out of order", frame_type_name(f->type));
+    c->st.wire += wire_bytes;
+    switch (f->type) {
+    case FRAME_HELLO: {
+        msg_hello h;
+        if ((rc = msg_hello_read(f, &h)))
+            return fail(c, reply, rc, "malformed HELLO: %s", sl_strerror(rc));
+        if (h.role != 0) return fail(c, reply, SL_EPROTO_PAYLOAD, "HELLO from a non-sender");
+        memcpy(c->session, h.session, 16);
+        msg_hello r = {1, {0}, SOFTWARE};
+        memcpy(r.session, h.session, 16);
+        return msg_hello_write(reply, &r);
+    }
+    case FRAME_MANIFEST: return on_manifest(c, f, reply);
+    case FRAME_CHUNK: return on_chunk(c, f, reply);
+    case FRAME_SYNC: {
+        msg_sync s;
+        if ((rc = msg_sync_read(f, &s)))
+            return fail(c, reply, rc, "malformed SYNC: %s", sl_strerror(rc));
+        if (s.digest != codec_digest(c->dec))
+            return fail(c, reply, SL_EPROTO_DESYNC,
+                        "model digest after chunk %u differs from the sender's: the two "
+                        "models are out of step", s.index);
+        return 0;
+    }
+    case FRAME_DONE: {
+        msg_done d;
+        if ((rc = msg_done_read(f, &d)))
+            return fail(c, reply, rc, "malformed DONE: %s", sl_strerror(rc));
+        if (d.raw != c->man.total || c->pos != c->man.total || d.chunks != c->st.chunks)
+            return fail(c, reply, SL_EPROTO_PAYLOAD,
+                        "DONE claims %llu bytes in %u chunks; received %llu in %u "
+                        "(manifest: %llu)", (unsigned long long)d.raw, d.chunks,
+                        (unsigned long long)c->pos, c->st.chunks,
+                        (unsigned long long)c->man.total);
+        if ((rc = advance(c, reply))) return rc;
+        if (c->files_done != c->man.nfiles)
+            return fail(c, reply, SL_ETRUNCATED, "only %u of %u files complete",
+                        c->files_done, c->man.nfiles);
+        c->st.raw = c->pos;
+        c->st.zlib = d.zlib;
+        c->st.xz = d.xz;
+        c->st.zstd = d.zstd;
+        c->st.ok = 1;
+        msg_ack a = {c->st.chunks, c->pos, 1, c->files_done};
+        rc = msg_ack_write(reply, &a);
+        return rc ? rc : 1;
+    }
+    case FRAME_ERROR: {
+        msg_error e;
+        if ((rc = msg_error_read(f, &e)))
+            return fail(c, reply, rc, "malformed ERROR frame from the sender");
+        return fail(c, reply, SL_EPEER, "sender reported %s: %s", sl_errname(e.code), e.text);
+    }
+    default:
+        return fail(c, reply, SL_EPROTO_ORDER, "%s frame from a sender",
+                    frame_type_name(f->type));
+    }
+}
+
+void rcv_core_fini(rcv_core *c)
+{
+    if (c->cur_open) rcv_file_abort(&c->cur);
+    c->cur_open = 0;
+    codec_free(c->dec);
+    c->dec = NULL;
+    msg_manifest_fini(&c->man);
+    free(c->man_copy);
+    c->man_copy = NULL;
+    bytebuf_fini(&c->raw);
+}

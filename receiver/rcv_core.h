@@ -1,0 +1,54 @@
+/* receiver/rcv_core.h — one receiving session, independent of transport:
+ * frames in, files out, replies to send back.
+ *
+ *   rcv_core c; rcv_core_init(&c, &limits, outdir);
+ *   for each parsed frame f (wire_bytes = its size on the wire):
+ *       rc = rcv_core_frame(&c, &f, wire_bytes, &reply);
+ *       send reply (HELLO, ACK, or ERROR frames) if a peer is listening;
+ *       rc == 1: session complete, every file verified and in place;
+ *       rc < 0:  failed; c.err says why; temp files are already removed.
+ *   rcv_core_fini(&c);   (also removes temp files of an unfinished session)
+ * Everything CPU-heavy (decoding, hashing, writing) happens inside
+ * rcv_core_frame, so a caller may run it on a worker thread. */
+#ifndef SL_RCV_CORE_H
+#define SL_RCV_CORE_H
+
+#include "rcv_file.h"
+#include "../common/bytebuf.h"
+#include "../common/codec.h"
+#include "../proto/frame.h"
+#include "../proto/msg.h"
+#include "../proto/order.h"
+#include "../proto/report.h"
+
+typedef struct rcv_limits {
+    uint64_t max_output;     /* total bytes of one session; 0 = none */
+    uint64_t max_model_mem;  /* bytes the recipe's model may take; 0 = none */
+} rcv_limits;
+
+typedef struct rcv_core {
+    rcv_limits   lim;
+    const char  *outdir;
+    proto_order  order;
+    uint8_t      session[16];
+    uint8_t     *man_copy;       /* the MANIFEST payload, which man points into */
+    msg_manifest man;
+    int          have_manifest;
+    codec       *dec;
+    bytebuf      raw;
+    uint64_t     pos;            /* stream bytes decoded and verified */
+    uint32_t     file_idx;
+    uint64_t     file_off;
+    rcv_file     cur;
+    int          cur_open;
+    uint32_t     files_done;
+    sl_stats     st;
+    int          err_code;
+    char         err[512];
+} rcv_core;
+
+void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir);
+int  rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply);
+void rcv_core_fini(rcv_core *c);
+
+#endif

@@ -1,0 +1,280 @@
+/* receiver/sundard.c — Sundar, the receiver: accept sessions, rebuild the
+ * sender's model from its recipe, decode the transcript, and write each
+ * file only once its SHA-256 matched. Or decode a recorded stream (--from).
+ * Run `sundard --help` for the options. */
+#include "rcv_conn.h"
+#include "rcv_core.h"
+#include "../common/err.h"
+#include "../proto/units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define VERSION "sundard 0.1"
+#define DEFAULT_LISTEN "127.0.0.1:4647"
+
+typedef struct server {
+    uv_loop_t   *loop;
+    uv_tcp_t     listener;
+    uv_signal_t  sigint, sigterm;
+    rcv_conn_cfg cfg;
+    int          once, quiet, sessions, failures, stopping;
+    const char  *json;
+} server;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: sundard [--listen [HOST:]PORT] [--out DIR] [options]\n"
+"       sundard --from FILE [--out DIR] [options]\n"
+"Receive sessions from satyad: rebuild the model from the sender's recipe,\n"
+"decode the transcript, and write each file once its SHA-256 matched.\n"
+"\n"
+"  -l, --listen [HOST:]PORT  where to listen (default " DEFAULT_LISTEN ");\n"
+"                            port 0 picks a free port (see --port-file)\n"
+"  -o, --out DIR             where files go (default: the current directory)\n"
+"  -f, --from FILE           decode a stream recorded with satyad --out\n"
+"      --once                exit after one session; non-zero if it failed\n"
+"      --max-output SIZE     largest session to accept (default 64G)\n"
+"      --max-model-mem SIZE  largest model a recipe may ask for (default 2G)\n"
+"      --port-file FILE      write the port actually bound to FILE\n"
+"      --json FILE           write each session's figures as JSON\n"
+"  -q, --quiet               only errors\n"
+"  -h, --help                this help;  -V, --version  the version\n");
+}
+
+static void session_report(server *s, const rcv_core *core, int result, double elapsed,
+                           const char *peer)
+{
+    sl_stats st = core->st;
+    st.ok = result == 1;
+    st.raw = core->pos;
+    st.elapsed_s = elapsed;
+    st.rate_bps = elapsed > 0 ? (uint64_t)((double)st.wire * 8.0 / elapsed) : 0;
+    if (result != 1) {
+        s->failures++;
+        fprintf(stderr, "sundard: session from %s failed: %s (%s)\n", peer,
+                core->err[0] ? core->err : sl_strerror(result), sl_errname(result));
+    } else if (!s->quiet) {
+        report_print(stderr, &st);
+    }
+    if (s->json && report_json(s->json, &st))
+        fprintf(stderr, "sundard: cannot write %s\n", s->json);
+}
+
+static void stop(server *s)
+{
+    if (s->stopping) return;
+    s->stopping = 1;
+    uv_close((uv_handle_t *)&s->listener, NULL);
+    uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->sigterm, NULL);
+}
+
+static void on_conn_end(rcv_conn *c, void *arg)
+{
+    server *s = arg;
+    char peer[64] = "?";
+    struct sockaddr_storage ss;
+    int len = sizeof ss;
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+        if (ss.ss_family == AF_INET)
+            uv_ip4_name((struct sockaddr_in *)&ss, peer, sizeof peer);
+        else
+            uv_ip6_name((struct sockaddr_in6 *)&ss, peer, sizeof peer);
+    }
+    session_report(s, &c->core, c->result,
+                   (double)uv_now(c->tcp.loop) / 1000.0 - c->t0, peer);
+    if (s->once) stop(s);
+}
+
+static void on_connection(uv_stream_t *srv, int status)
+{
+    server *s = srv->data;
+    if (status < 0 || s->stopping) return;
+    if (s->once && s->sessions) return; /* one session only: leave it queued */
+    s->sessions++;
+    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s))
+        fprintf(stderr, "sundard: cannot accept a connection\n");
+}
+
+static void on_signal(uv_signal_t *h, int sig)
+{
+    (void)sig;
+    fprintf(stderr, "sundard: stopping\n");
+    stop(h->data);
+}
+
+static int parse_listen(const char *arg, struct sockaddr_storage *addr)
+{
+    char host[256] = "127.0.0.1";
+    const char *port = arg, *c = strrchr(arg, ':');
+    if (c) {
+        size_t n = (size_t)(c - arg);
+        if (arg[0] == '[' && n >= 2 && arg[n - 1] == ']') { arg++; n -= 2; }
+        if (n >= sizeof host) return -1;
+        memcpy(host, arg, n);
+        host[n] = 0;
+        port = c + 1;
+    }
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if (!*port || getaddrinfo(*host ? host : NULL, port, &hints, &res) || !res) return -1;
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return 0;
+}
+
+static int decode_file(server *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        fprintf(stderr, "sundard: cannot open %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    rcv_core core;
+    rcv_core_init(&core, &s->cfg.lim, s->cfg.outdir);
+    frame_parser p;
+    frame_parser_init(&p);
+    bytebuf reply = {0};
+    uint8_t *buf = malloc(1 << 16);
+    int result = buf ? 0 : SL_ENOMEM;
+    uv_loop_t *loop = uv_default_loop();
+    uv_update_time(loop);
+    double t0 = (double)uv_now(loop) / 1000.0;
+    while (!result) {
+        size_t n = fread(buf, 1, 1 << 16, f), off = 0;
+        if (n == 0) {
+            result = ferror(f) ? SL_EIO : frame_parser_end(&p);
+            if (!result) result = SL_ETRUNCATED;
+            snprintf(core.err, sizeof core.err, "%s ends before the session does%s", path,
+                     result == SL_EPROTO_TRUNCATED ? " (inside a frame)" : "");
+            break;
+        }
+        while (off < n && !result) {
+            frame fr;
+            size_t used;
+            int rc = frame_parse(&p, buf + off, n - off, &used, &fr);
+            off += used;
+            if (rc < 0) {
+                result = rc;
+                snprintf(core.err, sizeof core.err, "bad frame at byte %llu of %s: %s",
+                         (unsigned long long)(ftell(f) - (long)(n - off)), path,
+                         sl_strerror(rc));
+            } else if (rc == 1) {
+                reply.len = 0;
+                result = rcv_core_frame(&core, &fr, FRAME_HDR + fr.len + FRAME_TRAILER, &reply);
+            }
+        }
+    }
+    if (f != stdin) fclose(f);
+    uv_update_time(loop);
+    session_report(s, &core, result, (double)uv_now(loop) / 1000.0 - t0, path);
+    rcv_core_fini(&core);
+    frame_parser_fini(&p);
+    bytebuf_fini(&reply);
+    free(buf);
+    return result == 1 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, 0, 'l'}, {"out", required_argument, 0, 'o'},
+        {"from", required_argument, 0, 'f'}, {"once", no_argument, 0, '1'},
+        {"max-output", required_argument, 0, 'M'},
+        {"max-model-mem", required_argument, 0, 'm'},
+        {"port-file", required_argument, 0, 'p'}, {"json", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+    server s;
+    memset(&s, 0, sizeof s);
+    const char *listen = DEFAULT_LISTEN, *from = NULL, *port_file = NULL;
+    s.cfg.outdir = ".";
+    s.cfg.lim.max_output = 64ull << 30;
+    s.cfg.lim.max_model_mem = 2ull << 30;
+    int c;
+    while ((c = getopt_long(argc, argv, "l:o:f:qhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': listen = optarg; break;
+        case 'o': s.cfg.outdir = optarg; break;
+        case 'f': from = optarg; break;
+        case '1': s.once = 1; break;
+        case 'M': case 'm': {
+            uint64_t v;
+            if (units_size(optarg, &v)) {
+                fprintf(stderr, "sundard: '%s' is not a size (try 100M, 2G)\n", optarg);
+                return 2;
+            }
+            if (c == 'M') s.cfg.lim.max_output = v;
+            else s.cfg.lim.max_model_mem = v;
+            break;
+        }
+        case 'p': port_file = optarg; break;
+        case 'j': s.json = optarg; break;
+        case 'q': s.quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "sundard: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return 2;
+    }
+    struct stat st;
+    if (stat(s.cfg.outdir, &st) || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "sundard: --out %s is not a directory\n", s.cfg.outdir);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    if (from) return decode_file(&s, from);
+
+    struct sockaddr_storage addr;
+    if (parse_listen(listen, &addr)) {
+        fprintf(stderr, "sundard: --listen '%s' is not [HOST:]PORT\n", listen);
+        return 2;
+    }
+    s.loop = uv_default_loop();
+    uv_tcp_init(s.loop, &s.listener);
+    s.listener.data = &s;
+    int rc = uv_tcp_bind(&s.listener, (const struct sockaddr *)&addr, 0);
+    if (!rc) rc = uv_listen((uv_stream_t *)&s.listener, 64, on_connection);
+    if (rc) {
+        fprintf(stderr, "sundard: cannot listen on %s: %s\n", listen, uv_strerror(rc));
+        return 1;
+    }
+    struct sockaddr_storage bound;
+    int blen = sizeof bound;
+    uv_tcp_getsockname(&s.listener, (struct sockaddr *)&bound, &blen);
+    int port = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in *)&bound)->sin_port
+                                               : ((struct sockaddr_in6 *)&bound)->sin6_port);
+    if (port_file) {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s.part", port_file);
+        FILE *pf = fopen(tmp, "w");
+        if (!pf || fprintf(pf, "%d\n", port) < 0 || fclose(pf) || rename(tmp, port_file)) {
+            fprintf(stderr, "sundard: cannot write %s\n", port_file);
+            return 1;
+        }
+    }
+    if (!s.quiet) fprintf(stderr, "sundard: listening on port %d, writing to %s\n", port,
+                          s.cfg.outdir);
+    uv_signal_init(s.loop, &s.sigint);
+    uv_signal_init(s.loop, &s.sigterm);
+    s.sigint.data = s.sigterm.data = &s;
+    uv_signal_start(&s.sigint, on_signal, SIGINT);
+    uv_signal_start(&s.sigterm, on_signal, SIGTERM);
+    uv_run(s.loop, UV_RUN_DEFAULT);
+    uv_loop_close(s.loop);
+    return s.failures || (s.once && !s.sessions) ? 1 : 0;
+}

@@ -1,0 +1,221 @@
+/* sender/snd_encode.c — see snd_encode.h. */
+#include "snd_encode.h"
+#include "snd_baseline.h"
+#include "../common/codec.h"
+#include "../common/err.h"
+#include "../proto/msg.h"
+#include "../proto/sha256.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void baseline_main(void *arg)
+{
+    snd_encoder *e = arg;
+    snd_baseline b;
+    snd_reader r;
+    char err[256];
+    int rc = snd_baseline_init(&b);
+    snd_reader_init(&r, e->in);
+    uint8_t *buf = malloc(1 << 20);
+    if (!buf) rc = SL_ENOMEM;
+    while (!rc) {
+        size_t got;
+        rc = snd_reader_read(&r, buf, 1 << 20, &got, err, sizeof err);
+        if (rc || !got) break;
+        snd_baseline_feed(&b, buf, got);
+    }
+    snd_baseline_finish(&b);
+    snd_reader_fini(&r);
+    free(buf);
+    e->base_err = rc ? rc : b.err;
+    e->gzip = b.gzip;
+    e->xz = b.xz;
+    e->zstd = b.zstd;
+}
+
+/* Appends whole frames to the spool and publishes them. */
+static int spool_put(snd_encoder *e, bytebuf *frames)
+{
+    const uint8_t *p = frames->p;
+    size_t n = frames->len;
+    while (n) {
+        ssize_t w = write(e->fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return SL_EIO;
+        p += w;
+        n -= (size_t)w;
+    }
+    uv_mutex_lock(&e->lock);
+    e->st.spool_len += frames->len;
+    uv_mutex_unlock(&e->lock);
+    frames->len = 0;
+    if (e->notify) uv_async_send(e->notify);
+    return 0;
+}
+
+static void fail(snd_encoder *e, int rc, const char *msg)
+{
+    uv_mutex_lock(&e->lock);
+    if (!e->st.err) {
+        e->st.err = rc;
+        snprintf(e->st.errmsg, sizeof e->st.errmsg, "%s", msg);
+    }
+    e->st.finished = 1;
+    uv_mutex_unlock(&e->lock);
+    if (e->notify) uv_async_send(e->notify);
+}
+
+static int write_manifest(snd_encoder *e, bytebuf *out)
+{
+    char text[RECIPE_MAX_TEXT];
+    int tl = recipe_canonical(e->rp, text, sizeof text);
+    if (tl < 0) return tl;
+    msg_manifest m;
+    memset(&m, 0, sizeof m);
+    m.chunk_size = e->chunk;
+    m.recipe = text;
+    m.recipe_len = (uint32_t)tl;
+    sha256_once(text, (size_t)tl, m.recipe_sha256);
+    m.total = e->in->total;
+    m.nfiles = (uint32_t)e->in->n;
+    m.files = calloc(e->in->n ? e->in->n : 1, sizeof *m.files);
+    if (!m.files) return SL_ENOMEM;
+    for (size_t i = 0; i < e->in->n; i++) {
+        m.files[i].name = e->in->v[i].name;
+        m.files[i].name_len = (uint16_t)strlen(e->in->v[i].name);
+        m.files[i].size = e->in->v[i].size;
+        memcpy(m.files[i].sha256, e->in->v[i].sha256, 32);
+    }
+    int rc = msg_manifest_write(out, &m);
+    free(m.files);
+    return rc == SL_EPROTO_TOOBIG ? SL_ETOOBIG : rc;
+}
+
+static void encoder_main(void *arg)
+{
+    snd_encoder *e = arg;
+    char err[256] = "";
+    bytebuf out = {0}, coded = {0};
+    snd_reader r;
+    snd_reader_init(&r, e->in);
+    codec *c = NULL;
+    uint8_t *raw = malloc(e->chunk);
+    uint64_t wire = e->hello_bytes, transcript = 0;
+    uint32_t idx = 0;
+    double t_codec = 0;
+    int rc = raw ? codec_new(&c, e->rp) : SL_ENOMEM;
+    if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
+    if (!rc && (rc = write_manifest(e, &out)))
+        snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
+    wire += out.len;
+    while (!rc) {
+        size_t got;
+        if ((rc = snd_reader_read(&r, raw, e->chunk, &got, err, sizeof err)) || !got) break;
+        coded.len = 0;
+        double t0 = now_s();
+        rc = codec_encode(c, raw, got, &coded);
+        t_codec += now_s() - t0;
+        if (rc) break;
+        msg_chunk m = {idx, (uint32_t)got,
+                       (uint32_t)crc32(crc32(0L, Z_NULL, 0), raw, (uInt)got), 0,
+                       coded.p, (uint32_t)coded.len};
+        if (coded.len >= got) { /* coding would not help: store it */
+            m.mode = 1;
+            m.data = raw;
+            m.data_len = (uint32_t)got;
+        }
+        msg_sync s = {idx, codec_digest(c)};
+        size_t before = out.len;
+        if ((rc = msg_chunk_write(&out, &m)) || (rc = msg_sync_write(&out, &s))) break;
+        wire += out.len - before;
+        transcript += m.data_len;
+        idx++;
+        uv_mutex_lock(&e->lock);
+        e->st.raw_done += got;
+        e->st.transcript = transcript;
+        e->st.chunks = idx;
+        e->st.encode_s = t_codec;
+        uv_mutex_unlock(&e->lock);
+        if ((rc = spool_put(e, &out))) {
+            snprintf(err, sizeof err, "cannot write the spool: %s", strerror(errno));
+            break;
+        }
+    }
+    uv_thread_join(&e->base);
+    if (!rc && e->base_err) {
+        rc = e->base_err;
+        snprintf(err, sizeof err, "baseline compressors failed: %s", sl_strerror(rc));
+    }
+    if (!rc) {
+        msg_done d = {e->in->total, transcript, wire, idx, e->gzip, e->xz, e->zstd,
+                      (uint64_t)(t_codec * 1e6)};
+        rc = msg_done_write(&out, &d);
+        if (!rc) rc = spool_put(e, &out);
+    }
+    snd_reader_fini(&r);
+    codec_free(c);
+    free(raw);
+    bytebuf_fini(&out);
+    bytebuf_fini(&coded);
+    if (rc) {
+        if (!*err) snprintf(err, sizeof err, "%s", sl_strerror(rc));
+        fail(e, rc, err);
+        return;
+    }
+    uv_mutex_lock(&e->lock);
+    e->st.gzip = e->gzip;
+    e->st.xz = e->xz;
+    e->st.zstd = e->zstd;
+    e->st.finished = 1;
+    uv_mutex_unlock(&e->lock);
+    if (e->notify) uv_async_send(e->notify);
+}
+
+int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
+                      uint32_t chunk, int fd, uint64_t hello_bytes, uv_async_t *notify)
+{
+    memset(e, 0, sizeof *e);
+    e->in = in;
+    e->rp = rp;
+    e->chunk = chunk;
+    e->fd = fd;
+    e->hello_bytes = hello_bytes;
+    e->notify = notify;
+    if (uv_mutex_init(&e->lock)) return SL_ENOMEM;
+    if (uv_thread_create(&e->base, baseline_main, e)) return SL_ENOMEM;
+    if (uv_thread_create(&e->enc, encoder_main, e)) {
+        uv_thread_join(&e->base);
+        return SL_ENOMEM;
+    }
+    return 0;
+}
+
+void snd_encoder_status(snd_encoder *e, snd_status *out)
+{
+    uv_mutex_lock(&e->lock);
+    *out = e->st;
+    uv_mutex_unlock(&e->lock);
+}
+
+void snd_encoder_join(snd_encoder *e)
+{
+    uv_thread_join(&e->enc);
+}
+
+void snd_encoder_fini(snd_encoder *e)
+{
+    uv_mutex_destroy(&e->lock);
+}

@@ -1,0 +1,54 @@
+/* sender/snd_encode.h — encode once, into a spool every receiver reads.
+ *
+ * A worker thread builds the model from the recipe, walks the stream in
+ * chunks and appends MANIFEST, then CHUNK + SYNC per chunk, then DONE to
+ * the spool: a file (an unlinked temporary, or the --out file). A second
+ * thread computes the gzip/xz/zstd baselines for DONE. Encoding never
+ * waits for the network, and memory stays bounded however slow the
+ * receivers are: what is not yet sent waits on disk.
+ *
+ *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, hello_bytes, notify);
+ *   from any thread: snd_encoder_status(&e, &st)    (bytes ready, done?, error)
+ *   snd_encoder_join(&e);                           (waits for the threads)
+ *   snd_encoder_fini(&e);                           (after the last status call)
+ * `notify` (may be NULL) is signalled each time more spool is ready. */
+#ifndef SL_SND_ENCODE_H
+#define SL_SND_ENCODE_H
+
+#include "snd_walk.h"
+#include "../common/recipe.h"
+#include <uv.h>
+
+typedef struct snd_status {
+    uint64_t spool_len;      /* bytes of whole frames in the spool */
+    uint64_t raw_done;       /* stream bytes encoded */
+    uint64_t transcript;     /* coded bytes so far */
+    uint32_t chunks;
+    int      finished;       /* DONE is in the spool, or it failed */
+    int      err;
+    char     errmsg[256];
+    uint64_t gzip, xz, zstd;
+    double   encode_s;
+} snd_status;
+
+typedef struct snd_encoder {
+    const snd_inputs    *in;
+    const recipe_params *rp;
+    uint32_t     chunk;
+    int          fd;
+    uint64_t     hello_bytes;
+    uv_async_t  *notify;
+    uv_mutex_t   lock;
+    snd_status   st;          /* guarded by lock */
+    uv_thread_t  enc, base;
+    int          base_err;
+    uint64_t     gzip, xz, zstd;
+} snd_encoder;
+
+int  snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
+                       uint32_t chunk, int fd, uint64_t hello_bytes, uv_async_t *notify);
+void snd_encoder_status(snd_encoder *e, snd_status *out);
+void snd_encoder_join(snd_encoder *e);
+void snd_encoder_fini(snd_encoder *e);
+
+#endif

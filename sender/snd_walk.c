@@ -1,0 +1,279 @@
+/* sender/snd_walk.c — see snd_walk.h. */
+#include "snd_walk.h"
+#include "../common/bytebuf.h"
+#include "../common/err.h"
+#include "../proto/msg.h"
+#include "../proto/sha256.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int add(snd_inputs *in, char *path, char *name, uint8_t *data, uint64_t size)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 16;
+        snd_input *v = realloc(in->v, cap * sizeof *v);
+        if (!v) return SL_ENOMEM;
+        in->v = v;
+        in->cap = cap;
+    }
+    snd_input *x = &in->v[in->n++];
+    memset(x, 0, sizeof *x);
+    x->path = path;
+    x->name = name;
+    x->data = data;
+    x->size = size;
+    in->total += size;
+    return 0;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = malloc(la + lb + 2);
+    if (!s) return NULL;
+    memcpy(s, a, la);
+    s[la] = '/';
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk_dir(snd_inputs *in, const char *dir, const char *prefix, char *err, size_t cap)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        snprintf(err, cap, "cannot read directory %s: %s", dir, strerror(errno));
+        return SL_EIO;
+    }
+    char **names = NULL;
+    size_t n = 0, ncap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n == ncap) {
+            ncap = ncap ? ncap * 2 : 32;
+            char **t = realloc(names, ncap * sizeof *t);
+            if (!t) { rc = SL_ENOMEM; break; }
+            names = t;
+        }
+        if (!(names[n] = strdup(e->d_name))) { rc = SL_ENOMEM; break; }
+        n++;
+    }
+    closedir(d);
+    if (!rc) qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && !rc; i++) {
+        char *path = join(dir, names[i]), *name = join(prefix, names[i]);
+        struct stat st;
+        if (!path || !name) rc = SL_ENOMEM;
+        else if (lstat(path, &st)) {
+            snprintf(err, cap, "cannot stat %s: %s", path, strerror(errno));
+            rc = SL_EIO;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = walk_dir(in, path, name, err, cap);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = add(in, path, name, NULL, (uint64_t)st.st_size);
+            if (!rc) path = name = NULL; /* owned by in now */
+        }
+        free(path);
+        free(name);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int read_stdin(bytebuf *b, char *err, size_t cap)
+{
+    for (;;) {
+        int rc = bytebuf_reserve(b, 1 << 16);
+        if (rc) return rc;
+        ssize_t r = read(0, b->p + b->len, b->cap - b->len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            snprintf(err, cap, "cannot read stdin: %s", strerror(errno));
+            return SL_EIO;
+        }
+        if (r == 0) return 0;
+        b->len += (size_t)r;
+    }
+}
+
+static int hash_file(snd_input *x, char *err, size_t cap)
+{
+    sha256_ctx *c = sha256_new();
+    if (!c) return SL_ENOMEM;
+    if (!x->path) {
+        sha256_update(c, x->data, x->size);
+        sha256_final(c, x->sha256);
+        return 0;
+    }
+    FILE *f = fopen(x->path, "rb");
+    if (!f) {
+        sha256_free(c);
+        snprintf(err, cap, "cannot open %s: %s", x->path, strerror(errno));
+        return SL_EIO;
+    }
+    static const size_t bufsz = 1 << 16;
+    uint8_t *buf = malloc(bufsz);
+    uint64_t got = 0;
+    size_t r;
+    while (buf && (r = fread(buf, 1, bufsz, f)) > 0) {
+        sha256_update(c, buf, r);
+        got += r;
+    }
+    int bad = !buf || ferror(f);
+    fclose(f);
+    free(buf);
+    sha256_final(c, x->sha256);
+    if (bad || got != x->size) {
+        snprintf(err, cap, "%s: read error or the file changed while being read", x->path);
+        return SL_EIO;
+    }
+    return 0;
+}
+
+int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t cap)
+{
+    int rc = 0;
+    for (int i = 0; i < npaths && !rc; i++) {
+        const char *p = paths[i];
+        if (!strcmp(p, "-")) {
+            bytebuf b = {0};
+            rc = read_stdin(&b, err, cap);
+            char *name = strdup("stdin");
+            if (!rc && !name) rc = SL_ENOMEM;
+            if (!rc) rc = add(in, NULL, name, b.p, b.len);
+            if (rc) { free(name); bytebuf_fini(&b); }
+            continue;
+        }
+        struct stat st;
+        if (stat(p, &st)) {
+            snprintf(err, cap, "cannot read %s: %s", p, strerror(errno));
+            rc = SL_EIO;
+            break;
+        }
+        /* The wire name starts at the last component ("a/b/" -> "b"). */
+        char *copy = strdup(p);
+        if (!copy) { rc = SL_ENOMEM; break; }
+        size_t l = strlen(copy);
+        while (l > 1 && copy[l - 1] == '/') copy[--l] = 0;
+        const char *slash = strrchr(copy, '/');
+        const char *base = slash ? slash + 1 : copy;
+        if (!strcmp(base, ".") || !strcmp(base, "..") || !*base) base = "files";
+        char *name = strdup(base);
+        if (!name) { free(copy); rc = SL_ENOMEM; break; }
+        if (S_ISDIR(st.st_mode)) {
+            rc = walk_dir(in, copy, name, err, cap);
+            free(copy);
+            free(name);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = add(in, copy, name, NULL, (uint64_t)st.st_size);
+            if (rc) { free(copy); free(name); }
+        } else {
+            snprintf(err, cap, "%s is neither a regular file nor a directory", p);
+            free(copy);
+            free(name);
+            rc = SL_EINVAL;
+        }
+    }
+    for (size_t i = 0; i < in->n && !rc; i++) {
+        if (msg_name_check(in->v[i].name, strlen(in->v[i].name))) {
+            snprintf(err, cap, "cannot send %s: its name '%s' is not allowed on the wire "
+                     "(see PROTOCOL.md, Names)", in->v[i].path ? in->v[i].path : "stdin",
+                     in->v[i].name);
+            rc = SL_EPROTO_NAME;
+        }
+    }
+    if (!rc && in->n > 1) {
+        char **names = malloc(in->n * sizeof *names);
+        if (!names) return SL_ENOMEM;
+        for (size_t i = 0; i < in->n; i++) names[i] = in->v[i].name;
+        qsort(names, in->n, sizeof *names, cmp_str);
+        for (size_t i = 1; i < in->n && !rc; i++)
+            if (!strcmp(names[i - 1], names[i])) {
+                snprintf(err, cap, "two inputs would both be named '%s'", names[i]);
+                rc = SL_EPROTO_NAME;
+            }
+        free(names);
+    }
+    if (in->n > MSG_MAX_FILES && !rc) {
+        snprintf(err, cap, "%zu files; one session carries at most %d", in->n, MSG_MAX_FILES);
+        rc = SL_ETOOBIG;
+    }
+    for (size_t i = 0; i < in->n && !rc; i++) rc = hash_file(&in->v[i], err, cap);
+    if (rc && !*err) snprintf(err, cap, "%s", sl_strerror(rc));
+    return rc;
+}
+
+void snd_inputs_free(snd_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].name);
+        free(in->v[i].data);
+    }
+    free(in->v);
+    memset(in, 0, sizeof *in);
+}
+
+void snd_reader_init(snd_reader *r, const snd_inputs *in)
+{
+    memset(r, 0, sizeof *r);
+    r->in = in;
+}
+
+int snd_reader_read(snd_reader *r, uint8_t *buf, size_t n, size_t *got, char *err,
+                    size_t cap)
+{
+    *got = 0;
+    while (*got < n && r->idx < r->in->n) {
+        const snd_input *x = &r->in->v[r->idx];
+        uint64_t left = x->size - r->off;
+        size_t want = n - *got < left ? n - *got : (size_t)left;
+        if (want && !x->path) {
+            memcpy(buf + *got, x->data + r->off, want);
+        } else if (want) {
+            if (!r->f && !(r->f = fopen(x->path, "rb"))) {
+                snprintf(err, cap, "cannot open %s: %s", x->path, strerror(errno));
+                return SL_EIO;
+            }
+            if (fread(buf + *got, 1, want, r->f) != want) {
+                snprintf(err, cap, "%s is shorter than when it was hashed", x->path);
+                return SL_EIO;
+            }
+        }
+        *got += want;
+        r->off += want;
+        if (r->off == x->size) {
+            if (r->f) {
+                int extra = fgetc(r->f) != EOF;
+                fclose(r->f);
+                r->f = NULL;
+                if (extra) {
+                    snprintf(err, cap, "%s grew since it was hashed", x->path);
+                    return SL_EIO;
+                }
+            }
+            r->idx++;
+            r->off = 0;
+        }
+    }
+    return 0;
+}
+
+void snd_reader_fini(snd_reader *r)
+{
+    if (r->f) fclose(r->f);
+    r->f = NULL;
+}

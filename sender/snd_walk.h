@@ -1,0 +1,53 @@
+/* sender/snd_walk.h — what to send: files, directory trees and stdin,
+ * each with the name it gets on the wire, its size and SHA-256.
+ *
+ *   snd_inputs in = {0};
+ *   rc = snd_walk(&in, paths, n, err, sizeof err);   // reads and hashes everything
+ *   ... in.v[i].name, .size, .sha256, .path (NULL: bytes in .data) ...
+ *   snd_inputs_free(&in);
+ * A file is named by its last path component; a directory by its own name
+ * followed by the relative path of each regular file below it (sorted, so
+ * the order is reproducible; symlinks and special files are skipped); "-"
+ * is stdin, read whole, named "stdin". Every name must pass
+ * msg_name_check, and names must be unique. */
+#ifndef SL_SND_WALK_H
+#define SL_SND_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct snd_input {
+    char    *path;       /* file on disk, or NULL for stdin */
+    char    *name;       /* wire name */
+    uint8_t *data;       /* stdin's bytes */
+    uint64_t size;
+    uint8_t  sha256[32];
+} snd_input;
+
+typedef struct snd_inputs {
+    snd_input *v;
+    size_t     n, cap;
+    uint64_t   total;
+} snd_inputs;
+
+int  snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t cap);
+void snd_inputs_free(snd_inputs *in);
+
+/* Reads the stream: every input's bytes in order, as one sequence.
+ *   snd_reader r; snd_reader_init(&r, &in);
+ *   rc = snd_reader_read(&r, buf, n, &got);  // fills buf fully unless the stream ends
+ *   snd_reader_fini(&r);
+ * A file whose size changed since snd_walk is an error (SL_EIO). */
+typedef struct snd_reader {
+    const snd_inputs *in;
+    size_t   idx;
+    uint64_t off;
+    void    *f;              /* FILE * of the current input */
+} snd_reader;
+
+void snd_reader_init(snd_reader *r, const snd_inputs *in);
+int  snd_reader_read(snd_reader *r, uint8_t *buf, size_t n, size_t *got, char *err,
+                     size_t cap);
+void snd_reader_fini(snd_reader *r);
+
+#endif
