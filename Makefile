@@ -104,7 +104,8 @@ $(B)/slcodec: $(B)/tools/slcodec.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
-$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/libslproto.a $(B)/libslcodec.a
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o \
+                   $(B)/libslproto.a $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(NET_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
@@ -112,6 +113,9 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 test: test-unit test-determinism
+
+demo: all
+	B=$(B) tools/demo.sh
 
 # One Criterion binary per module; each runs with a timeout.
 test-unit: $(UNIT_BIN)

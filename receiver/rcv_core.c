@@ -24,9 +24,19 @@ void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir)
     memset(c, 0, sizeof *c);
     c->lim = *lim;
     c->outdir = outdir;
-    c->cur.fd = -1;
     proto_order_init(&c->order, PROTO_FROM_SENDER);
     c->st.who = "sundard";
+}
+
+/* Removes every temporary file of the session. */
+static void drop_files(rcv_core *c)
+{
+    if (!c->files) return;
+    uint32_t n = c->file_idx + (c->cur_open ? 1 : 0);
+    for (uint32_t i = 0; i < n && i < c->man.nfiles; i++) rcv_file_abort(&c->files[i]);
+    c->cur_open = 0;
+    free(c->files);
+    c->files = NULL;
 }
 
 /* Records the error, tells the peer, and cleans up unfinished output. */
@@ -38,8 +48,7 @@ static int fail(rcv_core *c, bytebuf *reply, int code, const char *fmt, ...)
     va_end(ap);
     c->err_code = code;
     if (reply && code != SL_EPEER) msg_error_write(reply, code, c->err);
-    if (c->cur_open) rcv_file_abort(&c->cur);
-    c->cur_open = 0;
+    drop_files(c);
     return code;
 }
 
@@ -49,16 +58,21 @@ static int advance(rcv_core *c, bytebuf *reply)
 {
     char why[400];
     for (;;) {
-        if (c->cur_open && c->cur.written == c->cur.size) {
-            int rc = rcv_file_finish(&c->cur, why, sizeof why);
+        rcv_file *cur = &c->files[c->file_idx < c->man.nfiles ? c->file_idx : 0];
+        if (c->cur_open && cur->written == cur->size) {
+            int rc = rcv_file_finish(cur, why, sizeof why);
+            if (rc) {
+                c->cur_open = 0;  /* finish already removed it */
+                return fail(c, reply, rc, "%s", why);
+            }
             c->cur_open = 0;
-            if (rc) return fail(c, reply, rc, "%s", why);
             c->files_done++;
             c->file_idx++;
         }
         if (c->cur_open || c->file_idx >= c->man.nfiles) return 0;
         const msg_file *mf = &c->man.files[c->file_idx];
-        int rc = rcv_file_open(&c->cur, c->outdir, mf->name, mf->name_len, mf->size,
+        cur = &c->files[c->file_idx];
+        int rc = rcv_file_open(cur, c->outdir, mf->name, mf->name_len, mf->size,
                                mf->sha256, why, sizeof why);
         if (rc) return fail(c, reply, rc, "%s", why);
         c->cur_open = 1;
@@ -98,6 +112,8 @@ static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
                     (unsigned long long)c->man.total, (unsigned long long)c->lim.max_output);
     if ((rc = codec_new(&c->dec, &rp)))
         return fail(c, reply, rc, "cannot build the model: %s", sl_strerror(rc));
+    c->files = calloc(c->man.nfiles ? c->man.nfiles : 1, sizeof *c->files);
+    if (!c->files) return fail(c, reply, SL_ENOMEM, "out of memory for the file table");
     c->st.recipe = c->man.recipe_len;
     c->st.files = c->man.nfiles;
     return advance(c, reply);
@@ -136,9 +152,10 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
     char why[400];
     while (n) {
         if ((rc = advance(c, reply))) return rc;
-        uint64_t want = c->cur.size - c->cur.written;
+        rcv_file *cur = &c->files[c->file_idx];
+        uint64_t want = cur->size - cur->written;
         size_t take = n < want ? n : (size_t)want;
-        if ((rc = rcv_file_write(&c->cur, p, take, why, sizeof why)))
+        if ((rc = rcv_file_write(cur, p, take, why, sizeof why)))
             return fail(c, reply, rc, "%s", why);
         p += take;
         n -= take;
@@ -199,6 +216,17 @@ int rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *repl
         if (c->files_done != c->man.nfiles)
             return fail(c, reply, SL_ETRUNCATED, "only %u of %u files complete",
                         c->files_done, c->man.nfiles);
+        /* Everything arrived and matched: now the files appear. */
+        char why[400];
+        for (uint32_t i = 0; i < c->man.nfiles; i++)
+            if ((rc = rcv_file_commit(&c->files[i], why, sizeof why))) {
+                for (uint32_t j = i + 1; j < c->man.nfiles; j++) rcv_file_abort(&c->files[j]);
+                free(c->files);
+                c->files = NULL;
+                return fail(c, reply, rc, "%s", why);
+            }
+        free(c->files);
+        c->files = NULL;
         c->st.raw = c->pos;
         c->st.zlib = d.zlib;
         c->st.xz = d.xz;
@@ -222,8 +250,7 @@ int rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *repl
 
 void rcv_core_fini(rcv_core *c)
 {
-    if (c->cur_open) rcv_file_abort(&c->cur);
-    c->cur_open = 0;
+    drop_files(c);
     codec_free(c->dec);
     c->dec = NULL;
     msg_manifest_fini(&c->man);

@@ -5,7 +5,8 @@
  *   for each parsed frame f (wire_bytes = its size on the wire):
  *       rc = rcv_core_frame(&c, &f, wire_bytes, &reply);
  *       send reply (HELLO, ACK, or ERROR frames) if a peer is listening;
- *       rc == 1: session complete, every file verified and in place;
+ *       rc == 1: session complete, every file verified and renamed into
+ *                place (all at the end: a session delivers all or nothing);
  *       rc < 0:  failed; c.err says why; temp files are already removed.
  *   rcv_core_fini(&c);   (also removes temp files of an unfinished session)
  * Everything CPU-heavy (decoding, hashing, writing) happens inside
@@ -39,8 +40,8 @@ typedef struct rcv_core {
     uint64_t     pos;            /* stream bytes decoded and verified */
     uint32_t     file_idx;
     uint64_t     file_off;
-    rcv_file     cur;
-    int          cur_open;
+    rcv_file    *files;          /* one per manifest entry; [0, file_idx) verified */
+    int          cur_open;       /* files[file_idx] is being written */
     uint32_t     files_done;
     sl_stats     st;
     int          err_code;

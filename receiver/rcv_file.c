@@ -112,6 +112,11 @@ int rcv_file_finish(rcv_file *f, char *err, size_t cap)
         return rc;
     }
     f->fd = -1;
+    return 0;
+}
+
+int rcv_file_commit(rcv_file *f, char *err, size_t cap)
+{
     if (rename(f->tmp, f->final)) {
         int rc = fail(err, cap, SL_EIO, "cannot rename into place", f->final);
         rcv_file_abort(f);

@@ -2,13 +2,15 @@
  * and right or not at all.
  *
  *   rcv_file f; rcv_file_open(&f, outdir, name, len, size, sha, err, cap);
- *   rcv_file_write(&f, p, n) ...;  rcv_file_finish(&f, err, cap);   // verify, rename
+ *   rcv_file_write(&f, p, n) ...;  rcv_file_finish(&f, err, cap);   // verify, close
+ *   rcv_file_commit(&f, err, cap);     // rename into place, when the session ends well
  *   on any failure: rcv_file_abort(&f);                             // unlink temp
  * The name must already have passed msg_name_check. Parent directories are
  * created inside outdir; an existing component that is not a directory
  * (a symlink, say) is refused, so nothing is written outside outdir. The
  * bytes go to a temporary ".NAME.sl-XXXXXX" beside the final name, which
- * appears only by rename after the SHA-256 matched. */
+ * appears only by rename after the SHA-256 matched and the whole session
+ * ended well. */
 #ifndef SL_RCV_FILE_H
 #define SL_RCV_FILE_H
 
@@ -28,6 +30,7 @@ int  rcv_file_open(rcv_file *f, const char *outdir, const char *name, size_t len
                    uint64_t size, const uint8_t sha[32], char *err, size_t cap);
 int  rcv_file_write(rcv_file *f, const uint8_t *p, size_t n, char *err, size_t cap);
 int  rcv_file_finish(rcv_file *f, char *err, size_t cap);
+int  rcv_file_commit(rcv_file *f, char *err, size_t cap);
 void rcv_file_abort(rcv_file *f);
 
 #endif
