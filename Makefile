@@ -118,9 +118,9 @@ demo: all
 	B=$(B) tools/demo.sh
 
 # One Criterion binary per module; each runs with a timeout.
-test-unit: $(UNIT_BIN)
+test-unit: $(UNIT_BIN) $(B)/satyad $(B)/sundard
 	@set -e; for t in $(UNIT_BIN); do \
-	  echo "== $$t"; LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  echo "== $$t"; SL_BIN=$(B) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  timeout 900 $$t --jobs 2 || { echo "FAILED: $$t"; exit 1; }; done
 
 test-determinism: $(B)/slcodec

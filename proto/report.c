@@ -38,10 +38,13 @@ void report_print(FILE *f, const sl_stats *s)
                "%.3f bits/byte coded\n",
             units_commas(s->wire, a), pct_saved(s->wire, s->raw), bpc);
     if (s->xz || s->zstd || s->zlib)
+    {
+        double vs = s->xz ? 100.0 * (1.0 - (double)s->wire / (double)s->xz) : 0.0;
         fprintf(f, "  baselines  gzip -9 %s   xz -9 %s   zstd -19 %s bytes; "
-                   "ours is %.1f%% smaller than xz\n",
+                   "this link sent %.1f%% %s than xz\n",
                 units_commas(s->zlib, a), units_commas(s->xz, b), units_commas(s->zstd, c),
-                s->xz ? 100.0 * (1.0 - (double)s->wire / (double)s->xz) : 0.0);
+                vs < 0 ? -vs : vs, vs < 0 ? "more" : "less");
+    }
     if (s->rate_bps)
         fprintf(f, "  link time  raw %.1f s   gzip %.1f s   xz %.1f s   this %.1f s "
                    "(measured %.1f s)\n",

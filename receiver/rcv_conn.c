@@ -148,9 +148,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     rcv_conn *c = s->data;
     if (nread < 0) {
+        /* A stream that stops inside a frame is reported as closed early,
+         * like one that stops between frames. */
         c->eof = 1;
-        int rc = frame_parser_end(&c->parser);
-        if (rc && !c->parse_err) c->parse_err = rc;
         uv_read_stop(s);
         c->reading = 0;
     }

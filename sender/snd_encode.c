@@ -46,8 +46,10 @@ static void baseline_main(void *arg)
     e->zstd = b.zstd;
 }
 
-/* Appends whole frames to the spool and publishes them. */
-static int spool_put(snd_encoder *e, bytebuf *frames)
+/* Appends whole frames to the spool and publishes them; `last` marks the
+ * session finished in the same step, so no reader sees DONE in the spool
+ * without also seeing the session finished. */
+static int spool_put(snd_encoder *e, bytebuf *frames, int last)
 {
     const uint8_t *p = frames->p;
     size_t n = frames->len;
@@ -60,6 +62,12 @@ static int spool_put(snd_encoder *e, bytebuf *frames)
     }
     uv_mutex_lock(&e->lock);
     e->st.spool_len += frames->len;
+    if (last) {
+        e->st.gzip = e->gzip;
+        e->st.xz = e->xz;
+        e->st.zstd = e->zstd;
+        e->st.finished = 1;
+    }
     uv_mutex_unlock(&e->lock);
     frames->len = 0;
     if (e->notify) uv_async_send(e->notify);
@@ -149,7 +157,7 @@ static void encoder_main(void *arg)
         e->st.chunks = idx;
         e->st.encode_s = t_codec;
         uv_mutex_unlock(&e->lock);
-        if ((rc = spool_put(e, &out))) {
+        if ((rc = spool_put(e, &out, 0))) {
             snprintf(err, sizeof err, "cannot write the spool: %s", strerror(errno));
             break;
         }
@@ -163,7 +171,7 @@ static void encoder_main(void *arg)
         msg_done d = {e->in->total, transcript, wire, idx, e->gzip, e->xz, e->zstd,
                       (uint64_t)(t_codec * 1e6)};
         rc = msg_done_write(&out, &d);
-        if (!rc) rc = spool_put(e, &out);
+        if (!rc) rc = spool_put(e, &out, 1);
     }
     snd_reader_fini(&r);
     codec_free(c);
@@ -173,15 +181,7 @@ static void encoder_main(void *arg)
     if (rc) {
         if (!*err) snprintf(err, sizeof err, "%s", sl_strerror(rc));
         fail(e, rc, err);
-        return;
     }
-    uv_mutex_lock(&e->lock);
-    e->st.gzip = e->gzip;
-    e->st.xz = e->xz;
-    e->st.zstd = e->zstd;
-    e->st.finished = 1;
-    uv_mutex_unlock(&e->lock);
-    if (e->notify) uv_async_send(e->notify);
 }
 
 int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,

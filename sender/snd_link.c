@@ -152,7 +152,6 @@ void snd_link_pump(snd_link *l)
             write_now(l, buf, n);
         }
     }
-    if (!l->ended && st.finished && l->sent == total) l->wait_final = 1;
 }
 
 static void on_tick(uv_timer_t *t)
@@ -179,7 +178,9 @@ static void on_frame(snd_link *l, const frame *f)
         if ((rc = msg_ack_read(f, &l->ack))) {
             finish(l, 0, "%s sent a malformed ACK", l->cfg.target);
         } else if (l->ack.final) {
-            if (!l->wait_final)
+            snd_status st;
+            snd_encoder_status(l->cfg.enc, &st);
+            if (!st.finished || st.err || l->sent != l->cfg.hello->len + st.spool_len)
                 finish(l, 0, "%s confirmed the session before it was sent", l->cfg.target);
             else
                 finish(l, 1, NULL);

@@ -44,7 +44,7 @@ struct snd_link {
     int             open_handles;
     snd_link_end_cb on_end;
     void           *arg;
-    int             connected, wait_final, ended;
+    int             connected, ended;
     uint64_t        sent;        /* HELLO + spool bytes taken off the bucket */
     uint64_t        written;     /* bytes the socket accepted */
     uint64_t        inflight;

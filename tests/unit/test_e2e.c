@@ -1,0 +1,446 @@
+/* tests/unit/test_e2e.c — satyad and sundard as users run them, on
+ * loopback with free ports: every received file is compared byte for byte
+ * with its original, and every failure must give a clear error and leave
+ * no file under its final name. The binaries come from $SL_BIN (the
+ * Makefile sets it; default build/). */
+#include "testdata.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *bin(const char *name)
+{
+    static char path[2][512];
+    static int k;
+    const char *dir = getenv("SL_BIN");
+    k ^= 1;
+    snprintf(path[k], sizeof path[k], "%s/%s", dir && *dir ? dir : "build", name);
+    return path[k];
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct scratch { char dir[64]; } scratch;
+
+static void scratch_init(scratch *s)
+{
+    snprintf(s->dir, sizeof s->dir, "/tmp/sl-e2e-XXXXXX");
+    cr_assert_not_null(mkdtemp(s->dir));
+}
+
+static void scratch_fini(scratch *s)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static char *path_in(const scratch *s, const char *rel)
+{
+    static char buf[64][512];   /* a ring: plenty for one test's live paths */
+    static int k;
+    k = (k + 1) & 63;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", s->dir, rel);
+    return buf[k];
+}
+
+static void write_file(const char *path, const uint8_t *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(p, 1, n, f), n);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* Starts a process with stdin/stdout/stderr redirected (NULL: inherit /dev/null). */
+static pid_t spawn(char *const argv[], const char *in, const char *err)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, err ? err : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    cr_assert_eq(rc, 0, "cannot start %s: %s", argv[0], strerror(rc));
+    return pid;
+}
+
+/* Waits up to `timeout` seconds; returns the exit status, or -signal. */
+static int wait_for(pid_t pid, double timeout)
+{
+    double end = now() + timeout;
+    int st;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid) break;
+        if (now() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            cr_assert_fail("process %d did not finish in %.0f s", (int)pid, timeout);
+        }
+        usleep(20000);
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+static int run(char *const argv[], const char *in, const char *err, double timeout)
+{
+    return wait_for(spawn(argv, in, err), timeout);
+}
+
+typedef struct receiver {
+    pid_t pid;
+    int   port;
+    char  to[32];
+} receiver;
+
+static void start_receiver(receiver *r, const scratch *s, const char *out, const char *log,
+                           const char *extra1, const char *extra2)
+{
+    char *pf = strdup(path_in(s, "port.XXXXXX"));
+    int fd = mkstemp(pf);
+    close(fd);
+    unlink(pf);
+    mkdir(out, 0755);
+    char *argv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file", pf,
+                    "--out", (char *)out, "--once", (char *)extra1, (char *)extra2, NULL};
+    r->pid = spawn(argv, NULL, log);
+    double end = now() + 10;
+    FILE *f = NULL;
+    while (!(f = fopen(pf, "r")) && now() < end) usleep(10000);
+    cr_assert_not_null(f, "sundard did not start");
+    cr_assert_eq(fscanf(f, "%d", &r->port), 1);
+    fclose(f);
+    free(pf);
+    snprintf(r->to, sizeof r->to, "127.0.0.1:%d", r->port);
+}
+
+static void assert_same(const char *a, const char *b)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    cr_assert_eq(system(cmd), 0, "%s differs from %s", b, a);
+}
+
+static void assert_same_tree(const char *a, const char *b)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "diff -r '%s' '%s' >/dev/null", a, b);
+    cr_assert_eq(system(cmd), 0, "%s differs from %s", b, a);
+}
+
+static void assert_no_files(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s' -type f ! -name '.*.sl-*')\"", dir);
+    cr_assert_eq(system(cmd), 0, "a file appeared under its final name in %s", dir);
+}
+
+static void assert_log_has(const char *log, const char *needle)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "grep -q -- '%s' '%s'", needle, log);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "cat '%s' >&2", log);
+        (void)system(cmd);
+        cr_assert_fail("'%s' not in %s", needle, log);
+    }
+}
+
+/* Sends `paths` to a fresh receiver; both must succeed. */
+static void session_ok(const scratch *s, char *const *paths, int n, const char *recipe)
+{
+    receiver r;
+    start_receiver(&r, s, path_in(s, "out"), path_in(s, "rx.log"), NULL, NULL);
+    char *argv[32] = {(char *)bin("satyad"), "--to", r.to, "--rate", "0", "--quiet",
+                      "--recipe", (char *)recipe};
+    int k = 8;
+    for (int i = 0; i < n; i++) {
+        argv[k++] = "--send";
+        argv[k++] = paths[i];
+    }
+    argv[k] = NULL;
+    cr_assert_eq(run(argv, NULL, path_in(s, "tx.log"), 120), 0, "satyad failed");
+    cr_assert_eq(wait_for(r.pid, 60), 0, "sundard failed");
+}
+
+Test(e2e, one_file, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[30000];
+    td_text(buf, sizeof buf, 1);
+    write_file(path_in(&s, "a.txt"), buf, sizeof buf);
+    char *p[] = {path_in(&s, "a.txt")};
+    session_ok(&s, p, 1, "default");
+    assert_same(path_in(&s, "a.txt"), path_in(&s, "out/a.txt"));
+    scratch_fini(&s);
+}
+
+Test(e2e, directory_tree_empty_and_binary_files, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    mkdir(path_in(&s, "tree"), 0755);
+    mkdir(path_in(&s, "tree/sub"), 0755);
+    mkdir(path_in(&s, "tree/sub/deeper"), 0755);
+    uint8_t buf[70000];
+    td_text(buf, 20000, 2);
+    write_file(path_in(&s, "tree/notes.txt"), buf, 20000);
+    td_random(buf, sizeof buf, 3);
+    write_file(path_in(&s, "tree/sub/noise.bin"), buf, sizeof buf);
+    td_binary(buf, 40000, 4);
+    write_file(path_in(&s, "tree/sub/deeper/table.bin"), buf, 40000);
+    write_file(path_in(&s, "tree/sub/empty"), buf, 0);
+    char *p[] = {path_in(&s, "tree")};
+    session_ok(&s, p, 1, "small");
+    assert_same_tree(path_in(&s, "tree"), path_in(&s, "out/tree"));
+    scratch_fini(&s);
+}
+
+Test(e2e, several_megabytes, .timeout = 300)
+{
+    scratch s;
+    scratch_init(&s);
+    size_t n = 3 << 20;
+    uint8_t *buf = malloc(n);
+    td_text(buf, n / 2, 5);
+    td_binary(buf + n / 2, n / 2, 6);
+    write_file(path_in(&s, "big.dat"), buf, n);
+    free(buf);
+    char *p[] = {path_in(&s, "big.dat")};
+    session_ok(&s, p, 1, "tiny");
+    assert_same(path_in(&s, "big.dat"), path_in(&s, "out/big.dat"));
+    scratch_fini(&s);
+}
+
+Test(e2e, stdin, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[12345];
+    td_text(buf, sizeof buf, 7);
+    write_file(path_in(&s, "in.txt"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", "-", "--to", r.to, "--rate", "0",
+                    "--quiet", NULL};
+    cr_assert_eq(run(argv, path_in(&s, "in.txt"), path_in(&s, "tx.log"), 60), 0);
+    cr_assert_eq(wait_for(r.pid, 60), 0);
+    assert_same(path_in(&s, "in.txt"), path_in(&s, "out/stdin"));
+    scratch_fini(&s);
+}
+
+Test(e2e, two_receivers_from_one_encode, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[40000];
+    td_text(buf, sizeof buf, 8);
+    write_file(path_in(&s, "both.txt"), buf, sizeof buf);
+    receiver a, b;
+    start_receiver(&a, &s, path_in(&s, "outa"), path_in(&s, "rxa.log"), NULL, NULL);
+    start_receiver(&b, &s, path_in(&s, "outb"), path_in(&s, "rxb.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "both.txt"), "--to", a.to,
+                    "--to", b.to, "--rate", "1mbit", "--quiet", NULL};
+    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
+    cr_assert_eq(wait_for(a.pid, 30), 0);
+    cr_assert_eq(wait_for(b.pid, 30), 0);
+    assert_same(path_in(&s, "both.txt"), path_in(&s, "outa/both.txt"));
+    assert_same(path_in(&s, "both.txt"), path_in(&s, "outb/both.txt"));
+    scratch_fini(&s);
+}
+
+/* Records a stream of a 30 KB text file into rec.sls. */
+static void record(const scratch *s)
+{
+    uint8_t buf[30000];
+    td_text(buf, sizeof buf, 9);
+    write_file(path_in(s, "rec.txt"), buf, sizeof buf);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(s, "rec.txt"), "--out",
+                    path_in(s, "rec.sls"), "--chunk", "4K", "--quiet", NULL};
+    cr_assert_eq(run(argv, NULL, path_in(s, "tx.log"), 60), 0);
+}
+
+static int decode_recording(const scratch *s, const char *file, const char *log)
+{
+    mkdir(path_in(s, "out"), 0755);
+    char *argv[] = {(char *)bin("sundard"), "--from", (char *)file, "--out",
+                    path_in(s, "out"), "--quiet", NULL};
+    return run(argv, NULL, log, 60);
+}
+
+Test(e2e, recorded_stream, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    record(&s);
+    cr_assert_eq(decode_recording(&s, path_in(&s, "rec.sls"), path_in(&s, "rx.log")), 0);
+    assert_same(path_in(&s, "rec.txt"), path_in(&s, "out/rec.txt"));
+    scratch_fini(&s);
+}
+
+Test(e2e, corrupted_chunk_is_refused, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    record(&s);
+    struct stat st;
+    cr_assert_eq(stat(path_in(&s, "rec.sls"), &st), 0);
+    FILE *f = fopen(path_in(&s, "rec.sls"), "r+b");
+    fseek(f, st.st_size * 2 / 3, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, st.st_size * 2 / 3, SEEK_SET);
+    fputc(c ^ 0x20, f);
+    fclose(f);
+    cr_assert_eq(decode_recording(&s, path_in(&s, "rec.sls"), path_in(&s, "rx.log")), 1);
+    assert_log_has(path_in(&s, "rx.log"), "SL_EPROTO_CHECKSUM");
+    assert_no_files(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+Test(e2e, truncated_stream_is_refused, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    record(&s);
+    struct stat st;
+    cr_assert_eq(stat(path_in(&s, "rec.sls"), &st), 0);
+    cr_assert_eq(truncate(path_in(&s, "rec.sls"), st.st_size - 30), 0);
+    cr_assert_eq(decode_recording(&s, path_in(&s, "rec.sls"), path_in(&s, "rx.log")), 1);
+    assert_log_has(path_in(&s, "rx.log"), "ends before the session does");
+    assert_no_files(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+Test(e2e, other_codec_version_and_unsafe_names_are_refused, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    cr_assert_eq(decode_recording(&s, "tests/golden/proto/bad-codec-version.sls",
+                                  path_in(&s, "v.log")), 1);
+    assert_log_has(path_in(&s, "v.log"), "codec version 9");
+    cr_assert_eq(decode_recording(&s, "tests/golden/proto/bad-name.sls",
+                                  path_in(&s, "n.log")), 1);
+    assert_log_has(path_in(&s, "n.log"), "SL_EPROTO_NAME");
+    assert_no_files(path_in(&s, "out"));
+    cr_assert_eq(access(path_in(&s, "evil"), F_OK), -1);
+    scratch_fini(&s);
+}
+
+Test(e2e, output_over_the_limit_is_refused, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[20000];
+    td_text(buf, sizeof buf, 10);
+    write_file(path_in(&s, "big.txt"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--max-output",
+                   "10K");
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "big.txt"), "--to", r.to,
+                    "--rate", "0", NULL};
+    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 1);
+    cr_assert_eq(wait_for(r.pid, 30), 1);
+    assert_log_has(path_in(&s, "tx.log"), "max-output");
+    assert_log_has(path_in(&s, "rx.log"), "SL_ELIMIT");
+    assert_no_files(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+Test(e2e, sender_killed_mid_stream, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[60000];
+    td_random(buf, sizeof buf, 11);
+    write_file(path_in(&s, "slow.bin"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "slow.bin"), "--to", r.to,
+                    "--rate", "100kbit", "--quiet", NULL};
+    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    usleep(1500000);
+    kill(tx, SIGKILL);
+    waitpid(tx, NULL, 0);
+    cr_assert_eq(wait_for(r.pid, 30), 1);
+    assert_log_has(path_in(&s, "rx.log"), "connection closed before the session ended");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s' -type f)\"", path_in(&s, "out"));
+    cr_assert_eq(system(cmd), 0, "receiver left files (or temporaries) behind");
+    scratch_fini(&s);
+}
+
+Test(e2e, receiver_killed_mid_stream, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[60000];
+    td_random(buf, sizeof buf, 12);
+    write_file(path_in(&s, "slow.bin"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "slow.bin"), "--to", r.to,
+                    "--rate", "100kbit", NULL};
+    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    usleep(1500000);
+    kill(r.pid, SIGKILL);
+    waitpid(r.pid, NULL, 0);
+    cr_assert_eq(wait_for(tx, 30), 1);
+    assert_log_has(path_in(&s, "tx.log"), "closed the connection before confirming");
+    assert_no_files(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+Test(e2e, throttle_never_runs_ahead_of_the_rate, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[50000];
+    td_random(buf, sizeof buf, 13); /* incompressible: ~50 KB on the wire */
+    write_file(path_in(&s, "r.bin"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "r.bin"), "--to", r.to,
+                    "--rate", "200kbit", "--recipe", "tiny", "--quiet", "--json",
+                    path_in(&s, "tx.json"), NULL};
+    double t0 = now();
+    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
+    double elapsed = now() - t0;
+    cr_assert_eq(wait_for(r.pid, 30), 0);
+    FILE *f = fopen(path_in(&s, "tx.json"), "r");
+    cr_assert_not_null(f);
+    char json[2048] = "";
+    cr_assert_gt(fread(json, 1, sizeof json - 1, f), 0);
+    fclose(f);
+    const char *w = strstr(json, "\"wire_bytes\":");
+    cr_assert_not_null(w);
+    double wire = strtod(w + 13, NULL);
+    cr_assert_gt(wire, 50000);
+    /* N bytes at R bit/s cannot arrive in less than N*8/R, less one burst. */
+    double floor_s = (wire - 512) * 8 / 200000.0;
+    cr_assert_geq(elapsed, floor_s, "%.0f bytes in %.2f s at 200 kbit/s (floor %.2f s)",
+                  wire, elapsed, floor_s);
+    assert_same(path_in(&s, "r.bin"), path_in(&s, "out/r.bin"));
+    scratch_fini(&s);
+}
