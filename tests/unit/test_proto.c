@@ -79,7 +79,7 @@ static void assert_same_file(const char *a, const char *b)
 {
     bytebuf x = load(a), y = load(b);
     cr_assert_eq(x.len, y.len, "%s vs %s", a, b);
-    cr_assert_eq(memcmp(x.p, y.p, x.len), 0, "%s vs %s", a, b);
+    if (x.len) cr_assert_eq(memcmp(x.p, y.p, x.len), 0, "%s vs %s", a, b);
     bytebuf_fini(&x);
     bytebuf_fini(&y);
 }
@@ -239,7 +239,8 @@ Test(proto, messages_round_trip)
     cr_assert_eq(used, b.len);
     msg_done e;
     cr_assert_eq(msg_done_read(&f, &e), 0);
-    cr_assert_eq(memcmp(&d, &e, sizeof d), 0);
+    cr_assert(e.raw == 1 && e.transcript == 2 && e.wire == 3 && e.chunks == 4 &&
+              e.zlib == 5 && e.xz == 6 && e.zstd == 7 && e.encode_us == 8);
     b.len = 0;
     cr_assert_eq(msg_error_write(&b, SL_ELIMIT, "too big\nreally"), 0);
     cr_assert_eq(frame_parse(&p, b.p, b.len, &used, &f), 1);
