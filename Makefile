@@ -127,9 +127,11 @@ test-determinism: $(B)/slcodec
 	tests/determinism/run.sh
 
 CORPUS ?= $(wildcard ../shared/corpus/canterbury)
-bench: $(B)/slbench
+bench: $(B)/slbench $(B)/satyad $(B)/sundard
 	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
 	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
+	@echo "== the link case: satyad -> sundard on loopback, recipe default"
+	B=$(B) tools/bench_link.sh $(CORPUS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 endif
