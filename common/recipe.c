@@ -30,7 +30,7 @@ static const key_def keys[] = {
     {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
     {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
     {"match.min",       K_INT,    0, 32,         OFF(match_min)},
-    {"mixer.lr",        K_INT,    1, 255,        OFF(mixer_lr)},
+    {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
     {"mixer.select",    K_SELECT, 0, 0,          OFF(select)},
     {"model",           K_MODEL,  0, 0,          0},
     {"seed",            K_U64,    0, 0,          OFF(seed)},

@@ -50,6 +50,7 @@ void bh_table_init(bh_table *t)
                 t->n1[count] = (uint8_t)n1;
                 t->last[count] = (uint8_t)last;
                 t->prio[count] = (uint8_t)(total > 63 ? 63 : total);
+                t->det[count] = (uint8_t)((n0 == 0) != (n1 == 0));
                 count++;
             }
         }

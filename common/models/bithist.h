@@ -19,6 +19,7 @@ typedef struct bh_table {
     uint8_t n0[BH_MAX_STATES], n1[BH_MAX_STATES];
     uint8_t last[BH_MAX_STATES];  /* last bit, where the state keeps it */
     uint8_t prio[BH_MAX_STATES];
+    uint8_t det[BH_MAX_STATES];   /* 1: only one bit value seen so far */
     int     count;            /* states in use */
 } bh_table;
 

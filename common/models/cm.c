@@ -205,7 +205,7 @@ static uint32_t cm_predict(void *self)
         known += s != 0;
         int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
         mixer_add(&m->mx, st);
-        mixer_add(&m->mx, (m->bh.n0[s] == 0) != (m->bh.n1[s] == 0) ? st : 0);
+        mixer_add(&m->mx, m->bh.det[s] ? st : 0);
     }
     if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
     mixer_add(&m->mx, 256);
@@ -294,7 +294,7 @@ static uint64_t cm_digest(const void *self)
         h = dg_bytes(h, m->mm.sm.t, m->mm.sm.n * 4);
         h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     }
-    h = dg_bytes(h, m->mx.w, m->mx.w_count * 4);
+    h = dg_bytes(h, m->mx.w, m->mx.w_count * sizeof *m->mx.w);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
     for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].sm.t, m->a[i].sm.n * 4);
     return h;

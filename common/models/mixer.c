@@ -1,20 +1,25 @@
 /* common/models/mixer.c — see mixer.h.
  *
  * Training is gradient descent on coding cost: for an output p and the
- * coded bit y, each weight moves by lr * x_i * (y - p). Products are
- * exact 64-bit integers, so the order of summation cannot change a bit. */
+ * coded bit y, each weight moves by lr * x_i * (y - p) / 65536, rounded,
+ * with (y - p) in 12-bit units and lr <= 8 so the step factor fits 16 bits.
+ * Everything is exact integer arithmetic. */
 #include "mixer.h"
 #include "../err.h"
 
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define W_ONE 16384
 
 int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
                const sq_table *sq)
 {
     assert(n > 0 && n <= MIX_MAX_IN && nsel > 0 && nsel <= MIX_MAX_SEL);
+    memset(m, 0, sizeof *m);
     m->n = n;
-    m->nx = 0;
+    m->npad = (n + 7) & ~7;
     m->nsel = nsel;
     m->lr = lr;
     m->sq = sq;
@@ -24,14 +29,14 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
         m->size[k] = sizes[k];
         sets += sizes[k];
     }
-    m->w_count = sets * (size_t)n;
+    m->w_count = sets * (size_t)m->npad;
     m->w = malloc(m->w_count * sizeof *m->w);
     if (!m->w) return SL_ENOMEM;
-    for (size_t i = 0; i < m->w_count; i++) m->w[i] = 65536 / 4;
+    for (size_t i = 0; i < m->w_count; i++)
+        m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE / 4 : 0);
     for (int c = 0; c < MIX_L2_CTX; c++)
-        for (int k = 0; k < MIX_MAX_SEL; k++) m->w2[c][k] = 65536 / nsel;
+        for (int k = 0; k < nsel; k++) m->w2[c][k] = (int16_t)(W_ONE / nsel);
     for (int k = 0; k < nsel; k++) mixer_select(m, k, 0);
-    m->l2ctx = 0;
     m->pr_out = 32768;
     return 0;
 }
@@ -42,42 +47,86 @@ void mixer_fini(mixer *m)
     m->w = NULL;
 }
 
-static int32_t dot(const int32_t *w, const int32_t *x, int n)
+/* n is a multiple of 8 and at most 64. The scalar code is the
+ * definition; the SSE2 code computes exactly the same integers (pmaddwd
+ * sums pairs of 16x16-bit products without overflow here, pmulhw is the
+ * arithmetic >> 16 of the 32-bit product, paddsw the saturating add), and
+ * tests/unit/test_mixer.c checks the two agree. A dot product sums at most
+ * 64 products of at most 2^26, so no order of addition can overflow. */
+int mixer_dot_scalar(const int16_t *w, const int16_t *x, int n)
 {
     int64_t s = 0;
-    for (int i = 0; i < n; i++) s += (int64_t)w[i] * x[i];
-    return (int32_t)(s >> 16);
+    for (int i = 0; i < n; i++) s += (int32_t)w[i] * (int32_t)x[i];
+    return (int)(s >> 14);
 }
 
-static void train(int32_t *w, const int32_t *x, int n, int err)
+/* w += round(x * e / 65536), saturating; |x| <= 2047, |e| <= 32767. */
+void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e)
 {
-    for (int i = 0; i < n; i++)
-        w[i] += (int32_t)(((int64_t)x[i] * err + (1 << 13)) >> 14);
+    for (int i = 0; i < n; i++) {
+        int32_t d = ((((int32_t)x[i] * 2) * e) >> 16) + 1;
+        int32_t v = w[i] + (d >> 1);
+        w[i] = (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
+    }
 }
+
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+#include <emmintrin.h>
+
+int mixer_dot(const int16_t *w, const int16_t *x, int n)
+{
+    __m128i acc = _mm_setzero_si128();
+    for (int i = 0; i < n; i += 8)
+        acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(w + i)),
+                                                _mm_loadu_si128((const __m128i *)(x + i))));
+    int32_t lane[4];
+    _mm_storeu_si128((__m128i *)lane, acc);
+    int64_t s = (int64_t)lane[0] + lane[1] + lane[2] + lane[3];
+    return (int)(s >> 14);
+}
+
+void mixer_train(int16_t *w, const int16_t *x, int n, int e)
+{
+    const __m128i ev = _mm_set1_epi16((int16_t)e), one = _mm_set1_epi16(1);
+    for (int i = 0; i < n; i += 8) {
+        __m128i x2 = _mm_add_epi16(_mm_loadu_si128((const __m128i *)(x + i)),
+                                   _mm_loadu_si128((const __m128i *)(x + i)));
+        __m128i d = _mm_srai_epi16(_mm_add_epi16(_mm_mulhi_epi16(x2, ev), one), 1);
+        __m128i *wp = (__m128i *)(w + i);
+        _mm_storeu_si128(wp, _mm_adds_epi16(_mm_loadu_si128(wp), d));
+    }
+}
+#else
+int mixer_dot(const int16_t *w, const int16_t *x, int n)
+{
+    return mixer_dot_scalar(w, x, n);
+}
+
+void mixer_train(int16_t *w, const int16_t *x, int n, int e)
+{
+    mixer_train_scalar(w, x, n, e);
+}
+#endif
 
 uint32_t mixer_mix(mixer *m, int l2ctx)
 {
     assert(m->nx == m->n);
     for (int k = 0; k < m->nsel; k++) {
-        m->st[k] = sq_clamp(dot(m->cur[k], m->x, m->n));
+        m->st[k] = (int16_t)sq_clamp(mixer_dot(m->cur[k], m->x, m->npad));
         m->pr[k] = sq_squash(m->sq, m->st[k]);
     }
     if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
-    m->pr_out = sq_squash(m->sq, dot(m->w2[l2ctx], m->st, m->nsel));
+    m->pr_out = sq_squash(m->sq, mixer_dot(m->w2[l2ctx], m->st, 8));
     return m->pr_out;
 }
 
 void mixer_update(mixer *m, int bit)
 {
     int target = bit << 12;
-    for (int k = 0; k < m->nsel; k++) {
-        int err = (target - (int)(m->pr[k] >> 4)) * m->lr;
-        train(m->cur[k], m->x, m->n, err);
-    }
-    if (m->nsel > 1) {
-        int err = (target - (int)(m->pr_out >> 4)) * 2;
-        train(m->w2[m->l2ctx], m->st, m->nsel, err);
-    }
+    for (int k = 0; k < m->nsel; k++)
+        mixer_train(m->cur[k], m->x, m->npad, (target - (int)(m->pr[k] >> 4)) * m->lr);
+    if (m->nsel > 1)
+        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) * 2);
     m->nx = 0;
 }

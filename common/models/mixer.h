@@ -4,8 +4,10 @@
  * Layer 1 has one weight set per selector value for each of up to
  * MIX_MAX_SEL selectors; each selected set mixes the inputs (stretched
  * probabilities) into one output. Layer 2 mixes those outputs with a
- * small weight set chosen by the bit position. All integer: weights are
- * 16.16 fixed point, inputs and outputs are stretch units (1/256 nat).
+ * small weight set chosen by the bit position. All integer: inputs and
+ * outputs are stretch units (1/256 nat, |x| <= 2047), weights are 16-bit
+ * with 1.0 = 16384, so a dot product is a run of 16x16-bit multiplies the
+ * compiler can vectorise without changing a bit of the result.
  *
  *   mixer_init(&m, n_inputs, sizes, n_sel, lr, sq);
  *   per bit: mixer_add(&m, st) x n_inputs; mixer_select(&m, k, value) for
@@ -17,20 +19,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  64  /* 2 per context (<= 23) + match + bias */
+#define MIX_MAX_IN  64  /* 2 per context (<= 23) + match + bias, padded */
 #define MIX_MAX_SEL 6
 #define MIX_L2_CTX  8
 
 typedef struct mixer {
-    int      n, nx, nsel, lr;
-    int32_t  x[MIX_MAX_IN];
-    int32_t *w;                     /* all layer-1 sets, n weights each */
+    int      n, npad, nx, nsel, lr;
+    int16_t  x[MIX_MAX_IN];         /* inputs; the padding stays 0 */
+    int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     uint32_t size[MIX_MAX_SEL];
-    int32_t *cur[MIX_MAX_SEL];      /* the selected sets */
-    int32_t  st[MIX_MAX_SEL];       /* layer-1 outputs */
+    int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
+    int16_t  st[8];                 /* layer-1 outputs (padded to 8) */
     uint32_t pr[MIX_MAX_SEL];
-    int32_t  w2[MIX_L2_CTX][MIX_MAX_SEL];
+    int16_t  w2[MIX_L2_CTX][8];
     int      l2ctx;
     uint32_t pr_out;
     size_t   w_count;
@@ -43,14 +45,21 @@ void mixer_fini(mixer *m);
 uint32_t mixer_mix(mixer *m, int l2ctx);
 void mixer_update(mixer *m, int bit);
 
+/* The kernels, exposed for the test that SIMD and scalar agree. n is a
+ * multiple of 8; |x| <= 2047; |e| <= 32767. */
+int  mixer_dot(const int16_t *w, const int16_t *x, int n);
+void mixer_train(int16_t *w, const int16_t *x, int n, int e);
+int  mixer_dot_scalar(const int16_t *w, const int16_t *x, int n);
+void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e);
+
 static inline void mixer_add(mixer *m, int st)
 {
-    m->x[m->nx++] = st;
+    m->x[m->nx++] = (int16_t)st;
 }
 
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
-    m->cur[k] = m->w + (size_t)(m->base[k] + value) * (size_t)m->n;
+    m->cur[k] = m->w + (size_t)(m->base[k] + value) * (size_t)m->npad;
 }
 
 #endif

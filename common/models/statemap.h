@@ -36,10 +36,12 @@ static inline void sm_update(statemap *sm, int bit)
 {
     uint32_t e = sm->t[sm->cx];
     uint32_t n = e & 1023;
-    int64_t p = e >> 10;
-    int64_t target = bit ? (1 << 22) - 1 : 0;
-    p += ((target - p) * sm->rates[n]) >> 16;
-    if (n < sm->limit) n++;
+    int32_t p = (int32_t)(e >> 10);
+    /* (target - p) >> 6 fits 16 bits and rates[n] <= 21845: the product
+     * fits 32 bits. */
+    int32_t d = (((bit << 22) - bit) - p) >> 6;
+    p += (d * (int32_t)sm->rates[n]) >> 9;
+    n += n < sm->limit;
     sm->t[sm->cx] = ((uint32_t)p << 10) | n;
 }
 
