@@ -5,7 +5,11 @@
  * refines the mix:
  *   contexts   order-n byte contexts (cm.orders), word contexts (cm.word:
  *              the current word; with the previous word; with the one
- *              before), sparse contexts that skip bytes (cm.sparse). Each
+ *              before), sparse contexts that skip bytes (cm.sparse), and
+ *              text contexts (cm.text: the column with the byte above it;
+ *              indirect contexts, the bytes that followed the last two
+ *              occurrences of the previous two bytes, or of the previous
+ *              byte; the last three words). Each
  *              maps, through the shared ctxmap, to a bit-history state,
  *              and a StateMap per context turns the state into a
  *              probability.
@@ -27,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4)
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 4)
 _Static_assert(2 * CM_MAX_CTX + 2 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
@@ -47,6 +51,9 @@ typedef struct cm {
     uint32_t  c0;                   /* partial byte with leading 1 */
     int       bitpos;
     uint64_t  w0, w1, w2;           /* word hashes: current, previous, before */
+    uint16_t  ind1[256];            /* last two bytes seen after each byte */
+    uint16_t *ind2;                 /* ... after each pair of bytes */
+    uint32_t  col, line_start, prev_line;  /* column and line starts */
     int       use_match;
     match_model mm;
     mixer     mx;
@@ -89,7 +96,7 @@ static int cm_init(void *self, const recipe_params *p)
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
-    m->nctx = p->n_orders + p->word + p->sparse;
+    m->nctx = p->n_orders + p->word + p->sparse + p->text;
     int rc = ctxmap_init(&m->cmap, p->hash_bits);
     if (rc) goto fail;
     for (int i = 0; i < m->nctx; i++) {
@@ -102,6 +109,10 @@ static int cm_init(void *self, const recipe_params *p)
                 sm_set(&m->sm[i], b * 256 + (uint32_t)s,
                        (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
         }
+    }
+    if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
+        rc = SL_ENOMEM;
+        goto fail;
     }
     m->mask = (1u << p->buf_bits) - 1;
     m->buf = calloc((size_t)m->mask + 1, 1);
@@ -137,6 +148,8 @@ static void cm_fini(void *self)
     for (int i = 0; i < CM_MAX_CTX; i++) sm_fini(&m->sm[i]);
     free(m->buf);
     m->buf = NULL;
+    free(m->ind2);
+    m->ind2 = NULL;
     if (m->use_match) match_fini(&m->mm);
     mixer_fini(&m->mx);
     for (int i = 0; i < 3; i++) apm_fini(&m->a[i]);
@@ -189,6 +202,27 @@ static void cm_byte(cm *m, int c)
     for (int k = 0; k < p->sparse; k++, i++)
         m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    if (p->text) {
+        uint32_t c1 = (uint32_t)(m->c8 >> 8) & 0xff, c21 = (uint32_t)(m->c8 >> 8) & 0xffff;
+        m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | (uint32_t)c);
+        if (m->ind2) m->ind2[c21] = (uint16_t)(m->ind2[c21] << 8 | (uint32_t)c);
+        if (c == '\n') {
+            m->prev_line = m->line_start;
+            m->line_start = m->pos;
+        }
+        m->col = m->pos - m->line_start;
+        uint32_t cc = (uint32_t)c, c2 = (uint32_t)m->c8 & 0xffff;
+        uint8_t above = m->buf[(m->prev_line + m->col) & m->mask];
+        uint64_t tctx[4] = {
+            (uint64_t)(m->col < 255 ? m->col : 255) << 8 | above,
+            (uint64_t)c2 << 16 | (m->ind2 ? m->ind2[c2] : 0),
+            (uint64_t)cc << 16 | m->ind1[cc],
+            m->w0 * 7 + m->w1 * 11 + m->w2 * 13,
+        };
+        for (int k = 0; k < p->text; k++, i++)
+            m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
+                         (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, seed);
 }
 
