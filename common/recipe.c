@@ -213,10 +213,14 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         if (!have[k])
             return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key '%s'",
                         keys[k].name);
-    if (p->codec_version != CODEC_VERSION)
-        return fail(e, have[6], SL_EVERSION,
+    if (p->codec_version != CODEC_VERSION) {
+        int vline = 0;
+        for (size_t k = 0; k < NKEYS; k++)
+            if (keys[k].off == OFF(codec_version) && keys[k].kind == K_INT) vline = have[k];
+        return fail(e, vline, SL_EVERSION,
                     "recipe is for codec version %u; this build speaks version %d",
                     (unsigned)p->codec_version, CODEC_VERSION);
+    }
     if (p->n_orders + p->word + p->sparse + p->text == 0)
         return fail(e, 0, SL_ERECIPE_VALUE,
                     "the model needs at least one context (cm.orders, cm.word "
