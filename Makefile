@@ -56,7 +56,8 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
-            common/models/mixer.c common/models/apm.c common/models/cm.c
+            common/models/mixer.c common/models/apm.c common/models/run.c \
+            common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
 PROTO_SRC = proto/frame.c proto/msg.c proto/order.c proto/units.c proto/sha256.c \

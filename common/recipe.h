@@ -43,7 +43,7 @@ typedef struct recipe_params {
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
-    int      sparse, word, text;
+    int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
     int      mixer_lr;
     int      n_select;

@@ -26,13 +26,14 @@
 #include "ctxmap.h"
 #include "match.h"
 #include "mixer.h"
+#include "run.h"
 #include "statemap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 4)
-_Static_assert(2 * CM_MAX_CTX + 2 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+_Static_assert(2 * CM_MAX_CTX + 3 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -56,6 +57,7 @@ typedef struct cm {
     uint32_t  col, line_start, prev_line;  /* column and line starts */
     int       use_match;
     match_model mm;
+    run_model run;
     mixer     mx;
     apm       a[3];
     uint32_t  pr_mix;
@@ -122,9 +124,11 @@ static int cm_init(void *self, const recipe_params *p)
         rc = match_init(&m->mm, p->match_min, p->match_hash_bits, m->rates);
         if (rc) goto fail;
     }
+    if (p->run && (rc = run_init(&m->run, p->n_orders, p->hash_bits - 2, m->rates)))
+        goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
-    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + 1, sizes, p->n_select,
+    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + p->run + 1, sizes, p->n_select,
                     p->mixer_lr, &m->sq);
     if (rc) goto fail;
     static const uint32_t apm_ctx[3] = {256, 65536, 65536};
@@ -151,6 +155,7 @@ static void cm_fini(void *self)
     free(m->ind2);
     m->ind2 = NULL;
     if (m->use_match) match_fini(&m->mm);
+    if (m->rp.run) run_fini(&m->run);
     mixer_fini(&m->mx);
     for (int i = 0; i < 3; i++) apm_fini(&m->a[i]);
 }
@@ -202,6 +207,7 @@ static void cm_byte(cm *m, int c)
     for (int k = 0; k < p->sparse; k++, i++)
         m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    if (p->run) run_byte(&m->run, m->ctxh, c);
     if (p->text) {
         uint32_t c1 = (uint32_t)(m->c8 >> 8) & 0xff, c21 = (uint32_t)(m->c8 >> 8) & 0xffff;
         m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | (uint32_t)c);
@@ -242,6 +248,7 @@ static uint32_t cm_predict(void *self)
         mixer_add(&m->mx, m->bh.det[s] ? st : 0);
     }
     if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
+    if (p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
     mixer_add(&m->mx, 256);
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     for (int j = 0; j < p->n_select; j++) {
@@ -293,6 +300,7 @@ static void cm_update(void *self, int bit)
         m->slot[i][node] = m->bh.next[m->st[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
+    if (m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
     for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
@@ -328,6 +336,7 @@ static uint64_t cm_digest(const void *self)
         h = dg_bytes(h, m->mm.sm.t, m->mm.sm.n * 4);
         h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     }
+    if (m->rp.run) h = dg_bytes(h, m->run.sm.t, m->run.sm.n * 4);
     h = dg_bytes(h, m->mx.w, m->mx.w_count * sizeof *m->mx.w);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
     for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].sm.t, m->a[i].sm.n * 4);
