@@ -16,7 +16,7 @@ static const char *good =
     "cm.word=1\ncm.sparse=0\n\t cm.hash_bits = 16 \r\n"
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
-    "cm.text=0\n";
+    "cm.text=0\ncm.run=0\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -54,7 +54,7 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.sparse=0\n"
+        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\ncodec.version=1\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
         "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
         "sm.limit=255\n");
