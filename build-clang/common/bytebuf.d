@@ -1,6 +1,0 @@
-build-clang/common/bytebuf.o: common/bytebuf.c common/bytebuf.h \
-  common/err.h
-
-common/bytebuf.h:
-
-common/err.h:

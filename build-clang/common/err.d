@@ -1,3 +1,0 @@
-build-clang/common/err.o: common/err.c common/err.h
-
-common/err.h:

@@ -1,5 +1,0 @@
-build-clang/common/recipe.o: common/recipe.c common/recipe.h common/err.h
-
-common/recipe.h:
-
-common/err.h:

@@ -1,5 +1,0 @@
-build-o3/common/ac.o: common/ac.c common/ac.h common/bytebuf.h \
- common/err.h
-common/ac.h:
-common/bytebuf.h:
-common/err.h:

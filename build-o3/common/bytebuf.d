@@ -1,3 +1,0 @@
-build-o3/common/bytebuf.o: common/bytebuf.c common/bytebuf.h common/err.h
-common/bytebuf.h:
-common/err.h:

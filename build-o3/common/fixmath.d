@@ -1,2 +1,0 @@
-build-o3/common/fixmath.o: common/fixmath.c common/fixmath.h
-common/fixmath.h:

@@ -1,3 +1,0 @@
-build-o3/common/models/bithist.o: common/models/bithist.c \
- common/models/bithist.h
-common/models/bithist.h:

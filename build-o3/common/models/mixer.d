@@ -1,5 +1,0 @@
-build-o3/common/models/mixer.o: common/models/mixer.c \
- common/models/mixer.h common/models/../fixmath.h common/models/../err.h
-common/models/mixer.h:
-common/models/../fixmath.h:
-common/models/../err.h:
