@@ -95,11 +95,10 @@ int report_json(const char *path, const sl_stats *s)
 }
 
 void report_progress(FILE *f, const char *who, uint64_t done, uint64_t total,
-                     uint64_t wire, double wire_bps, double eta_s)
+                     double bpc, double wire_bps, double eta_s)
 {
     char a[32], b[32];
     double pct = total ? 100.0 * (double)done / (double)total : 100.0;
-    double bpc = done ? (double)wire * 8.0 / (double)done : 0.0;
     fprintf(f, "\r%s: %s/%s bytes %5.1f%%  %.3f bits/byte  %.1f kbit/s", who,
             units_commas(done, a), units_commas(total, b), pct, bpc, wire_bps / 1000.0);
     if (eta_s >= 0) fprintf(f, "  ETA %.0f s", eta_s);

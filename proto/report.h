@@ -3,7 +3,7 @@
  * figures as JSON.
  *
  *   sl_stats s = {...};  report_print(stderr, &s);  report_json(path, &s);
- *   report_progress(stderr, "satyad", done, total, coded, rate, eta);
+ *   report_progress(stderr, "satyad", done, total, bpc, wire_bps, eta);
  * The description length is recipe bytes + code bytes + transcript bytes,
  * where code bytes is the xz -9 size of the decoder's own source (common/,
  * proto/, receiver/), measured when the program was built. */
@@ -31,7 +31,9 @@ uint64_t report_code_bytes(void);
 void report_print(FILE *f, const sl_stats *s);
 /* Writes JSON to path via a temporary file; 0 or SL_EIO. */
 int  report_json(const char *path, const sl_stats *s);
+/* One line, rewritten in place: bytes done of total, bits per byte so
+ * far, the wire rate, and the ETA (negative: unknown). */
 void report_progress(FILE *f, const char *who, uint64_t done, uint64_t total,
-                     uint64_t wire, double wire_bps, double eta_s);
+                     double bpc, double wire_bps, double eta_s);
 
 #endif

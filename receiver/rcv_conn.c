@@ -104,6 +104,9 @@ static void after_work(uv_work_t *req, int status)
     (void)status;
     rcv_conn *c = req->data;
     c->working = 0;
+    c->prog_raw = c->core.pos;
+    c->prog_total = c->core.have_manifest ? c->core.man.total : 0;
+    c->prog_coded = c->core.st.transcript;
     c->queued -= c->cur->len;
     free(c->cur);
     c->cur = NULL;
@@ -156,6 +159,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     }
     const uint8_t *p = (const uint8_t *)buf->base;
     size_t n = nread > 0 ? (size_t)nread : 0;
+    c->bytes_in += n;
     while (n && !c->parse_err) {
         frame f;
         size_t used;
@@ -190,8 +194,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 }
 
 int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,
-                    void *arg)
+                    void *arg, rcv_conn **out)
 {
+    *out = NULL;
     rcv_conn *c = calloc(1, sizeof *c);
     if (!c) return SL_ENOMEM;
     uv_tcp_init(server->loop, &c->tcp);
@@ -209,5 +214,6 @@ int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_c
     }
     uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     c->reading = 1;
+    *out = c;
     return 0;
 }

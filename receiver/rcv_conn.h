@@ -2,7 +2,7 @@
  * session (rcv_core) on libuv's worker pool one frame at a time, in
  * order, and writes back what the session replies.
  *
- *   rcv_conn_accept(server_stream, &cfg, on_end, arg);
+ *   rcv_conn_accept(server_stream, &cfg, on_end, arg, &conn);
  * on_end(conn, arg) is called once after the connection is closed, with
  * conn->core.st, conn->core.err and conn->result (1 ok, < 0 error) still
  * readable; the connection frees itself after on_end returns.
@@ -35,11 +35,15 @@ struct rcv_conn {
     int             job_rc;
     bytebuf         reply;
     double          t0;
+    /* Progress as of the last finished frame, for the loop thread to show
+     * (the core itself belongs to the worker while a frame is processed). */
+    uint64_t        prog_raw, prog_total, prog_coded;
+    uint64_t        bytes_in;      /* read from the socket so far */
     rcv_conn_end_cb on_end;
     void           *arg;
 };
 
 int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,
-                    void *arg);
+                    void *arg, rcv_conn **out);
 
 #endif

@@ -25,6 +25,9 @@ typedef struct server {
     uv_loop_t   *loop;
     uv_tcp_t     listener;
     uv_signal_t  sigint, sigterm;
+    uv_timer_t   progress;
+    rcv_conn    *latest;       /* the session the progress line follows */
+    int          show_progress;
     rcv_conn_cfg cfg;
     int          once, quiet, sessions, failures, stopping;
     const char  *json;
@@ -70,10 +73,24 @@ static void session_report(server *s, const rcv_core *core, int result, double e
         fprintf(stderr, "sundard: cannot write %s\n", s->json);
 }
 
+static void on_progress(uv_timer_t *t)
+{
+    server *s = t->data;
+    rcv_conn *c = s->latest;
+    if (!c || !c->prog_total) return;
+    double el = (double)uv_now(s->loop) / 1000.0 - c->t0, eta = -1;
+    if (c->prog_raw && el > 0)
+        eta = el * (double)(c->prog_total - c->prog_raw) / (double)c->prog_raw;
+    report_progress(stderr, "sundard", c->prog_raw, c->prog_total,
+                    c->prog_raw ? (double)c->prog_coded * 8.0 / (double)c->prog_raw : 0,
+                    el > 0 ? (double)c->bytes_in * 8.0 / el : 0, eta);
+}
+
 static void stop(server *s)
 {
     if (s->stopping) return;
     s->stopping = 1;
+    uv_close((uv_handle_t *)&s->progress, NULL);
     uv_close((uv_handle_t *)&s->listener, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
@@ -91,6 +108,10 @@ static void on_conn_end(rcv_conn *c, void *arg)
         else
             uv_ip6_name((struct sockaddr_in6 *)&ss, peer, sizeof peer);
     }
+    if (s->latest == c) {
+        s->latest = NULL;
+        if (s->show_progress) fprintf(stderr, "\n");
+    }
     session_report(s, &c->core, c->result,
                    (double)uv_now(c->tcp.loop) / 1000.0 - c->t0, peer);
     if (s->once) stop(s);
@@ -102,8 +123,11 @@ static void on_connection(uv_stream_t *srv, int status)
     if (status < 0 || s->stopping) return;
     if (s->once && s->sessions) return; /* one session only: leave it queued */
     s->sessions++;
-    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s))
+    rcv_conn *c;
+    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s, &c))
         fprintf(stderr, "sundard: cannot accept a connection\n");
+    else
+        s->latest = c;
 }
 
 static void on_signal(uv_signal_t *h, int sig)
@@ -269,6 +293,10 @@ int main(int argc, char **argv)
     }
     if (!s.quiet) fprintf(stderr, "sundard: listening on port %d, writing to %s\n", port,
                           s.cfg.outdir);
+    uv_timer_init(s.loop, &s.progress);
+    s.progress.data = &s;
+    s.show_progress = !s.quiet && isatty(2);
+    if (s.show_progress) uv_timer_start(&s.progress, on_progress, 250, 250);
     uv_signal_init(s.loop, &s.sigint);
     uv_signal_init(s.loop, &s.sigterm);
     s.sigint.data = s.sigterm.data = &s;

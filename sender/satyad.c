@@ -127,9 +127,15 @@ static void on_progress(uv_timer_t *t)
         if (i == 0 || l->written < wire) wire = l->written;
     }
     if (!a->nlinks) wire = st.spool_len;
+    /* Between ACKs, estimate the stream bytes the slowest link carried. */
+    if (a->nlinks && st.spool_len) {
+        uint64_t est = (uint64_t)((double)st.raw_done * (double)wire / (double)st.spool_len);
+        if (est > done) done = est < a->total ? est : a->total;
+    }
     if (done && done < a->total && el > 0 && wire)
         eta = el * (double)(a->total - done) / (double)done;
-    report_progress(stderr, "satyad", done, a->total, st.transcript,
+    double bpc = st.raw_done ? (double)st.transcript * 8.0 / (double)st.raw_done : 0;
+    report_progress(stderr, "satyad", done, a->total, bpc,
                     el > 0 ? (double)wire * 8.0 / el : 0, eta);
 }
 
