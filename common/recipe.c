@@ -289,9 +289,9 @@ static const struct { const char *name, *text; } presets[] = {
      "sm.limit=255\n"},
     {"max",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,7,8,12,16\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=4\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=4\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match,c0c1\napm.count=3\napm.limit=255\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
      "sm.limit=1023\n"},
 };
 
