@@ -251,6 +251,46 @@ Test(e2e, stdin, .timeout = 120)
     scratch_fini(&s);
 }
 
+Test(e2e, one_receiver_many_sessions_at_once, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    mkdir(path_in(&s, "out"), 0755);
+    char *pf = path_in(&s, "port");
+    char *rargv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file", pf,
+                     "--out", path_in(&s, "out"), NULL};
+    pid_t rx = spawn(rargv, NULL, path_in(&s, "rx.log"));
+    double end = now() + 10;
+    FILE *f = NULL;
+    while (!(f = fopen(pf, "r")) && now() < end) usleep(10000);
+    cr_assert_not_null(f);
+    int port;
+    cr_assert_eq(fscanf(f, "%d", &port), 1);
+    fclose(f);
+    char to[32], name[64];
+    snprintf(to, sizeof to, "127.0.0.1:%d", port);
+    pid_t tx[3];
+    for (int i = 0; i < 3; i++) {
+        uint8_t buf[50000];
+        td_text(buf, sizeof buf, 20 + (uint64_t)i);
+        snprintf(name, sizeof name, "s%d.txt", i);
+        write_file(path_in(&s, name), buf, sizeof buf);
+        char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, name), "--to", to,
+                        "--rate", "400kbit", "--quiet", NULL};
+        tx[i] = spawn(argv, NULL, NULL);
+    }
+    for (int i = 0; i < 3; i++) cr_assert_eq(wait_for(tx[i], 60), 0, "sender %d", i);
+    kill(rx, SIGTERM);
+    cr_assert_eq(wait_for(rx, 30), 0, "sundard reported a failed session");
+    for (int i = 0; i < 3; i++) {
+        snprintf(name, sizeof name, "s%d.txt", i);
+        char got[80];
+        snprintf(got, sizeof got, "out/%s", name);
+        assert_same(path_in(&s, name), path_in(&s, got));
+    }
+    scratch_fini(&s);
+}
+
 Test(e2e, two_receivers_from_one_encode, .timeout = 120)
 {
     scratch s;
