@@ -41,7 +41,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # over, so that pkg-config below sees them.
 ifneq ($(DEPS_OK),yes)
 .DEFAULT_GOAL := all
-all test demo bench test-unit test-determinism:
+all test demo bench test-unit test-determinism test-fuzz-replay fuzz:
 	$(MAKE) deps
 	$(MAKE) $@
 else
@@ -113,7 +113,28 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
-test: test-unit test-determinism
+test: test-unit test-determinism test-fuzz-replay
+
+# The fuzz targets, replayed over their seeds (and any crash reproducers
+# saved there) with the normal build; `make fuzz` builds them for libFuzzer.
+FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(B)/libslproto.a \
+            $(B)/libslcodec.a
+$(B)/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
+
+test-fuzz-replay: $(B)/fuzz/replay_stream $(B)/fuzz/replay_recipe
+	$(B)/fuzz/replay_stream tests/golden/proto tests/fuzz/seeds/stream
+	$(B)/fuzz/replay_recipe tests/fuzz/seeds/recipe
+
+FUZZ_CFLAGS = $(CSTD) -O1 -g $(DETERM) -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+              -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+fuzz:
+	@mkdir -p build-fuzz
+	for t in stream recipe; do \
+	  clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(CODEC_SRC) \
+	    $(PROTO_SRC) receiver/rcv_core.c receiver/rcv_file.c $(NET_LIBS) || exit 1; done
+	@echo "run: build-fuzz/fuzz_stream -max_total_time=60 tests/golden/proto"
 
 demo: all
 	B=$(B) tools/demo.sh
@@ -145,4 +166,5 @@ deps:
 clean:
 	rm -rf build build-san build-det
 
-.PHONY: all test test-unit test-determinism demo bench deps clean
+.PHONY: all test test-unit test-determinism test-fuzz-replay fuzz demo bench deps clean
+.SECONDARY:

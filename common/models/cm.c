@@ -7,13 +7,14 @@
  *              the current word; with the previous word; with the one
  *              before), sparse contexts that skip bytes (cm.sparse), and
  *              text contexts (cm.text: the column with the byte above it;
- *              indirect contexts, the bytes that followed the last two
- *              occurrences of the previous two bytes, or of the previous
- *              byte; the last three words). Each
- *              maps, through the shared ctxmap, to a bit-history state,
- *              and a StateMap per context turns the state into a
- *              probability.
+ *              the two bytes that followed the last occurrences of the
+ *              previous two bytes, or of the previous byte; the last three
+ *              words). Each maps, through the shared ctxmap, to a
+ *              bit-history state; a StateMap per context and bit position
+ *              turns the state into a probability, given to the mixer
+ *              twice: always, and again when the history is one-sided.
  *   match      the longest earlier occurrence predicts the next byte.
+ *   run        (cm.run) the byte that last followed each order context.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
  *              chosen by the selectors in mixer.select.
  *   apm        up to three adaptive probability maps on order 0..2.

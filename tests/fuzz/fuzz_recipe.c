@@ -1,0 +1,26 @@
+/* tests/fuzz/fuzz_recipe.c — fuzz target: any bytes as a recipe. A parse
+ * either fails with a named error and a message, or succeeds, and then
+ * its canonical text must parse back to the same canonical text. */
+#include "../../common/err.h"
+#include "../../common/recipe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    recipe_params p, q;
+    recipe_error e;
+    int rc = recipe_parse((const char *)data, size, &p, &e);
+    if (rc) {
+        if (rc > 0 || !strcmp(sl_errname(rc), "SL_E?") || !e.msg[0]) abort();
+        return 0;
+    }
+    char a[RECIPE_MAX_TEXT], b[RECIPE_MAX_TEXT];
+    int n = recipe_canonical(&p, a, sizeof a);
+    if (n < 0 || recipe_parse(a, (size_t)n, &q, &e)) abort();
+    if (recipe_canonical(&q, b, sizeof b) != n || memcmp(a, b, (size_t)n)) abort();
+    return 0;
+}
