@@ -273,9 +273,9 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 static const struct { const char *name, *text; } presets[] = {
     {"tiny",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=1,2,3\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
+     "cm.orders=1,3\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
-     "mixer.lr=6\nmixer.select=c0\napm.count=1\napm.limit=255\nsm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"},
     {"small",
      "model=cm\ncodec.version=1\nseed=0\n"
      "cm.orders=1,2,3,4,6\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\ncm.hash_bits=20\n"
