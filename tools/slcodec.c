@@ -6,7 +6,6 @@
  *   slcodec p NAME|FILE                          print the canonical recipe
  * OUT is written under a temporary name and renamed into place only when
  * complete, so a failed run never leaves a partial file under OUT. */
-#include "../common/codec.h"
 #include "../common/container.h"
 #include "../common/err.h"
 #include "../common/recipe.h"
