@@ -26,7 +26,7 @@ static const key_def keys[] = {
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
     {"cm.run",          K_INT,    0, 1,          OFF(run)},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
-    {"cm.text",         K_INT,    0, 4,          OFF(text)},
+    {"cm.text",         K_INT,    0, 5,          OFF(text)},
     {"cm.word",         K_INT,    0, 3,          OFF(word)},
     {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version)},
     {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
@@ -289,7 +289,7 @@ static const struct { const char *name, *text; } presets[] = {
      "sm.limit=255\n"},
     {"max",
      "model=cm\ncodec.version=1\nseed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=4\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=5\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
      "sm.limit=1023\n"},

@@ -9,10 +9,11 @@
  *              text contexts (cm.text: the column with the byte above it;
  *              the two bytes that followed the last occurrences of the
  *              previous two bytes, or of the previous byte; the last three
- *              words). Each maps, through the shared ctxmap, to a
- *              bit-history state; a StateMap per context and bit position
- *              turns the state into a probability, given to the mixer
- *              twice: always, and again when the history is one-sided.
+ *              words; the classes of the last eight bytes). Each maps,
+ *              through the shared ctxmap, to a bit-history state; a
+ *              StateMap per context and bit position turns the state into
+ *              a probability, given to the mixer twice: always, and again
+ *              when the history is one-sided.
  *   match      the longest earlier occurrence predicts the next byte.
  *   run        (cm.run) the byte that last followed each order context.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
@@ -33,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 4)
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 5)
 _Static_assert(2 * CM_MAX_CTX + 3 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
@@ -56,6 +57,7 @@ typedef struct cm {
     uint16_t  ind1[256];            /* last two bytes seen after each byte */
     uint16_t *ind2;                 /* ... after each pair of bytes */
     uint32_t  col, line_start, prev_line;  /* column and line starts */
+    uint64_t  classes;              /* byte classes, 3 bits each */
     int       use_match;
     match_model mm;
     run_model run;
@@ -220,11 +222,16 @@ static void cm_byte(cm *m, int c)
         m->col = m->pos - m->line_start;
         uint32_t cc = (uint32_t)c, c2 = (uint32_t)m->c8 & 0xffff;
         uint8_t above = m->buf[(m->prev_line + m->col) & m->mask];
-        uint64_t tctx[4] = {
+        /* byte classes: lower, upper, digit, space, newline, other */
+        uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
+                     : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
+        m->classes = (m->classes << 3) | cls;
+        uint64_t tctx[5] = {
             (uint64_t)(m->col < 255 ? m->col : 255) << 8 | above,
             (uint64_t)c2 << 16 | (m->ind2 ? m->ind2[c2] : 0),
             (uint64_t)cc << 16 | m->ind1[cc],
             m->w0 * 7 + m->w1 * 11 + m->w2 * 13,
+            (m->classes & 0xffffff) * 3 + (uint64_t)cc * 0x1000000000ull,
         };
         for (int k = 0; k < p->text; k++, i++)
             m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +

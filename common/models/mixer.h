@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  64  /* 2 per context (<= 23) + match + bias, padded */
+#define MIX_MAX_IN  64  /* 2 per context (<= 28) + match + run + bias, padded */
 #define MIX_MAX_SEL 6
 #define MIX_L2_CTX  8
 
