@@ -408,6 +408,44 @@ Test(e2e, output_over_the_limit_is_refused, .timeout = 120)
     scratch_fini(&s);
 }
 
+Test(e2e, model_over_the_memory_limit_is_refused, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[5000];
+    td_text(buf, sizeof buf, 14);
+    write_file(path_in(&s, "m.txt"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--max-model-mem",
+                   "16M");
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "m.txt"), "--to", r.to,
+                    "--rate", "0", "--recipe", "default", NULL};
+    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 1);
+    cr_assert_eq(wait_for(r.pid, 30), 1);
+    assert_log_has(path_in(&s, "tx.log"), "model memory");
+    assert_no_files(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+Test(e2e, latency_delays_the_session, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    uint8_t buf[3000];
+    td_text(buf, sizeof buf, 15);
+    write_file(path_in(&s, "l.txt"), buf, sizeof buf);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "l.txt"), "--to", r.to,
+                    "--rate", "0", "--latency", "700ms", "--recipe", "tiny", "--quiet", NULL};
+    double t0 = now();
+    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
+    cr_assert_geq(now() - t0, 0.7, "a 700 ms line delivered in %.2f s", now() - t0);
+    cr_assert_eq(wait_for(r.pid, 30), 0);
+    assert_same(path_in(&s, "l.txt"), path_in(&s, "out/l.txt"));
+    scratch_fini(&s);
+}
+
 Test(e2e, sender_killed_mid_stream, .timeout = 120)
 {
     scratch s;
