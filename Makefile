@@ -4,6 +4,7 @@
 #   make test       unit tests, end-to-end tests, determinism check
 #   make demo       see it work
 #   make bench      compression and speed figures beside xz and zstd
+#   make fuzz       libFuzzer builds of the fuzz targets (make test replays them)
 #   make deps       install build and test dependencies (Debian, apt-get)
 #   make SANITIZE=address,undefined test     the suite under sanitizers
 #
