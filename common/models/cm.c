@@ -47,7 +47,7 @@ typedef struct cm {
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     statemap  sm[CM_MAX_CTX];
-    uint8_t   st[CM_MAX_CTX];       /* state used for this bit */
+    uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
     uint64_t  c8;                   /* last 8 bytes, newest lowest */
@@ -248,8 +248,8 @@ static uint32_t cm_predict(void *self)
     uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
     int known = 0;
     for (int i = 0; i < m->nctx; i++) {
-        uint8_t s = m->slot[i][node];
-        m->st[i] = s;
+        uint8_t *sp = m->sp[i] = m->slot[i] + node;
+        uint8_t s = *sp;
         known += s != 0;
         int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
         mixer_add(&m->mx, st);
@@ -301,11 +301,9 @@ static uint32_t cm_predict(void *self)
 static void cm_update(void *self, int bit)
 {
     cm *m = self;
-    int k = m->bitpos & 3;
-    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
     for (int i = 0; i < m->nctx; i++) {
         sm_update(&m->sm[i], bit);
-        m->slot[i][node] = m->bh.next[m->st[i]][bit];
+        *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
     if (m->rp.run) run_update(&m->run, bit);
