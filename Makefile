@@ -9,7 +9,7 @@
 #   make SANITIZE=address,undefined test     the suite under sanitizers
 #
 # Determinism: every file is built with -ffp-contract=off and never with
-# -ffast-math/-Ofast; see common/README.md for why.
+# fast-math flags; see common/README.md for why.
 
 CC       ?= cc
 OPT      ?= -O2

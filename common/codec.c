@@ -11,7 +11,7 @@
 struct codec {
     const model_class *cls;
     void     *model;
-    uint32_t *cost_table;   /* -log2(p16 / 65536) * 65536, when tracking */
+    uint32_t *cost_table;   /* bits to code p16, in 1/65536 bit, when tracking */
     uint64_t  cost;         /* sum of cost_table over coded bits */
 };
 

@@ -248,6 +248,30 @@ int rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *repl
     }
 }
 
+int rcv_core_feed(rcv_core *c, frame_parser *p, const uint8_t *data, size_t n,
+                  bytebuf *reply)
+{
+    if (n == 0) {
+        int rc = frame_parser_end(p);
+        return fail(c, NULL, rc ? rc : SL_ETRUNCATED, "the stream ends before the session does%s",
+                    rc == SL_EPROTO_TRUNCATED ? " (inside a frame)" : "");
+    }
+    size_t off = 0;
+    while (off < n) {
+        frame f;
+        size_t used;
+        int rc = frame_parse(p, data + off, n - off, &used, &f);
+        off += used;
+        if (rc < 0)
+            return fail(c, NULL, rc, "bad frame: %s", sl_strerror(rc));
+        if (rc == 1) {
+            rc = rcv_core_frame(c, &f, FRAME_HDR + f.len + FRAME_TRAILER, reply);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
 void rcv_core_fini(rcv_core *c)
 {
     drop_files(c);

@@ -49,6 +49,13 @@ typedef struct rcv_core {
 } rcv_core;
 
 void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir);
+/* For a recorded stream: parses raw bytes with p and runs each frame;
+ * returns 0 while more is wanted, 1 when the session completed, or the
+ * error (c->err says why). Call with n == 0 at the end of the input: a
+ * session that has not completed is then SL_EPROTO_TRUNCATED (inside a
+ * frame) or SL_ETRUNCATED. */
+int  rcv_core_feed(rcv_core *c, frame_parser *p, const uint8_t *data, size_t n,
+                   bytebuf *reply);
 int  rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply);
 void rcv_core_fini(rcv_core *c);
 

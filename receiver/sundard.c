@@ -176,29 +176,14 @@ static int decode_file(server *s, const char *path)
     uv_update_time(loop);
     double t0 = (double)uv_now(loop) / 1000.0;
     while (!result) {
-        size_t n = fread(buf, 1, 1 << 16, f), off = 0;
-        if (n == 0) {
-            result = ferror(f) ? SL_EIO : frame_parser_end(&p);
-            if (!result) result = SL_ETRUNCATED;
-            snprintf(core.err, sizeof core.err, "%s ends before the session does%s", path,
-                     result == SL_EPROTO_TRUNCATED ? " (inside a frame)" : "");
+        size_t n = fread(buf, 1, 1 << 16, f);
+        if (n == 0 && ferror(f)) {
+            result = SL_EIO;
+            snprintf(core.err, sizeof core.err, "read error on %s", path);
             break;
         }
-        while (off < n && !result) {
-            frame fr;
-            size_t used;
-            int rc = frame_parse(&p, buf + off, n - off, &used, &fr);
-            off += used;
-            if (rc < 0) {
-                result = rc;
-                snprintf(core.err, sizeof core.err, "bad frame at byte %llu of %s: %s",
-                         (unsigned long long)(ftell(f) - (long)(n - off)), path,
-                         sl_strerror(rc));
-            } else if (rc == 1) {
-                reply.len = 0;
-                result = rcv_core_frame(&core, &fr, FRAME_HDR + fr.len + FRAME_TRAILER, &reply);
-            }
-        }
+        reply.len = 0;  /* nobody to answer in a recording */
+        result = rcv_core_feed(&core, &p, buf, n, &reply);
     }
     if (f != stdin) fclose(f);
     uv_update_time(loop);

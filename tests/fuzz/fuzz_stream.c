@@ -28,19 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frame_parser p;
     frame_parser_init(&p);
     bytebuf reply = {0};
-    int result = 0;
-    size_t off = 0;
-    while (off < size && !result) {
-        frame f;
-        size_t used;
-        int rc = frame_parse(&p, data + off, size - off, &used, &f);
-        off += used;
-        if (rc < 0) result = rc;
-        else if (rc == 1) {
-            reply.len = 0;
-            result = rcv_core_frame(&core, &f, FRAME_HDR + f.len + FRAME_TRAILER, &reply);
-        }
-    }
+    int result = size ? rcv_core_feed(&core, &p, data, size, &reply) : 0;
+    if (!result) result = rcv_core_feed(&core, &p, NULL, 0, &reply);
     rcv_core_fini(&core);
     frame_parser_fini(&p);
     bytebuf_fini(&reply);

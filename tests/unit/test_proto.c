@@ -56,19 +56,9 @@ static int run_session(const uint8_t *p, size_t n, size_t split, const char *out
     frame_parser_init(&fp);
     bytebuf reply = {0};
     int result = 0;
-    size_t pieces[2][2] = {{0, split}, {split, n}};
-    for (int k = 0; k < 2 && !result; k++) {
-        size_t off = pieces[k][0];
-        while (off < pieces[k][1] && !result) {
-            frame f;
-            size_t used;
-            int rc = frame_parse(&fp, p + off, pieces[k][1] - off, &used, &f);
-            off += used;
-            if (rc < 0) result = rc;
-            else if (rc == 1) result = rcv_core_frame(&core, &f, FRAME_HDR + f.len + 4, &reply);
-        }
-    }
-    if (!result) result = frame_parser_end(&fp) ? frame_parser_end(&fp) : SL_ETRUNCATED;
+    if (split) result = rcv_core_feed(&core, &fp, p, split, &reply);
+    if (!result && split < n) result = rcv_core_feed(&core, &fp, p + split, n - split, &reply);
+    if (!result) result = rcv_core_feed(&core, &fp, NULL, 0, &reply);
     rcv_core_fini(&core);
     frame_parser_fini(&fp);
     bytebuf_fini(&reply);
