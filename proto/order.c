@@ -11,11 +11,6 @@ void proto_order_init(proto_order *o, int from)
     o->after_chunk = 0;
 }
 
-int proto_order_done(const proto_order *o)
-{
-    return o->stage == 3;
-}
-
 int proto_order_check(proto_order *o, int type, uint32_t index)
 {
     if (type == FRAME_ERROR) return 0;

@@ -21,6 +21,5 @@ typedef struct proto_order {
 
 void proto_order_init(proto_order *o, int from);
 int  proto_order_check(proto_order *o, int type, uint32_t index);
-int  proto_order_done(const proto_order *o);
 
 #endif

@@ -48,7 +48,6 @@ static void finish(snd_link *l, int ok, const char *fmt, ...)
     if (l->ended) return;
     l->ended = 1;
     l->ok = ok;
-    l->t_end = now_s(l->loop);
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
@@ -224,7 +223,7 @@ static void on_connect(uv_connect_t *req, int status)
         return;
     }
     l->connected = 1;
-    l->t_start = l->last_refill = now_s(l->loop);
+    l->last_refill = now_s(l->loop);
     l->tokens = 0;
     uv_read_start((uv_stream_t *)&l->tcp, on_alloc, on_read);
     uv_timer_start(&l->timer, on_tick, TICK_MS, TICK_MS);
@@ -246,7 +245,6 @@ snd_link *snd_link_new(uv_loop_t *loop, const snd_link_cfg *cfg, snd_link_end_cb
     uv_timer_init(loop, &l->timer);
     l->tcp.data = l->timer.data = l->conn_req.data = l;
     l->open_handles = 2;
-    l->t_start = now_s(loop);
     int rc = uv_tcp_connect(&l->conn_req, &l->tcp, (const struct sockaddr *)&l->cfg.addr,
                             on_connect);
     if (rc) finish(l, 0, "cannot connect to %s: %s", cfg->target, uv_strerror(rc));

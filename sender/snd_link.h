@@ -48,7 +48,7 @@ struct snd_link {
     uint64_t        sent;        /* HELLO + spool bytes taken off the bucket */
     uint64_t        written;     /* bytes the socket accepted */
     uint64_t        inflight;
-    double          tokens, last_refill, t_start, t_end;
+    double          tokens, last_refill;
     struct delayed *delay_head, *delay_tail;
     frame_parser    parser;
     proto_order     order;

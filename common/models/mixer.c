@@ -26,7 +26,6 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     size_t sets = 0;
     for (int k = 0; k < nsel; k++) {
         m->base[k] = (uint32_t)sets;
-        m->size[k] = sizes[k];
         sets += sizes[k];
     }
     m->w_count = sets * (size_t)m->npad;

@@ -28,7 +28,6 @@ typedef struct mixer {
     int16_t  x[MIX_MAX_IN];         /* inputs; the padding stays 0 */
     int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
-    uint32_t size[MIX_MAX_SEL];
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
     int16_t  st[8];                 /* layer-1 outputs (padded to 8) */
     uint32_t pr[MIX_MAX_SEL];
