@@ -209,8 +209,17 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
         for (uint32_t i = 0; !rc && i < m->nfiles; i++) order[i] = &m->files[i];
         if (!rc) {
             qsort(order, m->nfiles, sizeof *order, name_cmp);
-            for (uint32_t i = 1; i < m->nfiles; i++)
+            for (uint32_t i = 1; i < m->nfiles && !rc; i++)
                 if (name_cmp(&order[i - 1], &order[i]) == 0) rc = SL_EPROTO_NAME;
+            /* A file may not also be a directory of another ("a", "a/b"). */
+            for (uint32_t i = 0; i < m->nfiles && !rc; i++)
+                for (uint16_t k = 1; k < m->files[i].name_len && !rc; k++)
+                    if (m->files[i].name[k] == '/') {
+                        msg_file key = {m->files[i].name, k, 0, {0}};
+                        const msg_file *kp = &key;
+                        if (bsearch(&kp, order, m->nfiles, sizeof *order, name_cmp))
+                            rc = SL_EPROTO_NAME;
+                    }
         }
         free(order);
     }

@@ -216,6 +216,40 @@ Test(proto, manifest_file_count_is_checked_against_the_payload)
     bytebuf_fini(&b);
 }
 
+/* A manifest of the given names, written and read back. */
+static int manifest_with(const char *const *names, int n)
+{
+    msg_file files[8];
+    msg_manifest m = {0};
+    m.chunk_size = 100;
+    m.recipe = "x";
+    m.recipe_len = 1;
+    m.nfiles = (uint32_t)n;
+    m.files = files;
+    for (int i = 0; i < n; i++)
+        files[i] = (msg_file){names[i], (uint16_t)strlen(names[i]), 0, {0}};
+    bytebuf b = {0};
+    cr_assert_eq(msg_manifest_write(&b, &m), 0);
+    frame f = {FRAME_MANIFEST, (uint32_t)(b.len - FRAME_HDR - 4), b.p + FRAME_HDR};
+    msg_manifest out;
+    int rc = msg_manifest_read(&f, &out);
+    if (!rc) msg_manifest_fini(&out);
+    bytebuf_fini(&b);
+    return rc;
+}
+
+Test(proto, manifest_names_must_not_clash)
+{
+    static const char *const ok[] = {"a", "a-x", "b/c", "b/d"};
+    static const char *const dup[] = {"a/b", "c", "a/b"};
+    static const char *const dir[] = {"a", "a-x", "a/b"};
+    static const char *const deep[] = {"x/y/z", "x/y"};
+    cr_assert_eq(manifest_with(ok, 4), 0);
+    cr_assert_eq(manifest_with(dup, 3), SL_EPROTO_NAME);
+    cr_assert_eq(manifest_with(dir, 3), SL_EPROTO_NAME);
+    cr_assert_eq(manifest_with(deep, 2), SL_EPROTO_NAME);
+}
+
 Test(proto, messages_round_trip)
 {
     bytebuf b = {0};
