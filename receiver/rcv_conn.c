@@ -26,6 +26,7 @@ static void kick(rcv_conn *c);
 static void on_closed(uv_handle_t *h)
 {
     rcv_conn *c = h->data;
+    if (--c->handles) return;
     if (c->on_end) c->on_end(c, c->arg);
     while (c->head) {
         qframe *q = c->head;
@@ -43,6 +44,7 @@ static void maybe_close(rcv_conn *c)
 {
     if (!c->ending || c->working || c->pending_writes) return;
     if (uv_is_closing((uv_handle_t *)&c->tcp)) return;
+    uv_close((uv_handle_t *)&c->idle, on_closed);
     uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
@@ -135,10 +137,15 @@ static void kick(rcv_conn *c)
     if (c->parse_err || c->eof) {
         int rc = c->parse_err ? c->parse_err : SL_ECLOSED;
         /* Let the core record it (and remove temp files) and tell the peer. */
-        snprintf(c->core.err, sizeof c->core.err, "%s%s",
-                 c->parse_err ? "bad frame from the sender: " : "",
-                 c->parse_err ? sl_strerror(rc)
-                              : "connection closed before the session ended");
+        if (c->timed_out)
+            snprintf(c->core.err, sizeof c->core.err,
+                     "the sender sent nothing for %llu s; session abandoned",
+                     (unsigned long long)(c->idle_ms / 1000));
+        else
+            snprintf(c->core.err, sizeof c->core.err, "%s%s",
+                     c->parse_err ? "bad frame from the sender: " : "",
+                     c->parse_err ? sl_strerror(rc)
+                                  : "connection closed before the session ended");
         c->core.err_code = rc;
         if (c->parse_err) msg_error_write(&c->reply, rc, c->core.err);
         rcv_core_fini(&c->core);
@@ -160,6 +167,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     const uint8_t *p = (const uint8_t *)buf->base;
     size_t n = nread > 0 ? (size_t)nread : 0;
     c->bytes_in += n;
+    if (n && c->idle_ms) uv_timer_again(&c->idle);
     while (n && !c->parse_err) {
         frame f;
         size_t used;
@@ -193,6 +201,17 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     kick(c);
 }
 
+static void on_idle(uv_timer_t *t)
+{
+    rcv_conn *c = t->data;
+    if (c->ending || c->eof) return;
+    c->timed_out = 1;
+    c->eof = 1;
+    if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+    kick(c);
+}
+
 int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,
                     void *arg, rcv_conn **out)
 {
@@ -200,7 +219,10 @@ int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_c
     rcv_conn *c = calloc(1, sizeof *c);
     if (!c) return SL_ENOMEM;
     uv_tcp_init(server->loop, &c->tcp);
-    c->tcp.data = c;
+    uv_timer_init(server->loop, &c->idle);
+    c->tcp.data = c->idle.data = c;
+    c->handles = 2;
+    c->idle_ms = cfg->idle_ms;
     c->on_end = cb;
     c->arg = arg;
     c->t0 = (double)uv_now(server->loop) / 1000.0;
@@ -209,9 +231,11 @@ int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_c
     int rc = uv_accept(server, (uv_stream_t *)&c->tcp);
     if (rc) {
         c->on_end = NULL;
+        uv_close((uv_handle_t *)&c->idle, on_closed);
         uv_close((uv_handle_t *)&c->tcp, on_closed);
         return rc;
     }
+    if (c->idle_ms) uv_timer_start(&c->idle, on_idle, c->idle_ms, c->idle_ms);
     uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     c->reading = 1;
     *out = c;

@@ -20,10 +20,15 @@ typedef void (*rcv_conn_end_cb)(rcv_conn *c, void *arg);
 typedef struct rcv_conn_cfg {
     rcv_limits  lim;
     const char *outdir;
+    uint64_t    idle_ms;      /* end a session silent this long; 0 = never */
 } rcv_conn_cfg;
 
 struct rcv_conn {
     uv_tcp_t        tcp;
+    uv_timer_t      idle;
+    uint64_t        idle_ms;
+    int             handles;       /* open handles; freed when none is left */
+    int             timed_out;
     uv_work_t       work;
     rcv_core        core;
     frame_parser    parser;

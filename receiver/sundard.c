@@ -48,6 +48,7 @@ static void usage(FILE *f)
 "      --once                exit after one session; non-zero if it failed\n"
 "      --max-output SIZE     largest session to accept (default 64G)\n"
 "      --max-model-mem SIZE  largest model a recipe may ask for (default 2G)\n"
+"      --idle-timeout SEC    abandon a session silent this long (default 300; 0 = never)\n"
 "      --port-file FILE      write the port actually bound to FILE\n"
 "      --json FILE           write each session's figures as JSON\n"
 "  -q, --quiet               only errors\n"
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
         {"max-output", required_argument, 0, 'M'},
         {"max-model-mem", required_argument, 0, 'm'},
         {"port-file", required_argument, 0, 'p'}, {"json", required_argument, 0, 'j'},
+        {"idle-timeout", required_argument, 0, 'I'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     server s;
@@ -211,6 +213,7 @@ int main(int argc, char **argv)
     s.cfg.outdir = ".";
     s.cfg.lim.max_output = 64ull << 30;
     s.cfg.lim.max_model_mem = 2ull << 30;
+    s.cfg.idle_ms = 300000;
     int c;
     while ((c = getopt_long(argc, argv, "l:o:f:qhV", opts, NULL)) != -1) {
         switch (c) {
@@ -229,6 +232,17 @@ int main(int argc, char **argv)
             break;
         }
         case 'p': port_file = optarg; break;
+        case 'I': {
+            char *end;
+            unsigned long sec = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || optarg[0] == '-' || sec > 86400) {
+                fprintf(stderr, "sundard: --idle-timeout must be 0..86400 seconds, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            s.cfg.idle_ms = (uint64_t)sec * 1000;
+            break;
+        }
         case 'j': s.json = optarg; break;
         case 'q': s.quiet = 1; break;
         case 'h': usage(stdout); return 0;

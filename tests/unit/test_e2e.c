@@ -427,6 +427,25 @@ Test(e2e, model_over_the_memory_limit_is_refused, .timeout = 120)
     scratch_fini(&s);
 }
 
+Test(e2e, silent_sender_is_abandoned, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--idle-timeout", "1");
+    /* connect and say nothing */
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "exec 3<>/dev/tcp/127.0.0.1/%d; sleep 3", r.port);
+    char *argv[] = {"/bin/bash", "-c", cmd, NULL};
+    pid_t quiet = spawn(argv, NULL, NULL);
+    double t0 = now();
+    cr_assert_eq(wait_for(r.pid, 20), 1);
+    cr_assert_lt(now() - t0, 2.9, "the receiver waited for the peer to hang up");
+    assert_log_has(path_in(&s, "rx.log"), "sent nothing for 1 s");
+    wait_for(quiet, 10);
+    scratch_fini(&s);
+}
+
 Test(e2e, latency_delays_the_session, .timeout = 120)
 {
     scratch s;
