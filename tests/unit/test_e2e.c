@@ -167,35 +167,67 @@ static void assert_log_has(const char *log, const char *needle)
     }
 }
 
+typedef struct outcome {
+    int    tx, rx;        /* exit statuses of satyad and sundard */
+    double seconds;       /* satyad's run time */
+} outcome;
+
+/* Starts a receiver (with up to two extra arguments) writing to out/, runs
+ * satyad with `args` (NULL-terminated; the binary and --to are added) and
+ * stdin from `in` (NULL: none), and waits for both. Logs: tx.log, rx.log. */
+static outcome transfer(const scratch *s, const char *in, const char *rx1, const char *rx2,
+                        char *const *args)
+{
+    receiver r;
+    start_receiver(&r, s, path_in(s, "out"), path_in(s, "rx.log"), rx1, rx2);
+    char *argv[32] = {(char *)bin("satyad"), "--to", r.to};
+    int k = 3;
+    for (int i = 0; args[i] && k < 31; i++) argv[k++] = args[i];
+    argv[k] = NULL;
+    outcome o;
+    double t0 = now();
+    o.tx = run(argv, in, path_in(s, "tx.log"), 120);
+    o.seconds = now() - t0;
+    o.rx = wait_for(r.pid, 60);
+    return o;
+}
+
+/* Writes n bytes of generated text to the scratch file `name`. */
+static char *text_file(const scratch *s, const char *name, size_t n, uint64_t seed)
+{
+    uint8_t *buf = malloc(n);
+    td_text(buf, n, seed);
+    char *path = path_in(s, name);
+    write_file(path, buf, n);
+    free(buf);
+    return path;
+}
+
 /* Sends `paths` to a fresh receiver; both must succeed. */
 static void session_ok(const scratch *s, char *const *paths, int n, const char *recipe)
 {
-    receiver r;
-    start_receiver(&r, s, path_in(s, "out"), path_in(s, "rx.log"), NULL, NULL);
-    char *argv[32] = {(char *)bin("satyad"), "--to", r.to, "--rate", "0", "--quiet",
-                      "--recipe", (char *)recipe};
-    int k = 8;
+    char *args[32] = {"--rate", "0", "--quiet", "--recipe", (char *)recipe};
+    int k = 5;
     for (int i = 0; i < n; i++) {
-        argv[k++] = "--send";
-        argv[k++] = paths[i];
+        args[k++] = "--send";
+        args[k++] = paths[i];
     }
-    argv[k] = NULL;
-    cr_assert_eq(run(argv, NULL, path_in(s, "tx.log"), 120), 0, "satyad failed");
-    cr_assert_eq(wait_for(r.pid, 60), 0, "sundard failed");
+    args[k] = NULL;
+    outcome o = transfer(s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0, "satyad failed");
+    cr_assert_eq(o.rx, 0, "sundard failed");
 }
 
 Test(e2e, one_file, .timeout = 120)
 {
     scratch s;
     scratch_init(&s);
-    uint8_t buf[30000];
-    td_text(buf, sizeof buf, 1);
-    write_file(path_in(&s, "a.txt"), buf, sizeof buf);
-    char *p[] = {path_in(&s, "a.txt")};
+    char *p[] = {text_file(&s, "a.txt", 30000, 1)};
     session_ok(&s, p, 1, "default");
     assert_same(path_in(&s, "a.txt"), path_in(&s, "out/a.txt"));
     scratch_fini(&s);
 }
+
 
 Test(e2e, directory_tree_empty_and_binary_files, .timeout = 120)
 {
@@ -238,18 +270,15 @@ Test(e2e, stdin, .timeout = 120)
 {
     scratch s;
     scratch_init(&s);
-    uint8_t buf[12345];
-    td_text(buf, sizeof buf, 7);
-    write_file(path_in(&s, "in.txt"), buf, sizeof buf);
-    receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
-    char *argv[] = {(char *)bin("satyad"), "--send", "-", "--to", r.to, "--rate", "0",
-                    "--quiet", NULL};
-    cr_assert_eq(run(argv, path_in(&s, "in.txt"), path_in(&s, "tx.log"), 60), 0);
-    cr_assert_eq(wait_for(r.pid, 60), 0);
-    assert_same(path_in(&s, "in.txt"), path_in(&s, "out/stdin"));
+    char *in = text_file(&s, "in.txt", 12345, 7);
+    char *args[] = {"--send", "-", "--rate", "0", "--quiet", NULL};
+    outcome o = transfer(&s, in, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    assert_same(in, path_in(&s, "out/stdin"));
     scratch_fini(&s);
 }
+
 
 Test(e2e, one_receiver_many_sessions_at_once, .timeout = 120)
 {
@@ -392,40 +421,31 @@ Test(e2e, output_over_the_limit_is_refused, .timeout = 120)
 {
     scratch s;
     scratch_init(&s);
-    uint8_t buf[20000];
-    td_text(buf, sizeof buf, 10);
-    write_file(path_in(&s, "big.txt"), buf, sizeof buf);
-    receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--max-output",
-                   "10K");
-    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "big.txt"), "--to", r.to,
-                    "--rate", "0", NULL};
-    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 1);
-    cr_assert_eq(wait_for(r.pid, 30), 1);
+    char *args[] = {"--send", text_file(&s, "big.txt", 20000, 10), "--rate", "0", NULL};
+    outcome o = transfer(&s, NULL, "--max-output", "10K", args);
+    cr_assert_eq(o.tx, 1);
+    cr_assert_eq(o.rx, 1);
     assert_log_has(path_in(&s, "tx.log"), "max-output");
     assert_log_has(path_in(&s, "rx.log"), "SL_ELIMIT");
     assert_no_files(path_in(&s, "out"));
     scratch_fini(&s);
 }
 
+
 Test(e2e, model_over_the_memory_limit_is_refused, .timeout = 120)
 {
     scratch s;
     scratch_init(&s);
-    uint8_t buf[5000];
-    td_text(buf, sizeof buf, 14);
-    write_file(path_in(&s, "m.txt"), buf, sizeof buf);
-    receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--max-model-mem",
-                   "16M");
-    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "m.txt"), "--to", r.to,
-                    "--rate", "0", "--recipe", "default", NULL};
-    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 1);
-    cr_assert_eq(wait_for(r.pid, 30), 1);
+    char *args[] = {"--send", text_file(&s, "m.txt", 5000, 14), "--rate", "0",
+                    "--recipe", "default", NULL};
+    outcome o = transfer(&s, NULL, "--max-model-mem", "16M", args);
+    cr_assert_eq(o.tx, 1);
+    cr_assert_eq(o.rx, 1);
     assert_log_has(path_in(&s, "tx.log"), "model memory");
     assert_no_files(path_in(&s, "out"));
     scratch_fini(&s);
 }
+
 
 Test(e2e, silent_sender_is_abandoned, .timeout = 60)
 {
@@ -450,20 +470,16 @@ Test(e2e, latency_delays_the_session, .timeout = 120)
 {
     scratch s;
     scratch_init(&s);
-    uint8_t buf[3000];
-    td_text(buf, sizeof buf, 15);
-    write_file(path_in(&s, "l.txt"), buf, sizeof buf);
-    receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
-    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "l.txt"), "--to", r.to,
-                    "--rate", "0", "--latency", "700ms", "--recipe", "tiny", "--quiet", NULL};
-    double t0 = now();
-    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
-    cr_assert_geq(now() - t0, 0.7, "a 700 ms line delivered in %.2f s", now() - t0);
-    cr_assert_eq(wait_for(r.pid, 30), 0);
+    char *args[] = {"--send", text_file(&s, "l.txt", 3000, 15), "--rate", "0",
+                    "--latency", "700ms", "--recipe", "tiny", "--quiet", NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    cr_assert_geq(o.seconds, 0.7, "a 700 ms line delivered in %.2f s", o.seconds);
     assert_same(path_in(&s, "l.txt"), path_in(&s, "out/l.txt"));
     scratch_fini(&s);
 }
+
 
 Test(e2e, sender_killed_mid_stream, .timeout = 120)
 {
@@ -516,15 +532,11 @@ Test(e2e, throttle_never_runs_ahead_of_the_rate, .timeout = 120)
     uint8_t buf[50000];
     td_random(buf, sizeof buf, 13); /* incompressible: ~50 KB on the wire */
     write_file(path_in(&s, "r.bin"), buf, sizeof buf);
-    receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
-    char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "r.bin"), "--to", r.to,
-                    "--rate", "200kbit", "--recipe", "tiny", "--quiet", "--json",
-                    path_in(&s, "tx.json"), NULL};
-    double t0 = now();
-    cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
-    double elapsed = now() - t0;
-    cr_assert_eq(wait_for(r.pid, 30), 0);
+    char *args[] = {"--send", path_in(&s, "r.bin"), "--rate", "200kbit", "--recipe", "tiny",
+                    "--quiet", "--json", path_in(&s, "tx.json"), NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
     FILE *f = fopen(path_in(&s, "tx.json"), "r");
     cr_assert_not_null(f);
     char json[2048] = "";
@@ -536,8 +548,9 @@ Test(e2e, throttle_never_runs_ahead_of_the_rate, .timeout = 120)
     cr_assert_gt(wire, 50000);
     /* N bytes at R bit/s cannot arrive in less than N*8/R, less one burst. */
     double floor_s = (wire - 512) * 8 / 200000.0;
-    cr_assert_geq(elapsed, floor_s, "%.0f bytes in %.2f s at 200 kbit/s (floor %.2f s)",
-                  wire, elapsed, floor_s);
+    cr_assert_geq(o.seconds, floor_s, "%.0f bytes in %.2f s at 200 kbit/s (floor %.2f s)",
+                  wire, o.seconds, floor_s);
     assert_same(path_in(&s, "r.bin"), path_in(&s, "out/r.bin"));
     scratch_fini(&s);
 }
+
