@@ -135,20 +135,17 @@ static void kick(rcv_conn *c)
         return;
     }
     if (c->parse_err || c->eof) {
-        int rc = c->parse_err ? c->parse_err : SL_ECLOSED;
-        /* Let the core record it (and remove temp files) and tell the peer. */
+        int rc;
         if (c->timed_out)
-            snprintf(c->core.err, sizeof c->core.err,
-                     "the sender sent nothing for %llu s; session abandoned",
-                     (unsigned long long)(c->idle_ms / 1000));
+            rc = rcv_core_abort(&c->core, SL_ECLOSED, NULL,
+                                "the sender sent nothing for %llu s; session abandoned",
+                                (unsigned long long)(c->idle_ms / 1000));
+        else if (c->parse_err)
+            rc = rcv_core_abort(&c->core, c->parse_err, &c->reply,
+                                "bad frame from the sender: %s", sl_strerror(c->parse_err));
         else
-            snprintf(c->core.err, sizeof c->core.err, "%s%s",
-                     c->parse_err ? "bad frame from the sender: " : "",
-                     c->parse_err ? sl_strerror(rc)
-                                  : "connection closed before the session ended");
-        c->core.err_code = rc;
-        if (c->parse_err) msg_error_write(&c->reply, rc, c->core.err);
-        rcv_core_fini(&c->core);
+            rc = rcv_core_abort(&c->core, SL_ECLOSED, NULL,
+                                "connection closed before the session ended");
         send_reply(c);
         end_session(c, rc);
     }

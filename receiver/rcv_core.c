@@ -40,15 +40,30 @@ static void drop_files(rcv_core *c)
 }
 
 /* Records the error, tells the peer, and cleans up unfinished output. */
+static int vfail(rcv_core *c, bytebuf *reply, int code, const char *fmt, va_list ap)
+{
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    c->err_code = code;
+    if (reply && code != SL_EPEER) msg_error_write(reply, code, c->err);
+    drop_files(c);
+    return code;
+}
+
 static int fail(rcv_core *c, bytebuf *reply, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    vfail(c, reply, code, fmt, ap);
     va_end(ap);
-    c->err_code = code;
-    if (reply && code != SL_EPEER) msg_error_write(reply, code, c->err);
-    drop_files(c);
+    return code;
+}
+
+int rcv_core_abort(rcv_core *c, int code, bytebuf *reply, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, reply, code, fmt, ap);
+    va_end(ap);
     return code;
 }
 

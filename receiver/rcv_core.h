@@ -57,6 +57,10 @@ void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir);
 int  rcv_core_feed(rcv_core *c, frame_parser *p, const uint8_t *data, size_t n,
                    bytebuf *reply);
 int  rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply);
+/* Ends the session from outside (the connection closed, went silent, or
+ * sent a bad frame): records the error, appends an ERROR frame to reply
+ * when reply is not NULL, removes the temporary files; returns code. */
+int  rcv_core_abort(rcv_core *c, int code, bytebuf *reply, const char *fmt, ...);
 void rcv_core_fini(rcv_core *c);
 
 #endif
