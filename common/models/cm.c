@@ -44,6 +44,7 @@ typedef struct cm {
     uint16_t  rates[1024];
     ctxmap    cmap;
     int       nctx;
+    int       shape;                /* 1, 2: lean with that many contexts; 0 */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     statemap  sm[CM_MAX_CTX];
@@ -139,6 +140,8 @@ static int cm_init(void *self, const recipe_params *p)
         rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
+    if (p->n_select == 1 && !p->run && !p->apm_count && m->nctx >= 1 && m->nctx <= 2)
+        m->shape = m->nctx;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -240,14 +243,23 @@ static void cm_byte(cm *m, int c)
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, seed);
 }
 
-static uint32_t cm_predict(void *self)
+/* The bodies of predict and update, written once. `nctx` and `lean` are
+ * constants where cm_predict / cm_update call them for the small shapes
+ * (lean: one selector, no run model, no APM), so the compiler unrolls and
+ * prunes those copies; the computed bits are the same whichever copy runs. */
+#if defined(__GNUC__)
+#define CM_BODY static inline __attribute__((always_inline))
+#else
+#define CM_BODY static inline
+#endif
+
+CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
 {
-    cm *m = self;
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
     uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
     int known = 0;
-    for (int i = 0; i < m->nctx; i++) {
+    for (int i = 0; i < nctx; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
         uint8_t s = *sp;
         known += s != 0;
@@ -256,10 +268,10 @@ static uint32_t cm_predict(void *self)
         mixer_add(&m->mx, m->bh.det[s] ? st : 0);
     }
     if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
-    if (p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
+    if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
     mixer_add(&m->mx, 256);
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    for (int j = 0; j < p->n_select; j++) {
+    for (int j = 0; j < (lean ? 1 : p->n_select); j++) {
         uint32_t v;
         switch (p->select[j]) {
         case SEL_C0:    v = m->c0; break;
@@ -279,6 +291,7 @@ static uint32_t cm_predict(void *self)
         mixer_select(&m->mx, j, v);
     }
     uint32_t pr = m->pr_mix = mixer_mix(&m->mx, m->bitpos);
+    if (lean) goto out;
     if (p->apm_count >= 1) {
         uint32_t a0 = apm_p(&m->a[0], &m->sq, m->pr_mix, m->c0);
         pr = (pr + 3 * a0) >> 2;
@@ -292,23 +305,24 @@ static uint32_t cm_predict(void *self)
         uint32_t a2 = apm_p(&m->a[2], &m->sq, m->pr_mix, (h ^ m->c0 * 0x1f1u) & 0xffff);
         pr = (pr + a2) >> 1;
     }
+out:
     if (pr < 1) pr = 1;
     if (pr > 65535) pr = 65535;
     m->trace = (m->trace ^ pr) * 0x100000001b3ull;
     return pr;
 }
 
-static void cm_update(void *self, int bit)
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
 {
-    cm *m = self;
-    for (int i = 0; i < m->nctx; i++) {
+    for (int i = 0; i < nctx; i++) {
         sm_update(&m->sm[i], bit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
-    if (m->rp.run) run_update(&m->run, bit);
+    if (!lean && m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
-    for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
+    if (!lean)
+        for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
     if (m->bitpos == 8) {
@@ -318,6 +332,26 @@ static void cm_update(void *self, int bit)
         cm_lookup(m);
     } else if (m->bitpos == 4) {
         cm_lookup(m);
+    }
+}
+
+static uint32_t cm_predict(void *self)
+{
+    cm *m = self;
+    switch (m->shape) {
+    case 1:  return predict_body(m, 1, 1);
+    case 2:  return predict_body(m, 2, 1);
+    default: return predict_body(m, m->nctx, 0);
+    }
+}
+
+static void cm_update(void *self, int bit)
+{
+    cm *m = self;
+    switch (m->shape) {
+    case 1:  update_body(m, bit, 1, 1); break;
+    case 2:  update_body(m, bit, 2, 1); break;
+    default: update_body(m, bit, m->nctx, 0); break;
     }
 }
 

@@ -41,8 +41,6 @@ typedef struct mixer {
 int  mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
                 const sq_table *sq);
 void mixer_fini(mixer *m);
-uint32_t mixer_mix(mixer *m, int l2ctx);
-void mixer_update(mixer *m, int bit);
 
 /* The kernels, exposed for the test that SIMD and scalar agree. n is a
  * multiple of 8; |x| <= 2047; |e| <= 32767. */
@@ -59,6 +57,29 @@ static inline void mixer_add(mixer *m, int st)
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
     m->cur[k] = m->w + (size_t)(m->base[k] + value) * (size_t)m->npad;
+}
+
+/* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
+static inline uint32_t mixer_mix(mixer *m, int l2ctx)
+{
+    for (int k = 0; k < m->nsel; k++) {
+        m->st[k] = (int16_t)sq_clamp(mixer_dot(m->cur[k], m->x, m->npad));
+        m->pr[k] = sq_squash(m->sq, m->st[k]);
+    }
+    if (m->nsel == 1) return m->pr_out = m->pr[0];
+    m->l2ctx = l2ctx;
+    m->pr_out = sq_squash(m->sq, mixer_dot(m->w2[l2ctx], m->st, 8));
+    return m->pr_out;
+}
+
+static inline void mixer_update(mixer *m, int bit)
+{
+    int target = bit << 12;
+    for (int k = 0; k < m->nsel; k++)
+        mixer_train(m->cur[k], m->x, m->npad, (target - (int)(m->pr[k] >> 4)) * m->lr);
+    if (m->nsel > 1)
+        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) * 2);
+    m->nx = 0;
 }
 
 #endif
