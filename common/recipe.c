@@ -272,23 +272,23 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 /* The presets are full recipes, written as a user would write them. */
 static const struct { const char *name, *text; } presets[] = {
     {"tiny",
-     "model=cm\ncodec.version=1\nseed=0\n"
+     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,3\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"},
     {"small",
-     "model=cm\ncodec.version=1\nseed=0\n"
+     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\ncm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"},
     {"default",
-     "model=cm\ncodec.version=1\nseed=0\n"
+     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\ncm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
      "sm.limit=255\n"},
     {"max",
-     "model=cm\ncodec.version=1\nseed=0\n"
+     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=5\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"

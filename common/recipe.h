@@ -21,7 +21,11 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 1
+#define CODEC_VERSION 2
+#define SL_STR_(x) #x
+#define SL_STR(x) SL_STR_(x)
+/* "codec.version=N\n" for this build, for presets and tests. */
+#define CODEC_VERSION_LINE "codec.version=" SL_STR(CODEC_VERSION) "\n"
 
 #define RECIPE_MAX_TEXT   4096
 #define RECIPE_MAX_ORDERS 16

@@ -32,7 +32,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     m->w = malloc(m->w_count * sizeof *m->w);
     if (!m->w) return SL_ENOMEM;
     for (size_t i = 0; i < m->w_count; i++)
-        m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE / 4 : 0);
+        m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE * 2 / n : 0);
     for (int c = 0; c < MIX_L2_CTX; c++)
         for (int k = 0; k < nsel; k++) m->w2[c][k] = (int16_t)(W_ONE / nsel);
     for (int k = 0; k < nsel; k++) mixer_select(m, k, 0);

@@ -78,7 +78,7 @@ done
 
 # A file for another codec version is refused before any decoding.
 f="$out/tiny.text.txt.gcc-O0.slc"
-sed 's/codec.version=1/codec.version=9/' "$f" > "$out/badversion.slc"
+sed 's/codec.version=[0-9]*/codec.version=9/' "$f" > "$out/badversion.slc"
 if "$out/slcodec-gcc-O0" d "$out/badversion.slc" "$out/badversion.out" 2> "$out/badversion.err"; then
   echo "VERSION: a codec.version=9 file was accepted"; fail=1
 elif ! grep -q "codec version 9" "$out/badversion.err" || [ -e "$out/badversion.out" ]; then

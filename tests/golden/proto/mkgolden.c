@@ -7,6 +7,7 @@
 #include "../../../common/container.h"
 #include "../../../proto/frame.h"
 #include "../../../proto/sha256.h"
+#include "../../../common/recipe.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,8 +101,8 @@ int main(int argc, char **argv)
     b = with_payload(mi, m, ml);                           put(o, "bad-name.sls", b.p, b.len);
     bytebuf_fini(&b);
     memcpy(m, mp, ml);
-    hit = memmem(m, ml, "codec.version=1\n", 16);
-    hit[14] = '9';
+    hit = memmem(m, ml, CODEC_VERSION_LINE, strlen(CODEC_VERSION_LINE));
+    hit[14] = '9'; /* the version's first digit: another version */
     uint32_t rl = le32_load(m + 36);
     sha256_once(m + 40, rl, m + 4);
     b = with_payload(mi, m, ml);                           put(o, "bad-codec-version.sls", b.p, b.len);
