@@ -58,7 +58,7 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/run.c \
-            common/models/cm.c
+            common/models/lstm.c common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
 PROTO_SRC = proto/frame.c proto/msg.c proto/order.c proto/units.c proto/sha256.c \
@@ -95,6 +95,10 @@ $(B)/sundard: $(RCV_SRC:%.c=$(B)/%.o) $(B)/libslproto.a $(B)/libslcodec.a
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+# The LSTM's float loops are vectorised only at -O3; the values are the
+# same at any level (common/README.md), only the speed differs.
+$(B)/common/models/lstm.o: OPT = -O3
 
 $(B)/libslcodec.a: $(CODEC_OBJ)
 	rm -f $@

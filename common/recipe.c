@@ -20,15 +20,18 @@ typedef struct key_def {
 #define OFF(f) offsetof(recipe_params, f)
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
-    {"apm.count",       K_INT,    0, 3,          OFF(apm_count)},
+    {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
     {"cm.run",          K_INT,    0, 1,          OFF(run)},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
-    {"cm.text",         K_INT,    0, 5,          OFF(text)},
+    {"cm.text",         K_INT,    0, 7,          OFF(text)},
     {"cm.word",         K_INT,    0, 3,          OFF(word)},
     {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version)},
+    {"lstm.cells",      K_INT,    0, 512,        OFF(lstm_cells)},
+    {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon)},
+    {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr)},
     {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
     {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
     {"match.min",       K_INT,    0, 32,         OFF(match_min)},
@@ -41,7 +44,7 @@ static const key_def keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0])
 
 static const char *const select_names[SEL_COUNT] = {
-    "c0", "c1", "known", "match", "c0c1",
+    "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
 };
 
 static int fail(recipe_error *e, int line, int code, const char *fmt, ...)
@@ -134,7 +137,7 @@ static int set_select(recipe_params *p, const char *v, size_t n, int line,
         if (found < 0)
             return fail(e, line, SL_ERECIPE_VALUE,
                         "mixer.select: unknown selector '%.*s' (known: c0, c1, "
-                        "known, match, c0c1)", (int)(j - i), v + i);
+                        "known, match, c0c1, word, kind, column, classes)", (int)(j - i), v + i);
         if (cnt == RECIPE_MAX_SELECT)
             return fail(e, line, SL_ERECIPE_VALUE,
                         "mixer.select: at most %d selectors", RECIPE_MAX_SELECT);
@@ -226,6 +229,10 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         return fail(e, 0, SL_ERECIPE_VALUE,
                     "the model needs at least one context (cm.orders, cm.word "
                     "cm.sparse or cm.text)");
+    if (p->lstm_cells % 8)
+        return fail(e, 0, SL_ERECIPE_VALUE,
+                    "lstm.cells must be a multiple of 8 (0: no LSTM), got %d",
+                    p->lstm_cells);
     if (p->match_min && p->match_hash_bits > p->buf_bits)
         return fail(e, 0, SL_ERECIPE_VALUE,
                     "match.hash_bits (%d) may not exceed match.buf_bits (%d)",
@@ -275,24 +282,26 @@ static const struct { const char *name, *text; } presets[] = {
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,3\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
-     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\ncm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
-     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\ncm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
-     "sm.limit=255\n"},
+     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=6\napm.limit=255\n"
+     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=5\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=3\napm.limit=255\n"
-     "sm.limit=1023\n"},
+     "mixer.lr=5\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
+     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},
 };
 
 const char *const recipe_preset_names[] = {"tiny", "small", "default", "max", NULL};
@@ -310,8 +319,14 @@ uint64_t recipe_model_mem(const recipe_params *p)
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
-    for (int i = 0; i < p->n_select; i++)
-        m += (uint64_t)(p->select[i] == SEL_C0C1 ? 65536 : 2048) * 4 * 48;
-    m += (uint64_t)p->apm_count * 65536 * 33 * 2;
+    /* Weight sets of at most 64 16-bit weights; the sets per selector. */
+    static const uint32_t sets[SEL_COUNT] = {256, 2048, 1024, 64, 65536, 4096, 4096, 8192, 16384};
+    for (int i = 0; i < p->n_select; i++) m += (uint64_t)sets[p->select[i]] * 64 * 2;
+    m += (uint64_t)p->apm_count * 65536 * 33 * 4;
+    if (p->lstm_cells) {
+        uint64_t h = (uint64_t)p->lstm_cells, t = (uint64_t)p->lstm_horizon;
+        m += 3 * 4 * (3 * h * h + 7 * 256 * h + 3 * h + 256);   /* weights, gradient, RMS */
+        m += 4 * ((t + 1) * h * 2 + t * h * 4 + t * 256 + 7 * h + 256) + 2 * t;
+    }
     return m + (1u << 20);
 }

@@ -29,7 +29,7 @@
 
 #define RECIPE_MAX_TEXT   4096
 #define RECIPE_MAX_ORDERS 16
-#define RECIPE_MAX_SELECT 6
+#define RECIPE_MAX_SELECT 8
 
 enum recipe_select {
     SEL_C0,      /* the partial byte: 256 weight sets */
@@ -37,6 +37,10 @@ enum recipe_select {
     SEL_KNOWN,   /* how many contexts have been seen before, bit position */
     SEL_MATCH,   /* match length bucket and expected bit */
     SEL_C0C1,    /* partial byte and previous byte: 65536 sets */
+    SEL_WORD,    /* letters into the word so far, in a word or not; partial byte */
+    SEL_KIND,    /* kind of the previous byte, the match's expected bit; partial byte */
+    SEL_COLUMN,  /* column (up to 31); partial byte */
+    SEL_CLASSES, /* classes of the last two bytes; partial byte */
     SEL_COUNT
 };
 
@@ -53,6 +57,7 @@ typedef struct recipe_params {
     int      n_select;
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
+    int      lstm_cells, lstm_horizon, lstm_lr;
 } recipe_params;
 
 typedef struct recipe_error {

@@ -15,16 +15,20 @@
 #include <stdint.h>
 
 typedef struct apm {
-    statemap sm;   /* contexts * 33 knots */
+    statemap sm;           /* contexts * 33 knots */
+    uint8_t *ready;        /* bit per context: knots set */
+    uint32_t knot0[33];    /* the identity curve every context starts on */
 } apm;
 
 int  apm_init(apm *a, uint32_t contexts, int limit, const uint16_t *rates,
               const sq_table *sq);
 void apm_fini(apm *a);
+void apm_first_use(apm *a, uint32_t cx);
 
 static inline uint32_t apm_p(apm *a, const sq_table *sq, uint32_t p16,
                              uint32_t cx)
 {
+    if (!(a->ready[cx >> 3] >> (cx & 7) & 1)) apm_first_use(a, cx);
     int s = sq_stretch(sq, p16) + 2048;   /* 1..4095 */
     int lo = s >> 7, w = s & 127;
     uint32_t i = cx * 33 + (uint32_t)lo;

@@ -16,16 +16,20 @@
  *              when the history is one-sided.
  *   match      the longest earlier occurrence predicts the next byte.
  *   run        (cm.run) the byte that last followed each order context.
+ *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
  *              chosen by the selectors in mixer.select.
- *   apm        up to three adaptive probability maps on order 0..2.
- * Everything is integer, so every build computes the same bits. */
+ *   apm        up to six adaptive probability maps, on order 0, 1 and 2,
+ *              the current word, the match state and order 3.
+ * All of it but the LSTM is integer; the LSTM keeps the float rules of
+ * common/README.md. Either way every build computes the same bits. */
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
 #include "apm.h"
 #include "bithist.h"
 #include "ctxmap.h"
+#include "lstm.h"
 #include "match.h"
 #include "mixer.h"
 #include "run.h"
@@ -34,8 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 5)
-_Static_assert(2 * CM_MAX_CTX + 3 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7)
+#define CM_MAX_APM 6
+_Static_assert(2 * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -58,12 +63,15 @@ typedef struct cm {
     uint16_t  ind1[256];            /* last two bytes seen after each byte */
     uint16_t *ind2;                 /* ... after each pair of bytes */
     uint32_t  col, line_start, prev_line;  /* column and line starts */
+    uint32_t  wpos;                 /* letters since the word began */
     uint64_t  classes;              /* byte classes, 3 bits each */
     int       use_match;
     match_model mm;
     run_model run;
+    int       use_lstm;
+    lstm      lm;
     mixer     mx;
-    apm       a[3];
+    apm       a[CM_MAX_APM];
     uint32_t  pr_mix;
     uint64_t  trace;                /* fold of every probability given */
 } cm;
@@ -83,6 +91,10 @@ static uint32_t sel_size(const cm *m, int sel)
     case SEL_C1:    return 256 * 8;
     case SEL_KNOWN: return (uint32_t)(m->nctx + 1) * 4 * 8;
     case SEL_MATCH: return 64;
+    case SEL_WORD:  return 8 * 2 * 256;
+    case SEL_KIND:  return 4 * 4 * 256;
+    case SEL_COLUMN: return 32 * 256;
+    case SEL_CLASSES: return 64 * 256;
     default:        return 65536; /* SEL_C0C1 */
     }
 }
@@ -130,17 +142,21 @@ static int cm_init(void *self, const recipe_params *p)
     }
     if (p->run && (rc = run_init(&m->run, p->n_orders, p->hash_bits - 2, m->rates)))
         goto fail;
+    m->use_lstm = p->lstm_cells > 0;
+    if (m->use_lstm &&
+        (rc = lstm_init(&m->lm, p->lstm_cells, p->lstm_horizon, p->lstm_lr, p->seed)))
+        goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
-    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + p->run + 1, sizes, p->n_select,
+    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + p->run + m->use_lstm + 1, sizes, p->n_select,
                     p->mixer_lr, &m->sq);
     if (rc) goto fail;
-    static const uint32_t apm_ctx[3] = {256, 65536, 65536};
+    static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
     for (int i = 0; i < p->apm_count; i++) {
         rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
-    if (p->n_select == 1 && !p->run && !p->apm_count && m->nctx >= 1 && m->nctx <= 2)
+    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx >= 1 && m->nctx <= 2)
         m->shape = m->nctx;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -162,8 +178,9 @@ static void cm_fini(void *self)
     m->ind2 = NULL;
     if (m->use_match) match_fini(&m->mm);
     if (m->rp.run) run_fini(&m->run);
+    if (m->use_lstm) lstm_fini(&m->lm);
     mixer_fini(&m->mx);
-    for (int i = 0; i < 3; i++) apm_fini(&m->a[i]);
+    for (int i = 0; i < CM_MAX_APM; i++) apm_fini(&m->a[i]);
 }
 
 static int is_letter(int c)
@@ -178,6 +195,8 @@ static void cm_byte(cm *m, int c)
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
+    if (m->use_lstm) lstm_byte(&m->lm, c);
+    m->wpos = is_letter(c) ? m->wpos + 1 : 0;
     if (is_letter(c)) {
         int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
         m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
@@ -214,27 +233,31 @@ static void cm_byte(cm *m, int c)
         m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
     if (p->run) run_byte(&m->run, m->ctxh, c);
+    /* Lines and byte classes (lower, upper, digit, space, newline, other),
+     * for the text contexts and the column and classes selectors. */
+    uint32_t cc = (uint32_t)c;
+    if (c == '\n') {
+        m->prev_line = m->line_start;
+        m->line_start = m->pos;
+    }
+    m->col = m->pos - m->line_start;
+    uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
+                 : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
+    m->classes = (m->classes << 3) | cls;
     if (p->text) {
         uint32_t c1 = (uint32_t)(m->c8 >> 8) & 0xff, c21 = (uint32_t)(m->c8 >> 8) & 0xffff;
-        m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | (uint32_t)c);
-        if (m->ind2) m->ind2[c21] = (uint16_t)(m->ind2[c21] << 8 | (uint32_t)c);
-        if (c == '\n') {
-            m->prev_line = m->line_start;
-            m->line_start = m->pos;
-        }
-        m->col = m->pos - m->line_start;
-        uint32_t cc = (uint32_t)c, c2 = (uint32_t)m->c8 & 0xffff;
+        m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | cc);
+        if (m->ind2) m->ind2[c21] = (uint16_t)(m->ind2[c21] << 8 | cc);
+        uint32_t c2 = (uint32_t)m->c8 & 0xffff;
         uint8_t above = m->buf[(m->prev_line + m->col) & m->mask];
-        /* byte classes: lower, upper, digit, space, newline, other */
-        uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
-                     : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
-        m->classes = (m->classes << 3) | cls;
-        uint64_t tctx[5] = {
+        uint64_t tctx[7] = {
             (uint64_t)(m->col < 255 ? m->col : 255) << 8 | above,
             (uint64_t)c2 << 16 | (m->ind2 ? m->ind2[c2] : 0),
             (uint64_t)cc << 16 | m->ind1[cc],
             m->w0 * 7 + m->w1 * 11 + m->w2 * 13,
             (m->classes & 0xffffff) * 3 + (uint64_t)cc * 0x1000000000ull,
+            m->w0 * 5 + (m->col < 40 ? m->col / 4 : 10),
+            (m->c8 & 0xffffff) * 7 + (m->col < 64 ? m->col : 64),
         };
         for (int k = 0; k < p->text; k++, i++)
             m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
@@ -269,6 +292,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
     }
     if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
     if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
+    if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
     mixer_add(&m->mx, 256);
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     for (int j = 0; j < (lean ? 1 : p->n_select); j++) {
@@ -286,6 +310,18 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
             v = (!m->use_match || m->mm.expect < 0) ? 0
                 : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
             break;
+        case SEL_WORD:
+            v = ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+            break;
+        case SEL_KIND: {
+            uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
+                          : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+            uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
+            v = (kind * 4 + ex) * 256 + m->c0;
+            break;
+        }
+        case SEL_COLUMN:  v = (m->col < 31 ? m->col : 31) * 256 + m->c0; break;
+        case SEL_CLASSES: v = (uint32_t)(m->classes & 63) * 256 + m->c0; break;
         default:        v = (c1 << 8) | m->c0; break;
         }
         mixer_select(&m->mx, j, v);
@@ -304,6 +340,19 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
         uint32_t h = (uint32_t)(hash64(m->c8 & 0xffff) >> 48);
         uint32_t a2 = apm_p(&m->a[2], &m->sq, m->pr_mix, (h ^ m->c0 * 0x1f1u) & 0xffff);
         pr = (pr + a2) >> 1;
+    }
+    /* The rest each take a quarter of the estimate so far. */
+    for (int i = 3; i < p->apm_count; i++) {
+        uint32_t cx;
+        if (i == 3)
+            cx = (uint32_t)(hash64(m->w0 + 77) >> 48) ^ m->c0 * 0x1f1u;
+        else if (i == 4)
+            cx = !m->use_match || m->mm.expect < 0 ? m->c0
+               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) * 256 + m->c0;
+        else
+            cx = (uint32_t)(hash64(m->c8 & 0xffffff) >> 48) ^ m->c0 * 0x1f1u;
+        uint32_t ax = apm_p(&m->a[i], &m->sq, m->pr_mix, cx & 0xffff);
+        pr = (pr * 3 + ax) >> 2;
     }
 out:
     if (pr < 1) pr = 1;
@@ -356,11 +405,11 @@ static void cm_update(void *self, int bit)
 }
 
 /* The digest covers every probability the model has produced (the trace),
- * the position and recent bytes, and all small learned parameters (state
- * maps, mixer weights, APMs). The big hash tables are left out: hashing
- * them at every chunk would cost more than coding the chunk, and any
- * difference in them shows up in the trace as soon as it changes a
- * prediction. */
+ * the position and recent bytes, and the learned parameters of moderate
+ * size (state maps, mixer weights, the LSTM's weights). The big tables
+ * (hash tables, APM knots: megabytes each) are left out: hashing them at
+ * every chunk would cost more than coding the chunk, and any difference in
+ * them shows up in the trace as soon as it changes a prediction. */
 static uint64_t cm_digest(const void *self)
 {
     const cm *m = self;
@@ -377,9 +426,9 @@ static uint64_t cm_digest(const void *self)
         h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     }
     if (m->rp.run) h = dg_bytes(h, m->run.sm.t, m->run.sm.n * 4);
+    if (m->use_lstm) h = dg_bytes(h, m->lm.par, m->lm.nall * sizeof *m->lm.par);
     h = dg_bytes(h, m->mx.w, m->mx.w_count * sizeof *m->mx.w);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
-    for (int i = 0; i < m->rp.apm_count; i++) h = dg_bytes(h, m->a[i].sm.t, m->a[i].sm.n * 4);
     return h;
 }
 

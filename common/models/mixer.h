@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define MIX_MAX_IN  64  /* 2 per context (<= 28) + match + run + bias, padded */
-#define MIX_MAX_SEL 6
+#define MIX_MAX_SEL 8
 #define MIX_L2_CTX  8
 
 typedef struct mixer {

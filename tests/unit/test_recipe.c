@@ -16,7 +16,8 @@ static const char *good =
     "cm.word=1\ncm.sparse=0\n\t cm.hash_bits = 16 \r\n"
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
-    "cm.text=0\ncm.run=0\n";
+    "cm.text=0\ncm.run=0\n"
+    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -55,7 +56,8 @@ Test(recipe, parses_and_canonicalises)
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
         "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
-        "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE "match.buf_bits=20\nmatch.hash_bits=16\n"
+        "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
+        "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
         "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
         "sm.limit=255\n");
     /* The canonical form is a fixed point. */
@@ -103,6 +105,10 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"sm.limit", NULL, SL_ERECIPE_MISSING, 0, "sm.limit"},
         {"cm.word", "cm.word=1\ncm.word=2", SL_ERECIPE_DUP, 7, "twice"},
         {"seed", "seed=1\x01", SL_ERECIPE_SYNTAX, 4, "non-printable"},
+        {"lstm.cells", "lstm.cells=12", SL_ERECIPE_VALUE, 0, "multiple of 8"},
+        {"lstm.horizon", "lstm.horizon=0", SL_ERECIPE_VALUE, 20, "lstm.horizon"},
+        {"mixer.select", "mixer.select=c0,c1,known,match,word,kind,column,classes,c0c1",
+         SL_ERECIPE_VALUE, 13, "at most 8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];

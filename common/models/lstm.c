@@ -1,0 +1,270 @@
+/* common/models/lstm.c — see lstm.h.
+ *
+ * Forward, one step per byte, with s the byte just seen:
+ *   z_q = b_q + Wx_q[s] + sum_i h_prev[i] Wh_q[i]      (q = forget, output, candidate)
+ *   f = sigmoid(z_0), o = sigmoid(z_1), g = tanh(z_2)
+ *   c = f c_prev + (1 - f) g,  h = o tanh(c)
+ *   p = softmax(by + sum_j h[j] Wy[j])
+ * Every vector sum runs over i (or j) in increasing order, element by
+ * element, so a vectorising compiler computes the same values as -O0. Dot
+ * products use eight accumulators added in a fixed order at the end. */
+#include "lstm.h"
+#include "../err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NS 256              /* symbols */
+#define RMS_DECAY 0.999f
+#define RMS_EPS2  1e-12f   /* added under the square root */
+
+/* e^x from + - * and the exponent field: 2^(x log2 e) split into an
+ * integer power and a degree-6 polynomial on [0, 1). */
+static inline float ex(float x)
+{
+    if (x < -80.0f) x = -80.0f;
+    if (x > 80.0f) x = 80.0f;
+    float t = x * 1.44269504f;
+    int k = (int)t;               /* truncates toward zero */
+    if ((float)k > t) k--;        /* floor */
+    float f = t - (float)k;
+    float p = 1.0f + f * (0.693147182f + f * (0.240226507f + f * (0.0555041087f +
+              f * (0.00961812911f + f * (0.00133335581f + f * 0.000154035304f)))));
+    union { uint32_t u; float f; } sc = {.u = (uint32_t)(k + 127) << 23};
+    return p * sc.f;
+}
+
+/* 1/sqrt(v) for v > 0: the exponent-halving guess, then two Newton
+ * steps (libm's sqrtf would be exact too, but needs libm). */
+static inline float rsq(float v)
+{
+    union { float f; uint32_t u; } g = {.f = v};
+    g.u = 0x5f3759dfu - (g.u >> 1);
+    float y = g.f;
+    for (int i = 0; i < 2; i++) y = y * (1.5f - 0.5f * v * y * y);
+    return y;
+}
+
+static inline float sigm(float x) { return 1.0f / (1.0f + ex(-x)); }
+static inline float tanh_(float x) { return 2.0f / (1.0f + ex(-2.0f * x)) - 1.0f; }
+
+/* sum a[i] b[i], i < n (a multiple of 8), in a fixed order. */
+static float dot(const float *a, const float *b, int n)
+{
+    float acc[8] = {0};
+    for (int i = 0; i < n; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += a[i + k] * b[i + k];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/* y[j] += a * x[j] */
+static void axpy(float *y, float a, const float *x, int n)
+{
+    for (int j = 0; j < n; j++) y[j] += a * x[j];
+}
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void forward(lstm *l, int s, int s2)
+{
+    const int H = l->H, k = l->t;
+    const float *hp = l->h + (size_t)k * H, *cp = l->c + (size_t)k * H;
+    float *hn = l->h + (size_t)(k + 1) * H, *cn = l->c + (size_t)(k + 1) * H;
+    float *f = l->f + (size_t)k * H, *o = l->o + (size_t)k * H;
+    float *g = l->g + (size_t)k * H, *tc = l->tc + (size_t)k * H;
+    float *z = l->work;  /* 3 H */
+    for (int q = 0; q < 3; q++) {
+        float *zq = z + q * H;
+        const float *bq = l->b + (size_t)q * H, *wx = l->Wx + ((size_t)q * NS + (size_t)s) * H;
+        const float *wx2 = l->Wx2 + ((size_t)q * NS + (size_t)s2) * H;
+        for (int j = 0; j < H; j++) zq[j] = (bq[j] + wx[j]) + wx2[j];
+        const float *wh = l->Wh + (size_t)q * H * H;
+        for (int i = 0; i < H; i++) axpy(zq, hp[i], wh + (size_t)i * H, H);
+    }
+    for (int j = 0; j < H; j++) {
+        f[j] = sigm(z[j]);
+        o[j] = sigm(z[H + j]);
+        g[j] = tanh_(z[2 * H + j]);
+        cn[j] = f[j] * cp[j] + (1.0f - f[j]) * g[j];
+        tc[j] = tanh_(cn[j]);
+        hn[j] = o[j] * tc[j];
+    }
+    float *p = l->p + (size_t)k * NS;
+    memcpy(p, l->by, NS * sizeof *p);
+    for (int j = 0; j < H; j++) axpy(p, hn[j], l->Wy + (size_t)j * NS, NS);
+    float mx = p[0];
+    for (int i = 1; i < NS; i++) mx = p[i] > mx ? p[i] : mx;
+    float sum = 0.0f;
+    for (int i = 0; i < NS; i++) sum += (p[i] = ex(p[i] - mx));
+    float inv = 1.0f / sum;
+    for (int i = 0; i < NS; i++) p[i] *= inv;
+    l->x[k] = (uint8_t)s;
+    l->x2[k] = (uint8_t)s2;
+    l->seen[s] = 1;
+    l->seen2[s2] = 1;
+    for (int i = 0; i < NS; i++) l->tree[NS + i] = p[i];
+    for (int n = NS - 1; n >= 1; n--) l->tree[n] = l->tree[2 * n] + l->tree[2 * n + 1];
+}
+
+/* RMSprop: each weight steps by rate * gradient / RMS of its recent
+ * gradients; the gradient is cleared for the next window. */
+static void rmsprop(float *w, float *gr, float *v, size_t n, float rate)
+{
+    for (size_t i = 0; i < n; i++) {
+        float gi = gr[i];
+        v[i] = RMS_DECAY * v[i] + (1.0f - RMS_DECAY) * gi * gi;
+        w[i] -= rate * gi * rsq(v[i] + RMS_EPS2);
+        gr[i] = 0.0f;
+    }
+}
+
+static void step(lstm *l, size_t off, size_t n, float rate)
+{
+    rmsprop(l->par + off, l->grad + off, l->ms + off, n, rate);
+}
+
+/* Back-propagation through the window's T steps, then one RMSprop step. */
+static void backward(lstm *l)
+{
+    const int H = l->H, T = l->T;
+    float *dh = l->work, *dc = dh + H, *dz = dc + H, *dhn = dz + 3 * H, *dcn = dhn + H;
+    float *d = dcn + H;  /* NS */
+    float *gWh = l->grad + (l->Wh - l->par), *gWx = l->grad + (l->Wx - l->par);
+    float *gWx2 = l->grad + (l->Wx2 - l->par);
+    float *gb = l->grad + (l->b - l->par), *gWy = l->grad + (l->Wy - l->par);
+    float *gby = l->grad + (l->by - l->par);
+    memset(dhn, 0, (size_t)H * sizeof *dhn);
+    memset(dcn, 0, (size_t)H * sizeof *dcn);
+    for (int k = T - 1; k >= 0; k--) {
+        const float *p = l->p + (size_t)k * NS, *h = l->h + (size_t)(k + 1) * H;
+        const float *hp = l->h + (size_t)k * H, *cp = l->c + (size_t)k * H;
+        const float *f = l->f + (size_t)k * H, *o = l->o + (size_t)k * H;
+        const float *g = l->g + (size_t)k * H, *tc = l->tc + (size_t)k * H;
+        memcpy(d, p, NS * sizeof *d);
+        d[l->y[k]] -= 1.0f;
+        for (int i = 0; i < NS; i++) gby[i] += d[i];
+        for (int j = 0; j < H; j++) {
+            dh[j] = dhn[j] + dot(l->Wy + (size_t)j * NS, d, NS);
+            axpy(gWy + (size_t)j * NS, h[j], d, NS);
+        }
+        for (int j = 0; j < H; j++) {
+            dc[j] = dh[j] * o[j] * (1.0f - tc[j] * tc[j]) + dcn[j];
+            float dzf = dc[j] * (cp[j] - g[j]) * f[j] * (1.0f - f[j]);
+            float dzo = dh[j] * tc[j] * o[j] * (1.0f - o[j]);
+            float dzg = dc[j] * (1.0f - f[j]) * (1.0f - g[j] * g[j]);
+            dz[j] = dzf;
+            dz[H + j] = dzo;
+            dz[2 * H + j] = dzg;
+            dcn[j] = dc[j] * f[j];
+        }
+        for (int q = 0; q < 3; q++) {
+            const float *dzq = dz + q * H;
+            float *gw = gWh + (size_t)q * H * H;
+            for (int i = 0; i < H; i++) axpy(gw + (size_t)i * H, hp[i], dzq, H);
+            axpy(gWx + ((size_t)q * NS + l->x[k]) * H, 1.0f, dzq, H);
+            axpy(gWx2 + ((size_t)q * NS + l->x2[k]) * H, 1.0f, dzq, H);
+            axpy(gb + (size_t)q * H, 1.0f, dzq, H);
+        }
+        for (int i = 0; i < H; i++) {
+            float s = 0.0f;
+            for (int q = 0; q < 3; q++)
+                s += dot(l->Wh + ((size_t)q * H + (size_t)i) * H, dz + q * H, H);
+            dhn[i] = s;
+        }
+    }
+    /* The mean square starts at 0: correct its bias through the rate. */
+    l->decay_t *= RMS_DECAY;
+    float rate = l->lr * (1.0f - l->decay_t) * rsq(1.0f - l->decay_t);
+    step(l, (size_t)(l->Wh - l->par), (size_t)3 * H * H, rate);
+    step(l, (size_t)(l->b - l->par), (size_t)3 * H, rate);
+    step(l, (size_t)(l->Wy - l->par), (size_t)H * NS + NS, rate);
+    /* Wx, Wx2: only the rows of bytes this window saw have a gradient. */
+    for (int q = 0; q < 3; q++)
+        for (int s = 0; s < NS; s++) {
+            size_t row = ((size_t)q * NS + (size_t)s) * H;
+            if (l->seen[s]) step(l, (size_t)(l->Wx - l->par) + row, (size_t)H, rate);
+            if (l->seen2[s]) step(l, (size_t)(l->Wx2 - l->par) + row, (size_t)H, rate);
+        }
+    memset(l->seen, 0, sizeof l->seen);
+    memset(l->seen2, 0, sizeof l->seen2);
+}
+
+int lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed)
+{
+    memset(l, 0, sizeof *l);
+    const int H = l->H = cells, T = l->T = horizon;
+    l->lr = (float)lr_e4 / 10000.0f;
+    l->decay_t = 1.0f;
+    l->npar = (size_t)3 * H * H + (size_t)6 * NS * H + (size_t)3 * H + (size_t)H * NS + NS;
+    size_t win = (size_t)(T + 1) * H * 2 + (size_t)T * H * 4 + (size_t)T * NS;
+    size_t work = (size_t)H * 7 + NS;
+    l->nall = l->npar * 3 + win + work;
+    float *all = calloc(l->nall, sizeof *all);
+    l->x = calloc((size_t)T * 3, 1);
+    if (!all || !l->x) {
+        free(all);
+        free(l->x);
+        l->x = NULL;
+        return SL_ENOMEM;
+    }
+    l->par = all;
+    l->grad = all + l->npar;
+    l->ms = all + 2 * l->npar;
+    l->Wh = l->par;
+    l->Wx = l->Wh + (size_t)3 * H * H;
+    l->Wx2 = l->Wx + (size_t)3 * NS * H;
+    l->b = l->Wx2 + (size_t)3 * NS * H;
+    l->Wy = l->b + (size_t)3 * H;
+    l->by = l->Wy + (size_t)H * NS;
+    float *w = all + 3 * l->npar;
+    l->h = w;
+    l->c = l->h + (size_t)(T + 1) * H;
+    l->f = l->c + (size_t)(T + 1) * H;
+    l->o = l->f + (size_t)T * H;
+    l->g = l->o + (size_t)T * H;
+    l->tc = l->g + (size_t)T * H;
+    l->p = l->tc + (size_t)T * H;
+    l->work = l->p + (size_t)T * NS;
+    l->x2 = l->x + T;
+    l->y = l->x2 + T;
+    /* Weights uniform in +-r with r = 1/sqrt(H) (as 0.5^k), from the seed;
+     * the forget gate starts biased open (remember). */
+    float r = 1.0f;
+    while (r * r * (float)H > 1.0f) r *= 0.5f;
+    uint64_t st = seed ^ 0x4c53544dull;
+    for (size_t i = 0; i < l->npar; i++) {
+        int32_t u = (int32_t)(splitmix(&st) >> 40) - (1 << 23);   /* -2^23..2^23 */
+        l->par[i] = (float)u * (r / 8388608.0f);
+    }
+    for (int j = 0; j < 3 * H; j++) l->b[j] = j < H ? 1.0f : 0.0f;
+    memset(l->by, 0, NS * sizeof *l->by);
+    forward(l, 0, 0);
+    return 0;
+}
+
+void lstm_fini(lstm *l)
+{
+    free(l->par);
+    free(l->x);
+    l->par = NULL;
+    l->x = NULL;
+}
+
+void lstm_byte(lstm *l, int c)
+{
+    l->y[l->t++] = (uint8_t)c;
+    if (l->t == l->T) {
+        backward(l);
+        memcpy(l->h, l->h + (size_t)l->T * l->H, (size_t)l->H * sizeof *l->h);
+        memcpy(l->c, l->c + (size_t)l->T * l->H, (size_t)l->H * sizeof *l->c);
+        l->t = 0;
+    }
+    forward(l, c, l->prev);
+    l->prev = c;
+}

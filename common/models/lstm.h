@@ -1,0 +1,61 @@
+/* common/models/lstm.h — a small LSTM that predicts the next byte, trained
+ * online; cm gives its prediction to the mixer as one more input.
+ *
+ * One layer of `cells` cells with coupled input and forget gates reads the
+ * last two bytes and its own state, and a softmax over 256 outputs gives a
+ * distribution for the next byte. After every `horizon` bytes it learns
+ * from them by back-propagation through those steps, with RMSprop at
+ * rate lr_e4 / 10000. The bit-level prediction for a partial byte is the share
+ * of the distribution's mass under that prefix.
+ *
+ * IEEE single precision under the determinism rules (common/README.md):
+ * every sum has a fixed order, exp is a polynomial of our own, and
+ * -ffp-contract=off keeps a*b+c two roundings on every compiler.
+ *
+ *   lstm_init(&l, cells, horizon, lr_e4, seed);   // 0 or SL_ENOMEM
+ *   per bit:  p16 = lstm_p(&l, c0);               // c0: partial byte, leading 1
+ *   per byte: lstm_byte(&l, c);                   // learn c, predict the next
+ *   lstm_fini(&l); */
+#ifndef SL_LSTM_H
+#define SL_LSTM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lstm {
+    int      H, T;          /* cells, horizon */
+    float    lr;
+    float    decay_t;       /* RMS_DECAY^steps */
+    size_t   npar;          /* parameters */
+    size_t   nall;          /* floats in the block at par: all of the state */
+    float   *par, *grad, *ms;   /* parameters, gradient, mean square gradient */
+    /* Views of par: per gate q (0 forget, 1 output, 2 candidate)
+     * Wh[q][i][j] (from cell i to cell j), Wx[q][s][j] (from the last byte
+     * s), Wx2[q][s][j] (from the byte before), b[q][j];
+     * then the output layer Wy[j][s] and by[s]. */
+    float   *Wh, *Wx, *Wx2, *b, *Wy, *by;
+    /* The window: h and c for steps 0..T (0: before the window), gate
+     * values, tanh(c) and the output distribution per step. */
+    float   *h, *c, *f, *o, *g, *tc, *p;
+    float   *work;          /* scratch for the backward pass */
+    uint8_t *x, *x2, *y;    /* input bytes (last, one before) and the byte that followed, per step */
+    uint8_t  seen[256], seen2[256];  /* bytes input during this window */
+    int      prev;          /* the byte before the last */
+    int      t;             /* steps taken in this window */
+    float    tree[512];     /* tree[n]: mass under node n; leaves 256..511 */
+} lstm;
+
+int  lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed);
+void lstm_fini(lstm *l);
+void lstm_byte(lstm *l, int c);
+
+/* The probability (1..65535 of 65536) that the next bit is 1, given c0. */
+static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
+{
+    float all = l->tree[c0], one = l->tree[2 * c0 + 1];
+    float q = all > 0.0f ? one / all : 0.5f;
+    int v = (int)(q * 65536.0f);
+    return (uint32_t)(v < 32 ? 32 : v > 65504 ? 65504 : v);
+}
+
+#endif
