@@ -36,9 +36,15 @@ echo "built: ${builds[*]}"
 
 presets=(tiny small default max)
 inputs=(golden.bin text.txt binary.bin random.bin)
+# max runs its LSTM at about 1.6 KB/s under qemu: two inputs keep the check
+# near two minutes (golden.bin is 84 KB of text and binary, random.bin the
+# opposite extreme).
+declare -A only=([max]="golden.bin random.bin")
 fail=0
 for p in "${presets[@]}"; do
-  for f in "${inputs[@]}"; do
+  # shellcheck disable=SC2206
+  files=(${only[$p]:-${inputs[*]}})
+  for f in "${files[@]}"; do
     first=""
     for b in "${builds[@]}"; do
       # shellcheck disable=SC2086
@@ -87,4 +93,4 @@ fi
 
 echo "determinism check: $(( $(date +%s) - start )) s"
 if [ $fail -ne 0 ]; then echo "determinism: FAILED"; exit 1; fi
-echo "determinism: 4 builds agree on ${#presets[@]} presets x ${#inputs[@]} inputs"
+echo "determinism: ${#builds[@]} builds agree on ${#presets[@]} presets (max on ${only[max]})"
