@@ -22,16 +22,18 @@
  * integer power and a degree-6 polynomial on [0, 1). */
 static inline float ex(float x)
 {
-    if (x < -80.0f) x = -80.0f;
-    if (x > 80.0f) x = 80.0f;
+    x = x < -80.0f ? -80.0f : x;  /* written without branches, so a loop */
+    x = x > 80.0f ? 80.0f : x;    /* of ex() vectorises */
     float t = x * 1.44269504f;
     int k = (int)t;               /* truncates toward zero */
-    if ((float)k > t) k--;        /* floor */
+    k -= (float)k > t;            /* floor */
     float f = t - (float)k;
     float p = 1.0f + f * (0.693147182f + f * (0.240226507f + f * (0.0555041087f +
               f * (0.00961812911f + f * (0.00133335581f + f * 0.000154035304f)))));
-    union { uint32_t u; float f; } sc = {.u = (uint32_t)(k + 127) << 23};
-    return p * sc.f;
+    uint32_t bits = (uint32_t)(k + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
 }
 
 /* 1/sqrt(v) for v > 0: the exponent-halving guess, then two Newton
@@ -100,9 +102,10 @@ static void forward(lstm *l, int s, int s2)
     for (int j = 0; j < H; j++) axpy(p, hn[j], l->Wy + (size_t)j * NS, NS);
     float mx = p[0];
     for (int i = 1; i < NS; i++) mx = p[i] > mx ? p[i] : mx;
-    float sum = 0.0f;
-    for (int i = 0; i < NS; i++) sum += (p[i] = ex(p[i] - mx));
-    float inv = 1.0f / sum;
+    for (int i = 0; i < NS; i++) p[i] = ex(p[i] - mx);
+    float ones[NS];
+    for (int i = 0; i < NS; i++) ones[i] = 1.0f;
+    float inv = 1.0f / dot(p, ones, NS);
     for (int i = 0; i < NS; i++) p[i] *= inv;
     l->x[k] = (uint8_t)s;
     l->x2[k] = (uint8_t)s2;

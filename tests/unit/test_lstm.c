@@ -1,0 +1,78 @@
+/* tests/unit/test_lstm.c — the LSTM byte model: its bit probabilities are
+ * the shares of its byte distribution, it learns, and it is a pure
+ * function of its seed and input. */
+#include "../../common/models/lstm.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+Test(lstm, bit_probabilities_follow_the_byte_distribution)
+{
+    lstm l;
+    cr_assert_eq(lstm_init(&l, 16, 5, 100, 7), 0);
+    const char *text = "the quick brown fox jumps over the lazy dog; ";
+    for (int r = 0; r < 20; r++)
+        for (const char *s = text; *s; s++) lstm_byte(&l, (unsigned char)*s);
+    /* For every byte value, the product of its bits' probabilities is the
+     * distribution's mass on it, up to the 16-bit rounding. */
+    double total = 0;
+    for (int y = 0; y < 256; y++) {
+        double prod = 1.0;
+        uint32_t c0 = 1;
+        for (int b = 7; b >= 0; b--) {
+            int bit = (y >> b) & 1;
+            uint32_t p = lstm_p(&l, c0);
+            cr_assert(p >= 32 && p <= 65504, "p=%u", p);
+            prod *= bit ? p / 65536.0 : 1.0 - p / 65536.0;
+            c0 = c0 << 1 | (uint32_t)bit;
+        }
+        double want = l.tree[256 + y];
+        cr_assert(prod > want * 0.98 - 1e-6 && prod < want * 1.02 + 1e-6,
+                  "byte %d: bits give %g, the distribution %g", y, prod, want);
+        total += want;
+    }
+    cr_assert(total > 0.999 && total < 1.001, "distribution sums to %g", total);
+    lstm_fini(&l);
+}
+
+Test(lstm, learns_a_repeating_pattern)
+{
+    lstm l;
+    cr_assert_eq(lstm_init(&l, 32, 10, 100, 1), 0);
+    const char *cycle = "abracadabra!";  /* 'a' is followed by b, c, d: needs context */
+    size_t n = strlen(cycle);
+    double first = 0, last = 0;
+    for (int i = 0; i < 6000; i++) {
+        unsigned char next = (unsigned char)cycle[(size_t)i % n];
+        if (i < 100) first += l.tree[256 + next];
+        if (i >= 5900) last += l.tree[256 + next];
+        lstm_byte(&l, next);
+    }
+    first /= 100;
+    last /= 100;
+    cr_assert(first < 0.2, "untrained: %g", first);
+    cr_assert(last > 0.75, "after 6000 bytes the right byte gets only %g", last);
+    lstm_fini(&l);
+}
+
+Test(lstm, same_seed_same_state_other_seed_other_state)
+{
+    lstm a, b, c;
+    cr_assert_eq(lstm_init(&a, 24, 4, 50, 99), 0);
+    cr_assert_eq(lstm_init(&b, 24, 4, 50, 99), 0);
+    cr_assert_eq(lstm_init(&c, 24, 4, 50, 100), 0);
+    uint64_t x = 5;
+    for (int i = 0; i < 3000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int byte = (int)(x >> 59) + 'a';
+        lstm_byte(&a, byte);
+        lstm_byte(&b, byte);
+        lstm_byte(&c, byte);
+    }
+    cr_assert_eq(a.nall, b.nall);
+    cr_assert_eq(memcmp(a.par, b.par, a.nall * sizeof *a.par), 0);
+    cr_assert_neq(memcmp(a.par, c.par, a.nall * sizeof *a.par), 0);
+    lstm_fini(&a);
+    lstm_fini(&b);
+    lstm_fini(&c);
+}
