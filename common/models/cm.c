@@ -106,6 +106,18 @@ static void cm_lookup(cm *m)
         m->slot[i] = ctxmap_find(&m->cmap, &m->bh, hash64(m->ctxh[i] + nib));
 }
 
+/* One bit before the second nibble's lookup, fetch both buckets it may
+ * need, so the lookup finds them in cache. */
+static void cm_prefetch(cm *m)
+{
+    uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
+    uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < m->nctx; i++) {
+        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n0));
+        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n1));
+    }
+}
+
 static int cm_init(void *self, const recipe_params *p)
 {
     cm *m = self;
@@ -281,19 +293,15 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
     uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    /* First the states and the match, which some selectors read; then the
+     * selectors; then the inputs (mixer.h: select before adding). */
     int known = 0;
     for (int i = 0; i < nctx; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
-        uint8_t s = *sp;
-        known += s != 0;
-        int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
-        mixer_add(&m->mx, st);
-        mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+        known += *sp != 0;
     }
-    if (m->use_match) mixer_add(&m->mx, match_predict(&m->mm, &m->sq, m->c0, m->bitpos, (uint32_t)(m->c8 & 0xff)));
-    if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
-    if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
-    mixer_add(&m->mx, 256);
+    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos,
+                                           (uint32_t)(m->c8 & 0xff)) : 0;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     for (int j = 0; j < (lean ? 1 : p->n_select); j++) {
         uint32_t v;
@@ -326,6 +334,16 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
         }
         mixer_select(&m->mx, j, v);
     }
+    for (int i = 0; i < nctx; i++) {
+        uint8_t s = *m->sp[i];
+        int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
+        mixer_add(&m->mx, st);
+        mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+    }
+    if (m->use_match) mixer_add(&m->mx, mst);
+    if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
+    if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
+    mixer_add(&m->mx, 256);
     uint32_t pr = m->pr_mix = mixer_mix(&m->mx, m->bitpos);
     if (lean) goto out;
     if (p->apm_count >= 1) {
@@ -381,6 +399,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         cm_lookup(m);
     } else if (m->bitpos == 4) {
         cm_lookup(m);
+    } else if (m->bitpos == 3) {
+        cm_prefetch(m);
     }
 }
 

@@ -74,15 +74,6 @@ void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e)
 
 int mixer_dot(const int16_t *w, const int16_t *x, int n)
 {
-    /* Inputs were just stored one by one: a 16-byte load of them would
-     * wait for those stores to retire, so few inputs go the scalar way. */
-    if (n == 8) {
-        __m128i xv = _mm_set_epi16(x[7], x[6], x[5], x[4], x[3], x[2], x[1], x[0]);
-        __m128i p = _mm_madd_epi16(_mm_loadu_si128((const __m128i *)w), xv);
-        p = _mm_add_epi32(p, _mm_shuffle_epi32(p, 0x4e));
-        p = _mm_add_epi32(p, _mm_shuffle_epi32(p, 0xb1));
-        return _mm_cvtsi128_si32(p) >> 14; /* 8 products of at most 2^26 fit 32 bits */
-    }
     __m128i acc = _mm_setzero_si128();
     for (int i = 0; i < n; i += 8)
         acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(w + i)),

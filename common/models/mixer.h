@@ -10,8 +10,12 @@
  * compiler can vectorise without changing a bit of the result.
  *
  *   mixer_init(&m, n_inputs, sizes, n_sel, lr, sq);
- *   per bit: mixer_add(&m, st) x n_inputs; mixer_select(&m, k, value) for
- *   each selector; p = mixer_mix(&m, l2ctx); ... mixer_update(&m, bit). */
+ *   per bit: mixer_select(&m, k, value) for each selector, then
+ *   mixer_add(&m, st) x n_inputs; p = mixer_mix(&m, l2ctx); ...
+ *   mixer_update(&m, bit).
+ * With one selector the dot product is summed as the inputs arrive: read
+ * back at once, inputs just stored one by one would stall the load until
+ * the stores retire, which costs more than the sum. */
 #ifndef SL_MIXER_H
 #define SL_MIXER_H
 
@@ -25,6 +29,7 @@
 
 typedef struct mixer {
     int      n, npad, nx, nsel, lr;
+    int64_t  acc;                   /* one selector: the dot product so far */
     int16_t  x[MIX_MAX_IN];         /* inputs; the padding stays 0 */
     int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
@@ -51,6 +56,7 @@ void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e);
 
 static inline void mixer_add(mixer *m, int st)
 {
+    if (m->nsel == 1) m->acc += (int32_t)m->cur[0][m->nx] * st;
     m->x[m->nx++] = (int16_t)st;
 }
 
@@ -62,11 +68,14 @@ static inline void mixer_select(mixer *m, int k, uint32_t value)
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
 static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 {
+    if (m->nsel == 1) {
+        m->st[0] = (int16_t)sq_clamp((int)(m->acc >> 14));
+        return m->pr_out = m->pr[0] = sq_squash(m->sq, m->st[0]);
+    }
     for (int k = 0; k < m->nsel; k++) {
         m->st[k] = (int16_t)sq_clamp(mixer_dot(m->cur[k], m->x, m->npad));
         m->pr[k] = sq_squash(m->sq, m->st[k]);
     }
-    if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
     m->pr_out = sq_squash(m->sq, mixer_dot(m->w2[l2ctx], m->st, 8));
     return m->pr_out;
@@ -80,6 +89,7 @@ static inline void mixer_update(mixer *m, int bit)
     if (m->nsel > 1)
         mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) * 2);
     m->nx = 0;
+    m->acc = 0;
 }
 
 #endif
