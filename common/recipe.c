@@ -23,6 +23,7 @@ static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
+    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs)},
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
     {"cm.run",          K_INT,    0, 1,          OFF(run)},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
@@ -280,25 +281,25 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 static const struct { const char *name, *text; } presets[] = {
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,3\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
+     "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\ncm.hash_bits=20\n"
+     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\ncm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\ncm.hash_bits=22\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=2\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\ncm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=6\napm.limit=255\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,8\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
      "mixer.lr=5\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
      "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},

@@ -51,6 +51,7 @@ typedef struct recipe_params {
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
+    int      inputs;          /* mixer inputs per context, 1 or 2 */
     int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
     int      mixer_lr;

@@ -12,8 +12,8 @@
  *              words; the classes of the last eight bytes). Each maps,
  *              through the shared ctxmap, to a bit-history state; a
  *              StateMap per context and bit position turns the state into
- *              a probability, given to the mixer twice: always, and again
- *              when the history is one-sided.
+ *              a probability, given to the mixer once (cm.inputs=1) or
+ *              twice (2): always, and again when the history is one-sided.
  *   match      the longest earlier occurrence predicts the next byte.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
@@ -50,6 +50,7 @@ typedef struct cm {
     ctxmap    cmap;
     int       nctx;
     int       shape;                /* 1, 2: lean with that many contexts; 0 */
+    int       need_words, need_lines;  /* some context or selector reads them */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     statemap  sm[CM_MAX_CTX];
@@ -127,6 +128,12 @@ static int cm_init(void *self, const recipe_params *p)
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
     m->nctx = p->n_orders + p->word + p->sparse + p->text;
+    m->need_words = p->word || p->text;
+    m->need_lines = p->text;
+    for (int k = 0; k < p->n_select; k++) {
+        m->need_words |= p->select[k] == SEL_WORD;
+        m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
+    }
     int rc = ctxmap_init(&m->cmap, p->hash_bits);
     if (rc) goto fail;
     for (int i = 0; i < m->nctx; i++) {
@@ -160,7 +167,7 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
-    rc = mixer_init(&m->mx, 2 * m->nctx + m->use_match + p->run + m->use_lstm + 1, sizes, p->n_select,
+    rc = mixer_init(&m->mx, p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1, sizes, p->n_select,
                     p->mixer_lr, &m->sq);
     if (rc) goto fail;
     static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
@@ -208,14 +215,16 @@ static void cm_byte(cm *m, int c)
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
     if (m->use_lstm) lstm_byte(&m->lm, c);
-    m->wpos = is_letter(c) ? m->wpos + 1 : 0;
-    if (is_letter(c)) {
-        int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-        m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
-    } else if (m->w0) {
-        m->w2 = m->w1;
-        m->w1 = m->w0;
-        m->w0 = 0;
+    if (m->need_words) {
+        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
+        if (is_letter(c)) {
+            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
+        } else if (m->w0) {
+            m->w2 = m->w1;
+            m->w1 = m->w0;
+            m->w0 = 0;
+        }
     }
     uint64_t seed = p->seed;
     int i = 0;
@@ -248,14 +257,16 @@ static void cm_byte(cm *m, int c)
     /* Lines and byte classes (lower, upper, digit, space, newline, other),
      * for the text contexts and the column and classes selectors. */
     uint32_t cc = (uint32_t)c;
-    if (c == '\n') {
-        m->prev_line = m->line_start;
-        m->line_start = m->pos;
+    if (m->need_lines) {
+        if (c == '\n') {
+            m->prev_line = m->line_start;
+            m->line_start = m->pos;
+        }
+        m->col = m->pos - m->line_start;
+        uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
+                     : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
+        m->classes = (m->classes << 3) | cls;
     }
-    m->col = m->pos - m->line_start;
-    uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
-                 : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
-    m->classes = (m->classes << 3) | cls;
     if (p->text) {
         uint32_t c1 = (uint32_t)(m->c8 >> 8) & 0xff, c21 = (uint32_t)(m->c8 >> 8) & 0xffff;
         m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | cc);
@@ -275,7 +286,7 @@ static void cm_byte(cm *m, int c)
             m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
                          (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
-    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, seed);
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
 }
 
 /* The bodies of predict and update, written once. `nctx` and `lean` are
@@ -338,7 +349,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
         uint8_t s = *m->sp[i];
         int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
         mixer_add(&m->mx, st);
-        mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+        if (p->inputs == 2) mixer_add(&m->mx, m->bh.det[s] ? st : 0);
     }
     if (m->use_match) mixer_add(&m->mx, mst);
     if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));

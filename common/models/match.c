@@ -38,7 +38,7 @@ static int len_bucket(uint32_t len)
 }
 
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
-                uint64_t seed)
+                uint64_t c8, uint64_t seed)
 {
     uint8_t c = buf[(pos - 1) & mask];
     if (mm->len && buf[mm->ptr & mask] == c) {
@@ -48,8 +48,13 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
         mm->len = 0;
     }
     if (pos >= (uint32_t)mm->min) {
-        uint64_t h = seed;
-        for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;
+        uint64_t h;
+        if (mm->min <= 8) {
+            h = (mm->min == 8 ? c8 : c8 & ((1ull << (8 * mm->min)) - 1)) + seed * 0x2f0f3c5b9ull;
+        } else {
+            h = seed;
+            for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;
+        }
         uint32_t slot = (uint32_t)(hash64(h) & mm->ht_mask);
         if (mm->len == 0) {
             uint32_t cand = mm->ht[slot];

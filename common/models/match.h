@@ -1,8 +1,9 @@
 /* common/models/match.h — the match model: the longest earlier occurrence
  * of the recent bytes predicts the byte that followed it.
  *
- * At each byte boundary call match_byte(&mm, buf, mask, pos) after the
- * byte at pos - 1 was stored; it extends the current match or looks a new
+ * At each byte boundary call match_byte(&mm, buf, mask, pos, c8, seed)
+ * after the byte at pos - 1 was stored (c8: the last 8 bytes, newest in
+ * the low byte); it extends the current match or looks a new
  * one up by a hash of the last `min` bytes, verifying candidates byte by
  * byte. Per bit, match_predict gives a stretched prediction (0 when there
  * is no match) learnt by a StateMap over (length bucket, expected bit),
@@ -30,7 +31,7 @@ typedef struct match_model {
 int  match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates);
 void match_fini(match_model *mm);
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
-                uint64_t seed);
+                uint64_t c8, uint64_t seed);
 
 /* c0: the partial byte with a leading 1; bitpos: bits of it known. */
 static inline int match_predict(match_model *mm, const sq_table *sq,

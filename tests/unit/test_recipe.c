@@ -17,7 +17,7 @@ static const char *good =
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
     "cm.text=0\ncm.run=0\n"
-    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\n";
+    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -55,7 +55,7 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
+        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.inputs=2\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
         "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
@@ -107,6 +107,7 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"seed", "seed=1\x01", SL_ERECIPE_SYNTAX, 4, "non-printable"},
         {"lstm.cells", "lstm.cells=12", SL_ERECIPE_VALUE, 0, "multiple of 8"},
         {"lstm.horizon", "lstm.horizon=0", SL_ERECIPE_VALUE, 20, "lstm.horizon"},
+        {"cm.inputs", "cm.inputs=3", SL_ERECIPE_VALUE, 22, "cm.inputs"},
         {"mixer.select", "mixer.select=c0,c1,known,match,word,kind,column,classes,c0c1",
          SL_ERECIPE_VALUE, 13, "at most 8"},
     };
