@@ -299,9 +299,9 @@ static const struct { const char *name, *text; } presets[] = {
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\ncm.hash_bits=24\n"
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\ncm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=5\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
+     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
      "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},
 };
 

@@ -9,7 +9,8 @@
  *              text contexts (cm.text: the column with the byte above it;
  *              the two bytes that followed the last occurrences of the
  *              previous two bytes, or of the previous byte; the last three
- *              words; the classes of the last eight bytes). Each maps,
+ *              words; the classes of the last eight bytes; the word and
+ *              the column; order 3 and the column). Each maps,
  *              through the shared ctxmap, to a bit-history state; a
  *              StateMap per context and bit position turns the state into
  *              a probability, given to the mixer once (cm.inputs=1) or
