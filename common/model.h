@@ -11,9 +11,10 @@
  * global state, so any number live in one process: the tests run an
  * encoder and a decoder side by side.
  *
- * digest() hashes the model's whole learned state; two ends that saw the
- * same bytes have the same digest, so it detects a desync at a chunk
- * boundary before a corrupt byte is written. */
+ * digest() hashes every probability the model has produced and the state
+ * that steers its next ones; two ends that saw the same bytes have the
+ * same digest, so it detects a desync at a chunk boundary before a corrupt
+ * byte is written. */
 #ifndef SL_MODEL_H
 #define SL_MODEL_H
 

@@ -436,12 +436,14 @@ static void cm_update(void *self, int bit)
     }
 }
 
-/* The digest covers every probability the model has produced (the trace),
- * the position and recent bytes, and the learned parameters of moderate
- * size (state maps, mixer weights, the LSTM's weights). The big tables
- * (hash tables, APM knots: megabytes each) are left out: hashing them at
- * every chunk would cost more than coding the chunk, and any difference in
- * them shows up in the trace as soon as it changes a prediction. */
+/* The digest covers every probability the model has produced (the trace:
+ * two ends with the same trace coded and decoded the same bits), and the
+ * small state that steers the next predictions: position, recent bytes,
+ * word and context hashes, the match, layer 2 of the mixer, the LSTM's
+ * cell state. The learned tables (state maps, mixer weights, APMs, hash
+ * tables, LSTM weights: up to megabytes) are left out: hashing them at
+ * every chunk would cost as much as coding a small chunk, and a difference
+ * in them shows in the trace as soon as it changes a prediction. */
 static uint64_t cm_digest(const void *self)
 {
     const cm *m = self;
@@ -452,14 +454,12 @@ static uint64_t cm_digest(const void *self)
     h = dg_u64(h, m->pos);
     h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
     h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
-    for (int i = 0; i < m->nctx; i++) h = dg_bytes(h, m->sm[i].t, m->sm[i].n * 4);
-    if (m->use_match) {
-        h = dg_bytes(h, m->mm.sm.t, m->mm.sm.n * 4);
-        h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
+    if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
+    if (m->use_lstm) {
+        size_t H = (size_t)m->lm.H, k = (size_t)m->lm.t;
+        h = dg_bytes(h, m->lm.h + (k + 1) * H, H * sizeof *m->lm.h);
+        h = dg_bytes(h, m->lm.c + (k + 1) * H, H * sizeof *m->lm.c);
     }
-    if (m->rp.run) h = dg_bytes(h, m->run.sm.t, m->run.sm.n * 4);
-    if (m->use_lstm) h = dg_bytes(h, m->lm.par, m->lm.nall * sizeof *m->lm.par);
-    h = dg_bytes(h, m->mx.w, m->mx.w_count * sizeof *m->mx.w);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
     return h;
 }
