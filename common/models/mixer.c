@@ -3,6 +3,7 @@
  * Training is gradient descent on coding cost: for an output p and the
  * coded bit y, each weight moves by lr * x_i * (y - p) / 65536, rounded,
  * with (y - p) in 12-bit units and lr <= 8 so the step factor fits 16 bits.
+ * Layer 2 learns at lr = 1/2: faster, it chased the noise of single bits.
  * Everything is exact integer arithmetic. */
 #include "mixer.h"
 #include "../err.h"

@@ -87,7 +87,7 @@ static inline void mixer_update(mixer *m, int bit)
     for (int k = 0; k < m->nsel; k++)
         mixer_train(m->cur[k], m->x, m->npad, (target - (int)(m->pr[k] >> 4)) * m->lr);
     if (m->nsel > 1)
-        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) * 2);
+        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
 }
