@@ -356,7 +356,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
     if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
     if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
     mixer_add(&m->mx, 256);
-    uint32_t pr = m->pr_mix = mixer_mix(&m->mx, m->bitpos);
+    uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
     if (p->apm_count >= 1) {
         uint32_t a0 = apm_p(&m->a[0], &m->sq, m->pr_mix, m->c0);
