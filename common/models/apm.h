@@ -4,7 +4,7 @@
  * 32 intervals; each context has 33 knots that start on the identity curve
  * and learn what the input probability really means in that context. The
  * output interpolates the two knots around the input; the nearer one
- * learns, at rate 1/(count + 1.5) until the count reaches `limit`.
+ * learns, at rate 1/(count + 4) until the count reaches `limit`.
  *   apm_init(&a, contexts, limit, rates, sq); p = apm_p(&a, sq, p_in, cx);
  *   ... apm_update(&a, bit); */
 #ifndef SL_APM_H

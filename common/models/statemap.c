@@ -6,7 +6,7 @@
 
 void sm_rates_init(uint16_t rates[1024])
 {
-    for (int n = 0; n < 1024; n++) rates[n] = (uint16_t)(65536 / (2 * n + 3));
+    for (int n = 0; n < 1024; n++) rates[n] = (uint16_t)(65536 / (2 * n + 8));
 }
 
 int sm_init(statemap *sm, uint32_t n, int limit, const uint16_t *rates)

@@ -2,7 +2,7 @@
  * bit-history state) to a probability.
  *
  * Each entry keeps a 22-bit probability and a 10-bit count; it learns at
- * rate 1/(count + 1.5) until count reaches the limit, then at a fixed
+ * rate 1/(count + 4) until count reaches the limit, then at a fixed
  * rate, so early guesses converge fast and later ones track drift.
  *   sm_init(&sm, n, limit, rates);  p16 = sm_p(&sm, cx); ... sm_update(&sm, bit);
  * `rates` is a table of 1024 entries from sm_rates_init, shared by all maps
@@ -37,7 +37,7 @@ static inline void sm_update(statemap *sm, int bit)
     uint32_t e = sm->t[sm->cx];
     uint32_t n = e & 1023;
     int32_t p = (int32_t)(e >> 10);
-    /* (target - p) >> 6 fits 16 bits and rates[n] <= 21845: the product
+    /* (target - p) >> 6 fits 16 bits and rates[n] <= 8192: the product
      * fits 32 bits. */
     int32_t d = (((bit << 22) - bit) - p) >> 6;
     p += (d * (int32_t)sm->rates[n]) >> 9;
