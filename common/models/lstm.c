@@ -22,8 +22,10 @@
  * integer power and a degree-6 polynomial on [0, 1). */
 static inline float ex(float x)
 {
-    x = x < -80.0f ? -80.0f : x;  /* written without branches, so a loop */
-    x = x > 80.0f ? 80.0f : x;    /* of ex() vectorises */
+    /* Written without branches, so a loop of ex() vectorises; a NaN
+     * becomes -80, so the conversion to int below is always defined. */
+    x = x >= -80.0f ? x : -80.0f;
+    x = x > 80.0f ? 80.0f : x;
     float t = x * 1.44269504f;
     int k = (int)t;               /* truncates toward zero */
     k -= (float)k > t;            /* floor */

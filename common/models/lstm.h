@@ -54,7 +54,7 @@ static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
 {
     float all = l->tree[c0], one = l->tree[2 * c0 + 1];
     float q = all > 0.0f ? one / all : 0.5f;
-    int v = (int)(q * 65536.0f);
+    int v = q >= 0.0f && q <= 1.0f ? (int)(q * 65536.0f) : 32768;  /* NaN-proof */
     return (uint32_t)(v < 32 ? 32 : v > 65504 ? 65504 : v);
 }
 
