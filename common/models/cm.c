@@ -168,15 +168,15 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
-    rc = mixer_init(&m->mx, p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1, sizes, p->n_select,
-                    p->mixer_lr, &m->sq);
+    int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1;
+    rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;
     static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
     for (int i = 0; i < p->apm_count; i++) {
         rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
-    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx >= 1 && m->nctx <= 2)
+    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2)
         m->shape = m->nctx;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -292,7 +292,7 @@ static void cm_byte(cm *m, int c)
 
 /* The bodies of predict and update, written once. `nctx` and `lean` are
  * constants where cm_predict / cm_update call them for the small shapes
- * (lean: one selector, no run model, no APM), so the compiler unrolls and
+ * (lean: one selector, no run model, APM or LSTM), so the compiler unrolls and
  * prunes those copies; the computed bits are the same whichever copy runs. */
 #if defined(__GNUC__)
 #define CM_BODY static inline __attribute__((always_inline))

@@ -38,7 +38,7 @@ typedef struct lstm {
      * values, tanh(c) and the output distribution per step. */
     float   *h, *c, *f, *o, *g, *tc, *p;
     float   *work;          /* scratch for the backward pass */
-    uint8_t *x, *x2, *y;    /* input bytes (last, one before) and the byte that followed, per step */
+    uint8_t *x, *x2, *y;    /* per step: the last byte, the one before, the next */
     uint8_t  seen[256], seen2[256];  /* bytes input during this window */
     int      prev;          /* the byte before the last */
     int      t;             /* steps taken in this window */
