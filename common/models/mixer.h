@@ -4,8 +4,8 @@
  * Layer 1 has one weight set per selector value for each of up to
  * MIX_MAX_SEL selectors; each selected set mixes the inputs (stretched
  * probabilities) into one output. Layer 2 mixes those outputs with a
- * small weight set chosen by l2ctx (cm passes the partial byte). All integer: inputs and
- * outputs are stretch units (1/256 nat, |x| <= 2047), weights are 16-bit
+ * small weight set chosen by l2ctx (cm passes the partial byte). All
+ * integer: inputs and outputs are stretch units (1/256 nat, |x| <= 2047), weights are 16-bit
  * with 1.0 = 16384, so a dot product is a run of 16x16-bit multiplies the
  * compiler can vectorise without changing a bit of the result.
  *
@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  64  /* 2 per context (<= 28) + match + run + bias, padded */
+#define MIX_MAX_IN  64  /* 2 per context (<= 30) + match, run, LSTM, bias */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 
