@@ -5,9 +5,10 @@
  * MIX_MAX_SEL selectors; each selected set mixes the inputs (stretched
  * probabilities) into one output. Layer 2 mixes those outputs with a
  * small weight set chosen by l2ctx (cm passes the partial byte). All
- * integer: inputs and outputs are stretch units (1/256 nat, |x| <= 2047), weights are 16-bit
- * with 1.0 = 16384, so a dot product is a run of 16x16-bit multiplies the
- * compiler can vectorise without changing a bit of the result.
+ * integer: inputs and outputs are stretch units (1/256 nat, |x| <= 2047),
+ * weights are 16-bit with 1.0 = 16384, so a dot product is a run of
+ * 16x16-bit multiplies the compiler can vectorise without changing a bit
+ * of the result.
  *
  *   mixer_init(&m, n_inputs, sizes, n_sel, lr, sq);
  *   per bit: mixer_select(&m, k, value) for each selector, then
