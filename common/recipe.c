@@ -281,7 +281,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 static const struct { const char *name, *text; } presets[] = {
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
+     "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},

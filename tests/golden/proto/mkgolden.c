@@ -84,11 +84,13 @@ int main(int argc, char **argv)
                    size - frames[c1].off - frames[c1].len);
     put(o, "bad-order-chunks.sls", b.p, b.len);
     bytebuf_fini(&b);
-    /* A coded byte changed, frame CRC made right again: the chunk decodes
-     * to wrong bytes. */
+    /* The first data byte changed (after index, raw length, raw CRC and
+     * mode: 17 bytes), frame CRC made right again: the chunk decodes to
+     * wrong bytes. A change in the last byte may fall in the coder's
+     * flush, which a decoder need not read. */
     const uint8_t *cp = data + frames[c0].off + FRAME_HDR;
     size_t cl = frames[c0].len - FRAME_HDR - FRAME_TRAILER;
-    memcpy(m, cp, cl); m[cl - 1] ^= 0x40;
+    memcpy(m, cp, cl); m[17] ^= 0x40;
     b = with_payload(c0, m, cl);                           put(o, "bad-rawcrc.sls", b.p, b.len);
     bytebuf_fini(&b);
     /* A manifest naming ../evil, and one for codec version 9 (with the
