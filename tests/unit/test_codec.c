@@ -120,6 +120,36 @@ Test(codec, binary_compresses, .timeout = 300)
     free(in);
 }
 
+/* codec_track_cost's sum of -log2 p (an interpolated table) agrees with
+ * what the coder really wrote, which test_ac.c holds within 0.01% of the
+ * exact sum: so the table is close to exact too. */
+Test(codec, tracked_cost_matches_the_coded_size, .timeout = 120)
+{
+    size_t n = 120000;
+    uint8_t *in = malloc(n);
+    for (int kind = 0; kind < 2; kind++) {
+        if (kind) td_binary(in, n, 8);
+        else td_text(in, n, 8);
+        for (int i = 0; i < 3; i++) {   /* tiny, small, default */
+            recipe_params p;
+            cr_assert_eq(recipe_preset(presets[i], &p), 0);
+            codec *c;
+            cr_assert_eq(codec_new(&c, &p), 0);
+            cr_assert_eq(codec_track_cost(c, 1), 0);
+            bytebuf out = {0};
+            cr_assert_eq(codec_encode(c, in, n, &out), 0);
+            double ideal = codec_cost_bits(c) / 8.0, coded = (double)out.len;
+            cr_assert(ideal > 100, "%s: ideal %.1f bytes", presets[i], ideal);
+            cr_assert(coded <= ideal * 1.0001 + 2 && coded >= ideal * 0.9999 - 2,
+                      "%s, %s: coded %.0f bytes, tracked ideal %.1f", presets[i],
+                      kind ? "binary" : "text", coded, ideal);
+            bytebuf_fini(&out);
+            codec_free(c);
+        }
+    }
+    free(in);
+}
+
 Test(codec, every_small_chunk_size, .timeout = 600)
 {
     uint8_t in[700];
