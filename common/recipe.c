@@ -318,14 +318,30 @@ int recipe_preset(const char *name, recipe_params *p)
     return SL_EPRESET;
 }
 
+uint32_t recipe_select_sets(const recipe_params *p, int sel)
+{
+    int nctx = p->n_orders + p->word + p->sparse + p->text;
+    switch (sel) {
+    case SEL_C0:      return 256;
+    case SEL_C1:      return 256 * 8;
+    case SEL_KNOWN:   return (uint32_t)(nctx + 1) * 4 * 8;
+    case SEL_MATCH:   return 64;
+    case SEL_WORD:    return 8 * 2 * 256;
+    case SEL_KIND:    return 4 * 4 * 256;
+    case SEL_COLUMN:  return 32 * 256;
+    case SEL_CLASSES: return 64 * 256;
+    default:          return 65536; /* SEL_C0C1 */
+    }
+}
+
 uint64_t recipe_model_mem(const recipe_params *p)
 {
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
-    /* Weight sets of at most 64 16-bit weights; the sets per selector. */
-    static const uint32_t sets[SEL_COUNT] = {256, 2048, 1024, 64, 65536, 4096, 4096, 8192, 16384};
-    for (int i = 0; i < p->n_select; i++) m += (uint64_t)sets[p->select[i]] * 64 * 2;
+    /* Weight sets of at most 64 16-bit weights. */
+    for (int i = 0; i < p->n_select; i++)
+        m += (uint64_t)recipe_select_sets(p, p->select[i]) * 64 * 2;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->lstm_cells) {
         uint64_t h = (uint64_t)p->lstm_cells, t = (uint64_t)p->lstm_horizon;

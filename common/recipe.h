@@ -74,6 +74,9 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap);
 int recipe_preset(const char *name, recipe_params *p);
 /* NUL-terminated list of preset names, for help text. */
 extern const char *const recipe_preset_names[];
+/* Layer-1 weight sets the mixer keeps for selector `sel` (enum
+ * recipe_select) under these parameters. */
+uint32_t recipe_select_sets(const recipe_params *p, int sel);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);
 

@@ -86,21 +86,6 @@ static size_t cm_size(const recipe_params *p)
 
 static void cm_fini(void *self);
 
-static uint32_t sel_size(const cm *m, int sel)
-{
-    switch (sel) {
-    case SEL_C0:    return 256;
-    case SEL_C1:    return 256 * 8;
-    case SEL_KNOWN: return (uint32_t)(m->nctx + 1) * 4 * 8;
-    case SEL_MATCH: return 64;
-    case SEL_WORD:  return 8 * 2 * 256;
-    case SEL_KIND:  return 4 * 4 * 256;
-    case SEL_COLUMN: return 32 * 256;
-    case SEL_CLASSES: return 64 * 256;
-    default:        return 65536; /* SEL_C0C1 */
-    }
-}
-
 static void cm_lookup(cm *m)
 {
     uint64_t nib = m->bitpos ? (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull : 0;
@@ -167,7 +152,7 @@ static int cm_init(void *self, const recipe_params *p)
         (rc = lstm_init(&m->lm, p->lstm_cells, p->lstm_horizon, p->lstm_lr, p->seed)))
         goto fail;
     uint32_t sizes[MIX_MAX_SEL];
-    for (int k = 0; k < p->n_select; k++) sizes[k] = sel_size(m, p->select[k]);
+    for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
     int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1;
     rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;

@@ -2,9 +2,11 @@
  *
  * Forward, one step per byte, with s the byte just seen:
  *   z_q = b_q + Wx_q[s] + sum_i h_prev[i] Wh_q[i]      (q = forget, output, candidate)
- *   f = sigmoid(z_0), o = sigmoid(z_1), g = tanh(z_2)
- *   c = f c_prev + (1 - f) g,  h = o tanh(c)
+ *   f = sigm(z_0), o = sigm(z_1), g = tanh_(z_2)
+ *   c = f c_prev + (1 - f) g,  h = o tanh_(c)
  *   p = softmax(by + sum_j h[j] Wy[j])
+ * sigm, tanh_ and the softmax's exp are ex() below: a polynomial and the
+ * exponent field, + - * only. No libm function is called anywhere here.
  * Every vector sum runs over i (or j) in increasing order, element by
  * element, so a vectorising compiler computes the same values as -O0. Dot
  * products use eight accumulators added in a fixed order at the end. */
@@ -61,6 +63,15 @@ static float dot(const float *a, const float *b, int n)
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
+/* sum a[i], i < n (a multiple of 8), in dot()'s order. */
+static float sum8(const float *a, int n)
+{
+    float acc[8] = {0};
+    for (int i = 0; i < n; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += a[i + k];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 /* y[j] += a * x[j] */
 static void axpy(float *y, float a, const float *x, int n)
 {
@@ -105,9 +116,7 @@ static void forward(lstm *l, int s, int s2)
     float mx = p[0];
     for (int i = 1; i < NS; i++) mx = p[i] > mx ? p[i] : mx;
     for (int i = 0; i < NS; i++) p[i] = ex(p[i] - mx);
-    float ones[NS];
-    for (int i = 0; i < NS; i++) ones[i] = 1.0f;
-    float inv = 1.0f / dot(p, ones, NS);
+    float inv = 1.0f / sum8(p, NS);
     for (int i = 0; i < NS; i++) p[i] *= inv;
     l->x[k] = (uint8_t)s;
     l->x2[k] = (uint8_t)s2;

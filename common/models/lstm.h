@@ -35,7 +35,7 @@ typedef struct lstm {
      * then the output layer Wy[j][s] and by[s]. */
     float   *Wh, *Wx, *Wx2, *b, *Wy, *by;
     /* The window: h and c for steps 0..T (0: before the window), gate
-     * values, tanh(c) and the output distribution per step. */
+     * values, tanh_(c) and the output distribution per step. */
     float   *h, *c, *f, *o, *g, *tc, *p;
     float   *work;          /* scratch for the backward pass */
     uint8_t *x, *x2, *y;    /* per step: the last byte, the one before, the next */
