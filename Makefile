@@ -5,7 +5,8 @@
 #   make demo       see it work
 #   make bench      compression and speed figures beside xz and zstd
 #   make fuzz       libFuzzer builds of the fuzz targets (make test replays them)
-#   make deps       install build and test dependencies (Debian, apt-get)
+#   make deps       install build and test dependencies (Debian, apt-get);
+#                   `make` installs only what building needs
 #   make SANITIZE=address,undefined test     the suite under sanitizers
 #
 # Determinism: every file is built with -ffp-contract=off and never with
@@ -27,31 +28,41 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 B       := $(B)-san
 endif
 
-PKGS      = libuv openssl libsodium criterion zlib liblzma libzstd
-HOSTTOOLS = pkg-config aarch64-linux-gnu-gcc qemu-aarch64 clang xz zstd
-APT_PKGS  = build-essential pkg-config clang libuv1-dev libssl-dev libsodium-dev \
-            libcriterion-dev zlib1g-dev liblzma-dev libzstd-dev xz-utils zstd \
-            gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user iproute2
+# Building needs only the libraries and tools below; `make test` (and fuzz)
+# also needs the test tools. Each installs what it lacks with apt-get.
+BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson
+TEST_PKGS   = criterion
+BUILD_TOOLS = pkg-config xz
+TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd
+APT_BUILD   = build-essential pkg-config libuv1-dev libssl-dev libsodium-dev zlib1g-dev \
+              liblzma-dev libzstd-dev libjansson-dev xz-utils
+APT_TEST    = libcriterion-dev clang zstd gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+              qemu-user iproute2
 
-DEPS_OK := $(shell for t in $(HOSTTOOLS); do command -v $$t >/dev/null || exit 1; done; \
-                   pkg-config --exists $(PKGS) && echo yes)
+have_tools = $(shell for t in $(1); do command -v $$t >/dev/null || exit 1; done && echo yes)
+BUILD_OK := $(if $(call have_tools,$(BUILD_TOOLS)),$(shell pkg-config --exists $(BUILD_PKGS) && echo yes))
+TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(TEST_PKGS) && echo yes))
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Without the dependencies, every public target installs them and starts
-# over, so that pkg-config below sees them.
-ifneq ($(DEPS_OK),yes)
+BUILD_GOALS = all demo bench
+TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz
+
 .DEFAULT_GOAL := all
-all test demo bench test-unit test-determinism test-fuzz-replay fuzz:
+# Without the build dependencies, every public target installs them and
+# starts over, so that pkg-config below sees them.
+ifneq ($(BUILD_OK),yes)
+$(BUILD_GOALS):
+	$(MAKE) deps-build
+	$(MAKE) $@
+$(TEST_GOALS):
 	$(MAKE) deps
 	$(MAKE) $@
 else
 
-.DEFAULT_GOAL := all
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-CRIT_LIBS  := $(shell pkg-config --libs criterion)
+PKG_CFLAGS := $(shell pkg-config --cflags $(BUILD_PKGS))
 BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
-CRYPTO_LIBS := $(shell pkg-config --libs libcrypto)
+NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd)
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
@@ -61,21 +72,27 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/lstm.c common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
-PROTO_SRC = proto/frame.c proto/msg.c proto/order.c proto/units.c proto/sha256.c \
-            proto/report.c
+# Layers, each using only those before it (DESIGN.md):
+#   common (codec, libc only) <- proto (wire format) <- util (host helpers)
+#   <- sender, receiver <- tools
+PROTO_SRC = proto/frame.c proto/msg.c proto/order.c
 PROTO_OBJ = $(PROTO_SRC:%.c=$(B)/%.o)
+# fileio and recipe_arg use libc only, so slcodec (cross-built) can link them.
+UTIL_LIBC = util/fileio.c util/recipe_arg.c
+UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c \
+            util/clock.c
+UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
-            sender/snd_baseline.c sender/snd_link.c tools/recipe_arg.c
+            sender/snd_baseline.c sender/snd_link.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
             receiver/rcv_file.c
-NET_LIBS := $(shell pkg-config --libs libuv libcrypto zlib liblzma libzstd)
 
 # The decoder's own source, xz-compressed: the "code" term of the
 # description length, measured at build time.
 DECODER_SRC = $(sort $(wildcard common/*.[ch] common/models/*.[ch] proto/*.[ch] \
                                 receiver/*.[ch]))
-$(B)/proto/report.o: CFLAGS += -DSL_CODE_BYTES=$(shell cat $(DECODER_SRC) | xz -9e -c | wc -c)
-$(B)/proto/report.o: $(DECODER_SRC)
+$(B)/util/report.o: CFLAGS += -DSL_CODE_BYTES=$(shell cat $(DECODER_SRC) | xz -9e -c | wc -c)
+$(B)/util/report.o: $(DECODER_SRC)
 
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -86,10 +103,16 @@ $(B)/libslproto.a: $(PROTO_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/satyad: $(SND_SRC:%.c=$(B)/%.o) $(B)/libslproto.a $(B)/libslcodec.a
+$(B)/libslutil.a: $(UTIL_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+HOST_LIBS = $(B)/libslutil.a $(B)/libslproto.a $(B)/libslcodec.a
+
+$(B)/satyad: $(SND_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread
 
-$(B)/sundard: $(RCV_SRC:%.c=$(B)/%.o) $(B)/libslproto.a $(B)/libslcodec.a
+$(B)/sundard: $(RCV_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread
 
 $(B)/%.o: %.c
@@ -105,26 +128,42 @@ $(B)/libslcodec.a: $(CODEC_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/slcodec: $(B)/tools/slcodec.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
+$(B)/slcodec: $(B)/tools/slcodec.o $(UTIL_LIBC:%.c=$(B)/%.o) $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(B)/slbench: $(B)/tests/bench/slbench.o $(B)/tools/recipe_arg.o $(B)/libslcodec.a
+$(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslutil.a $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
+demo: all
+	B=$(B) tools/demo.sh
+
+CORPUS ?= $(wildcard ../shared/corpus/canterbury)
+bench: $(B)/slbench $(B)/satyad $(B)/sundard
+	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
+	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
+	@echo "== the link case: satyad -> sundard on loopback, recipe default"
+	B=$(B) tools/bench_link.sh $(CORPUS)
+
+ifneq ($(TEST_OK),yes)
+$(TEST_GOALS):
+	$(MAKE) deps-test
+	$(MAKE) $@
+else
+CRIT_LIBS := $(shell pkg-config --libs criterion)
+
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o \
-                   $(B)/libslproto.a $(B)/libslcodec.a
+                   $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(NET_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -MMD -MP -c $< -o $@
 
 test: test-unit test-determinism test-fuzz-replay
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.
-FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(B)/libslproto.a \
-            $(B)/libslcodec.a
+FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(HOST_LIBS)
 $(B)/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
@@ -139,11 +178,9 @@ fuzz:
 	@mkdir -p build-fuzz
 	for t in stream recipe; do \
 	  clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(CODEC_SRC) \
-	    $(PROTO_SRC) receiver/rcv_core.c receiver/rcv_file.c $(NET_LIBS) || exit 1; done
+	    $(PROTO_SRC) $(UTIL_SRC) receiver/rcv_core.c receiver/rcv_file.c $(NET_LIBS) \
+	    || exit 1; done
 	@echo "run: build-fuzz/fuzz_stream -max_total_time=60 tests/golden/proto"
-
-demo: all
-	B=$(B) tools/demo.sh
 
 # One Criterion binary per module; each runs with a timeout.
 test-unit: $(UNIT_BIN) $(B)/satyad $(B)/sundard
@@ -153,24 +190,23 @@ test-unit: $(UNIT_BIN) $(B)/satyad $(B)/sundard
 
 test-determinism: $(B)/slcodec
 	tests/determinism/run.sh
-
-CORPUS ?= $(wildcard ../shared/corpus/canterbury)
-bench: $(B)/slbench $(B)/satyad $(B)/sundard
-	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
-	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
-	@echo "== the link case: satyad -> sundard on loopback, recipe default"
-	B=$(B) tools/bench_link.sh $(CORPUS)
+endif
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 endif
 
-deps:
-	@echo "Installing build and test dependencies with apt-get"
+deps: deps-build deps-test
+deps-build:
+	@echo "Installing build dependencies with apt-get"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS)
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_BUILD)
+deps-test:
+	@echo "Installing test dependencies with apt-get"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_TEST)
 
 clean:
 	rm -rf build build-san build-det
 
-.PHONY: all test test-unit test-determinism test-fuzz-replay fuzz demo bench deps clean
+.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean
 .SECONDARY:

@@ -10,6 +10,7 @@
 #ifndef SL_CONTAINER_H
 #define SL_CONTAINER_H
 
+#include "byteorder.h"
 #include "bytebuf.h"
 #include "recipe.h"
 #include <stddef.h>
@@ -17,29 +18,6 @@
 
 #define SLC_MAGIC      "SLC1"
 #define SLC_MAX_CHUNK  (64u << 20)
-
-static inline void le32_store(uint8_t p[4], uint32_t v)
-{
-    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
-
-static inline uint32_t le32_load(const uint8_t p[4])
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static inline void le64_store(uint8_t p[8], uint64_t v)
-{
-    le32_store(p, (uint32_t)v);
-    le32_store(p + 4, (uint32_t)(v >> 32));
-}
-
-static inline uint64_t le64_load(const uint8_t p[8])
-{
-    return (uint64_t)le32_load(p) | (uint64_t)le32_load(p + 4) << 32;
-}
 
 /* Compress in chunks of `chunk` bytes, appending the file to out. */
 int slc_write(const recipe_params *p, size_t chunk, const uint8_t *in, size_t n,

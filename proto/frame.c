@@ -1,6 +1,6 @@
 /* proto/frame.c — see frame.h and PROTOCOL.md ("Frame"). */
 #include "frame.h"
-#include "../common/container.h"
+#include "../common/byteorder.h"
 #include "../common/err.h"
 
 #include <string.h>

@@ -1,7 +1,7 @@
 /* proto/msg.c — see msg.h. Each reader walks its payload with a cursor
  * that refuses to read past the end, then insists the end is reached. */
 #include "msg.h"
-#include "../common/container.h"
+#include "../common/byteorder.h"
 #include "../common/err.h"
 
 #include <stdlib.h>
@@ -24,7 +24,7 @@ static uint8_t get8(cursor *c) { const uint8_t *p = take(c, 1); return p ? p[0] 
 static uint16_t get16(cursor *c)
 {
     const uint8_t *p = take(c, 2);
-    return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+    return p ? le16_load(p) : 0;
 }
 static uint32_t get32(cursor *c) { const uint8_t *p = take(c, 4); return p ? le32_load(p) : 0; }
 static uint64_t get64(cursor *c) { const uint8_t *p = take(c, 8); return p ? le64_load(p) : 0; }
@@ -51,7 +51,7 @@ static void wput(wbuf *w, const void *p, size_t n)
     if (!w->err) w->err = bytebuf_append(&w->b, p, n);
 }
 static void put8(wbuf *w, uint8_t v) { wput(w, &v, 1); }
-static void put16(wbuf *w, uint16_t v) { uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)}; wput(w, t, 2); }
+static void put16(wbuf *w, uint16_t v) { uint8_t t[2]; le16_store(t, v); wput(w, t, 2); }
 static void put32(wbuf *w, uint32_t v) { uint8_t t[4]; le32_store(t, v); wput(w, t, 4); }
 static void put64(wbuf *w, uint64_t v) { uint8_t t[8]; le64_store(t, v); wput(w, t, 8); }
 

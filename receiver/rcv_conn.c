@@ -1,7 +1,10 @@
 /* receiver/rcv_conn.c — see rcv_conn.h. */
 #include "rcv_conn.h"
 #include "../common/err.h"
+#include "../util/clock.h"
+#include "../util/hostport.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,8 +118,9 @@ static void after_work(uv_work_t *req, int status)
     send_reply(c);
     if (c->job_rc != 0) { end_session(c, c->job_rc); return; }
     if (!c->reading && !c->eof && !c->parse_err && !c->ending && c->queued < QUEUE_MAX / 2) {
-        uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-        c->reading = 1;
+        int rc = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+        if (rc) c->eof = 1; /* the stream is gone: kick() ends the session */
+        else c->reading = 1;
     }
     kick(c);
 }
@@ -131,7 +135,12 @@ static void kick(rcv_conn *c)
         if (!c->head) c->tail = NULL;
         c->working = 1;
         c->work.data = c;
-        uv_queue_work(c->tcp.loop, &c->work, work_cb, after_work);
+        if (uv_queue_work(c->tcp.loop, &c->work, work_cb, after_work) == 0) return;
+        c->working = 0;
+        free(c->cur);
+        c->cur = NULL;
+        end_session(c, rcv_core_abort(&c->core, SL_ENOMEM, NULL,
+                                      "cannot queue work for the session"));
         return;
     }
     if (c->parse_err || c->eof) {
@@ -215,25 +224,37 @@ int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_c
     *out = NULL;
     rcv_conn *c = calloc(1, sizeof *c);
     if (!c) return SL_ENOMEM;
-    uv_tcp_init(server->loop, &c->tcp);
-    uv_timer_init(server->loop, &c->idle);
+    int irc = uv_tcp_init(server->loop, &c->tcp);
+    assert(irc == 0);
+    irc = uv_timer_init(server->loop, &c->idle);
+    assert(irc == 0);
+    (void)irc;
     c->tcp.data = c->idle.data = c;
     c->handles = 2;
+    /* Both inits only fill in the handle; they cannot fail on a live loop. */
     c->idle_ms = cfg->idle_ms;
     c->on_end = cb;
     c->arg = arg;
-    c->t0 = (double)uv_now(server->loop) / 1000.0;
+    c->t0 = now_s();
     rcv_core_init(&c->core, &cfg->lim, cfg->outdir);
     frame_parser_init(&c->parser);
     int rc = uv_accept(server, (uv_stream_t *)&c->tcp);
+    if (!rc) {
+        struct sockaddr_storage ss;
+        int len = sizeof ss;
+        if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0)
+            hostport_format((struct sockaddr *)&ss, c->peer, sizeof c->peer);
+        else
+            snprintf(c->peer, sizeof c->peer, "an unknown peer");
+    }
+    if (!rc && c->idle_ms) rc = uv_timer_start(&c->idle, on_idle, c->idle_ms, c->idle_ms);
+    if (!rc) rc = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     if (rc) {
         c->on_end = NULL;
         uv_close((uv_handle_t *)&c->idle, on_closed);
         uv_close((uv_handle_t *)&c->tcp, on_closed);
-        return rc;
+        return SL_EIO;
     }
-    if (c->idle_ms) uv_timer_start(&c->idle, on_idle, c->idle_ms, c->idle_ms);
-    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     c->reading = 1;
     *out = c;
     return 0;

@@ -4,8 +4,8 @@
  *
  *   rcv_conn_accept(server_stream, &cfg, on_end, arg, &conn);
  * on_end(conn, arg) is called once after the connection is closed, with
- * conn->core.st, conn->core.err and conn->result (1 ok, < 0 error) still
- * readable; the connection frees itself after on_end returns.
+ * conn->core.st, conn->core.err, conn->peer and conn->result (1 ok, < 0
+ * error) still readable; the connection frees itself after on_end returns.
  * Frames queue while one is being processed; past QUEUE_MAX bytes the
  * connection stops reading, so a fast sender waits in TCP, not in memory. */
 #ifndef SL_RCV_CONN_H
@@ -39,7 +39,8 @@ struct rcv_conn {
     int             parse_err;
     int             job_rc;
     bytebuf         reply;
-    double          t0;
+    double          t0;            /* now_s() at accept */
+    char            peer[64];      /* the sender's address, read at accept */
     /* Progress as of the last finished frame, for the loop thread to show
      * (the core itself belongs to the worker while a frame is processed). */
     uint64_t        prog_raw, prog_total, prog_coded;

@@ -1,7 +1,7 @@
 /* receiver/rcv_core.c — see rcv_core.h and proto/PROTOCOL.md. */
 #include "rcv_core.h"
 #include "../common/err.h"
-#include "../proto/sha256.h"
+#include "../util/sha256.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
 #include "../proto/frame.h"
 #include "../proto/msg.h"
 #include "../proto/order.h"
-#include "../proto/report.h"
+#include "../util/report.h"
 
 typedef struct rcv_limits {
     uint64_t max_output;     /* total bytes of one session; 0 = none */

@@ -14,7 +14,7 @@
 #ifndef SL_RCV_FILE_H
 #define SL_RCV_FILE_H
 
-#include "../proto/sha256.h"
+#include "../util/sha256.h"
 #include <stddef.h>
 #include <stdint.h>
 

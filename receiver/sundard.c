@@ -5,11 +5,13 @@
 #include "rcv_conn.h"
 #include "rcv_core.h"
 #include "../common/err.h"
-#include "../proto/units.h"
+#include "../util/clock.h"
+#include "../util/fileio.h"
+#include "../util/hostport.h"
+#include "../util/units.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 
 #define VERSION "sundard 0.1"
 #define DEFAULT_LISTEN "127.0.0.1:4647"
+#define DEFAULT_PORT 4647
 
 typedef struct server {
     uv_loop_t   *loop;
@@ -79,7 +82,7 @@ static void on_progress(uv_timer_t *t)
     server *s = t->data;
     rcv_conn *c = s->latest;
     if (!c || !c->prog_total) return;
-    double el = (double)uv_now(s->loop) / 1000.0 - c->t0, eta = -1;
+    double el = now_s() - c->t0, eta = -1;
     if (c->prog_raw && el > 0)
         eta = el * (double)(c->prog_total - c->prog_raw) / (double)c->prog_raw;
     report_progress(stderr, "sundard", c->prog_raw, c->prog_total,
@@ -100,21 +103,11 @@ static void stop(server *s)
 static void on_conn_end(rcv_conn *c, void *arg)
 {
     server *s = arg;
-    char peer[64] = "?";
-    struct sockaddr_storage ss;
-    int len = sizeof ss;
-    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET)
-            uv_ip4_name((struct sockaddr_in *)&ss, peer, sizeof peer);
-        else
-            uv_ip6_name((struct sockaddr_in6 *)&ss, peer, sizeof peer);
-    }
     if (s->latest == c) {
         s->latest = NULL;
         if (s->show_progress) fprintf(stderr, "\n");
     }
-    session_report(s, &c->core, c->result,
-                   (double)uv_now(c->tcp.loop) / 1000.0 - c->t0, peer);
+    session_report(s, &c->core, c->result, now_s() - c->t0, c->peer);
     if (s->once) stop(s);
 }
 
@@ -138,27 +131,6 @@ static void on_signal(uv_signal_t *h, int sig)
     stop(h->data);
 }
 
-static int parse_listen(const char *arg, struct sockaddr_storage *addr)
-{
-    char host[256] = "127.0.0.1";
-    const char *port = arg, *c = strrchr(arg, ':');
-    if (c) {
-        size_t n = (size_t)(c - arg);
-        if (arg[0] == '[' && n >= 2 && arg[n - 1] == ']') { arg++; n -= 2; }
-        if (n >= sizeof host) return -1;
-        memcpy(host, arg, n);
-        host[n] = 0;
-        port = c + 1;
-    }
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    if (!*port || getaddrinfo(*host ? host : NULL, port, &hints, &res) || !res) return -1;
-    memcpy(addr, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    return 0;
-}
-
 static int decode_file(server *s, const char *path)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -173,9 +145,7 @@ static int decode_file(server *s, const char *path)
     bytebuf reply = {0};
     uint8_t *buf = malloc(1 << 16);
     int result = buf ? 0 : SL_ENOMEM;
-    uv_loop_t *loop = uv_default_loop();
-    uv_update_time(loop);
-    double t0 = (double)uv_now(loop) / 1000.0;
+    double t0 = now_s();
     while (!result) {
         size_t n = fread(buf, 1, 1 << 16, f);
         if (n == 0 && ferror(f)) {
@@ -187,13 +157,79 @@ static int decode_file(server *s, const char *path)
         result = rcv_core_feed(&core, &p, buf, n, &reply);
     }
     if (f != stdin) fclose(f);
-    uv_update_time(loop);
-    session_report(s, &core, result, (double)uv_now(loop) / 1000.0 - t0, path);
+    session_report(s, &core, result, now_s() - t0, path);
     rcv_core_fini(&core);
     frame_parser_fini(&p);
     bytebuf_fini(&reply);
     free(buf);
     return result == 1 ? 0 : 1;
+}
+
+/* Binds, announces where, and starts the listener's handles. Returns 0,
+ * or the exit status after printing why. */
+static int start_listening(server *s, const char *listen, const char *port_file)
+{
+    struct sockaddr_storage addr;
+    hostport hp;
+    char why[512];
+    if (hostport_parse(listen, HOSTPORT_LISTEN, "127.0.0.1", DEFAULT_PORT, &hp, why,
+                       sizeof why) ||
+        hostport_resolve(&hp, &addr, why, sizeof why)) {
+        fprintf(stderr, "sundard: --listen %s: %s\n", listen, why);
+        return 2;
+    }
+    int rc = uv_tcp_init(s->loop, &s->listener);
+    s->listener.data = s;
+    if (!rc) rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&addr, 0);
+    if (!rc) rc = uv_listen((uv_stream_t *)&s->listener, 64, on_connection);
+    if (rc) {
+        fprintf(stderr, "sundard: cannot listen on %s: %s\n", listen, uv_strerror(rc));
+        return 1;
+    }
+    struct sockaddr_storage bound;
+    int blen = sizeof bound;
+    if ((rc = uv_tcp_getsockname(&s->listener, (struct sockaddr *)&bound, &blen))) {
+        fprintf(stderr, "sundard: cannot read the bound address: %s\n", uv_strerror(rc));
+        return 1;
+    }
+    int port = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in *)&bound)->sin_port
+                                               : ((struct sockaddr_in6 *)&bound)->sin6_port);
+    if (port_file) {
+        char text[16];
+        int n = snprintf(text, sizeof text, "%d\n", port);
+        if (fileio_save(port_file, text, (size_t)n, 0644, why, sizeof why)) {
+            fprintf(stderr, "sundard: %s\n", why);
+            return 1;
+        }
+    }
+    char where[300];
+    if (!s->quiet)
+        fprintf(stderr, "sundard: listening on %s, writing to %s\n",
+                hostport_format((struct sockaddr *)&bound, where, sizeof where),
+                s->cfg.outdir);
+    return 0;
+}
+
+/* Serves until a signal, or after one session with --once. */
+static int serve(server *s, const char *listen, const char *port_file)
+{
+    s->loop = uv_default_loop();
+    int rc = start_listening(s, listen, port_file);
+    if (rc) return rc;
+    s->show_progress = !s->quiet && isatty(2);
+    s->progress.data = s->sigint.data = s->sigterm.data = s;
+    if ((rc = uv_timer_init(s->loop, &s->progress)) ||
+        (s->show_progress && (rc = uv_timer_start(&s->progress, on_progress, 250, 250))) ||
+        (rc = uv_signal_init(s->loop, &s->sigint)) ||
+        (rc = uv_signal_init(s->loop, &s->sigterm)) ||
+        (rc = uv_signal_start(&s->sigint, on_signal, SIGINT)) ||
+        (rc = uv_signal_start(&s->sigterm, on_signal, SIGTERM))) {
+        fprintf(stderr, "sundard: cannot set up the event loop: %s\n", uv_strerror(rc));
+        return 1;
+    }
+    uv_run(s->loop, UV_RUN_DEFAULT);
+    uv_loop_close(s->loop);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -262,46 +298,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (from) return decode_file(&s, from);
 
-    struct sockaddr_storage addr;
-    if (parse_listen(listen, &addr)) {
-        fprintf(stderr, "sundard: --listen '%s' is not [HOST:]PORT\n", listen);
-        return 2;
-    }
-    s.loop = uv_default_loop();
-    uv_tcp_init(s.loop, &s.listener);
-    s.listener.data = &s;
-    int rc = uv_tcp_bind(&s.listener, (const struct sockaddr *)&addr, 0);
-    if (!rc) rc = uv_listen((uv_stream_t *)&s.listener, 64, on_connection);
-    if (rc) {
-        fprintf(stderr, "sundard: cannot listen on %s: %s\n", listen, uv_strerror(rc));
-        return 1;
-    }
-    struct sockaddr_storage bound;
-    int blen = sizeof bound;
-    uv_tcp_getsockname(&s.listener, (struct sockaddr *)&bound, &blen);
-    int port = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in *)&bound)->sin_port
-                                               : ((struct sockaddr_in6 *)&bound)->sin6_port);
-    if (port_file) {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s.part", port_file);
-        FILE *pf = fopen(tmp, "w");
-        if (!pf || fprintf(pf, "%d\n", port) < 0 || fclose(pf) || rename(tmp, port_file)) {
-            fprintf(stderr, "sundard: cannot write %s\n", port_file);
-            return 1;
-        }
-    }
-    if (!s.quiet) fprintf(stderr, "sundard: listening on port %d, writing to %s\n", port,
-                          s.cfg.outdir);
-    uv_timer_init(s.loop, &s.progress);
-    s.progress.data = &s;
-    s.show_progress = !s.quiet && isatty(2);
-    if (s.show_progress) uv_timer_start(&s.progress, on_progress, 250, 250);
-    uv_signal_init(s.loop, &s.sigint);
-    uv_signal_init(s.loop, &s.sigterm);
-    s.sigint.data = s.sigterm.data = &s;
-    uv_signal_start(&s.sigint, on_signal, SIGINT);
-    uv_signal_start(&s.sigterm, on_signal, SIGTERM);
-    uv_run(s.loop, UV_RUN_DEFAULT);
-    uv_loop_close(s.loop);
+    int rc = serve(&s, listen, port_file);
+    if (rc) return rc;
     return s.failures || (s.once && !s.sessions) ? 1 : 0;
 }

@@ -8,14 +8,16 @@
 #include "../common/err.h"
 #include "../common/recipe.h"
 #include "../proto/msg.h"
-#include "../proto/report.h"
-#include "../proto/units.h"
-#include "../tools/recipe_arg.h"
+#include "../util/clock.h"
+#include "../util/fileio.h"
+#include "../util/hostport.h"
+#include "../util/report.h"
+#include "../util/units.h"
+#include "../util/recipe_arg.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,7 @@
 #include <uv.h>
 
 #define VERSION "satyad 0.1"
-#define DEFAULT_PORT "4647"
+#define DEFAULT_PORT 4647
 #define MAX_LINKS 64
 
 typedef struct app {
@@ -49,7 +51,7 @@ static void usage(FILE *f)
 "  -s, --send PATH      file, directory (sent recursively) or - for stdin;\n"
 "                       repeatable, and further arguments are paths too\n"
 "  -t, --to HOST:PORT   a receiver (repeatable: encode once, send to all);\n"
-"                       default 127.0.0.1:" DEFAULT_PORT " unless --out is given\n"
+"                       default 127.0.0.1:4647 unless --out is given\n"
 "  -r, --recipe R       preset (tiny, small, default, max) or recipe file\n"
 "  -c, --chunk SIZE     raw bytes per chunk (default 64K; max 16M)\n"
 "      --rate RATE      link rate, e.g. 56kbit, 1mbit, 2MB (bytes/s); 0 = no\n"
@@ -60,31 +62,6 @@ static void usage(FILE *f)
 "      --print-recipe   print the canonical recipe and exit\n"
 "  -q, --quiet          no progress line and no report\n"
 "  -h, --help           this help;  -V, --version  the version\n");
-}
-
-static int parse_target(const char *s, struct sockaddr_storage *out)
-{
-    char host[256];
-    const char *port;
-    if (s[0] == '[') {
-        const char *e = strchr(s, ']');
-        if (!e || e[1] != ':' || (size_t)(e - s - 1) >= sizeof host) return -1;
-        memcpy(host, s + 1, (size_t)(e - s - 1));
-        host[e - s - 1] = 0;
-        port = e + 2;
-    } else {
-        const char *c = strrchr(s, ':');
-        if (!c || (size_t)(c - s) >= sizeof host) return -1;
-        memcpy(host, s, (size_t)(c - s));
-        host[c - s] = 0;
-        port = c + 1;
-    }
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_socktype = SOCK_STREAM;
-    if (!*host || !*port || getaddrinfo(host, port, &hints, &res) || !res) return -1;
-    memcpy(out, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    return 0;
 }
 
 static void maybe_close(app *a)
@@ -119,7 +96,7 @@ static void on_progress(uv_timer_t *t)
     snd_status st;
     snd_encoder_status(&a->enc, &st);
     uint64_t done = st.raw_done, wire = 0;
-    double el = (double)uv_now(a->loop) / 1000.0 - a->t0, eta = -1;
+    double el = now_s() - a->t0, eta = -1;
     for (int i = 0; i < a->nlinks; i++) {
         snd_link *l = a->links[i];
         uint64_t got = l->ack.raw;
@@ -139,23 +116,27 @@ static void on_progress(uv_timer_t *t)
                     el > 0 ? (double)wire * 8.0 / el : 0, eta);
 }
 
-static int open_spool(const char *out, char **tmp_out)
+/* The spool: the --out file's temporary (renamed into place at the end),
+ * or an anonymous temporary file that vanishes when we exit. */
+static int open_spool(const char *out, fileio_tmp *t)
 {
+    char why[512];
     if (out) {
-        size_t n = strlen(out) + 8;
-        char *tmp = malloc(n);
-        if (!tmp) return -1;
-        snprintf(tmp, n, "%s.part", out);
-        int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0) { free(tmp); return -1; }
-        *tmp_out = tmp;
-        return fd;
+        if (fileio_tmp_open(t, out, 0644, why, sizeof why)) {
+            fprintf(stderr, "satyad: %s\n", why);
+            return -1;
+        }
+        return t->fd;
     }
     const char *dir = getenv("TMPDIR");
     char path[4096];
     snprintf(path, sizeof path, "%s/satyad-spool-XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(path);
-    if (fd >= 0) unlink(path); /* anonymous: gone when we exit */
+    if (fd < 0)
+        fprintf(stderr, "satyad: cannot create the spool file in %s: %s\n",
+                dir && *dir ? dir : "/tmp", strerror(errno));
+    else
+        unlink(path);
     return fd;
 }
 
@@ -226,14 +207,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "satyad: nothing to send (give --send PATH; see --help)\n");
         return 2;
     }
-    if (!ntargets && !out) targets[ntargets++] = "127.0.0.1:" DEFAULT_PORT;
+    if (!ntargets && !out) targets[ntargets++] = "127.0.0.1";
     snd_link_cfg cfgs[MAX_LINKS];
     for (int i = 0; i < ntargets; i++) {
         memset(&cfgs[i], 0, sizeof cfgs[i]);
         cfgs[i].target = targets[i];
-        if (parse_target(targets[i], &cfgs[i].addr)) {
-            fprintf(stderr, "satyad: --to '%s' is not HOST:PORT (or cannot be resolved)\n",
-                    targets[i]);
+        hostport hp;
+        char why[512];
+        if (hostport_parse(targets[i], HOSTPORT_CONNECT, NULL, DEFAULT_PORT, &hp, why,
+                           sizeof why) ||
+            hostport_resolve(&hp, &cfgs[i].addr, why, sizeof why)) {
+            fprintf(stderr, "satyad: --to %s: %s\n", targets[i], why);
             return 2;
         }
     }
@@ -247,24 +231,24 @@ int main(int argc, char **argv)
     free(paths);
 
     uint8_t session[16];
-    uv_random(NULL, NULL, session, sizeof session, 0, NULL);
+    int rc = uv_random(NULL, NULL, session, sizeof session, 0, NULL);
+    if (rc) {
+        fprintf(stderr, "satyad: no random bytes for the session id: %s\n", uv_strerror(rc));
+        return 1;
+    }
     msg_hello h = {0, {0}, VERSION};
     memcpy(h.session, session, 16);
     bytebuf hello = {0};
     if (msg_hello_write(&hello, &h)) return 1;
 
-    char *out_tmp = NULL;
-    int fd = open_spool(out, &out_tmp);
-    if (fd < 0) {
-        fprintf(stderr, "satyad: cannot create %s: %s\n", out ? out : "the spool file",
-                strerror(errno));
-        return 1;
-    }
+    fileio_tmp out_file = {.fd = -1};
+    int fd = open_spool(out, &out_file);
+    if (fd < 0) return 1;
     uint64_t base = 0;
     if (out) {
-        if (write(fd, hello.p, hello.len) != (ssize_t)hello.len) {
-            fprintf(stderr, "satyad: cannot write %s: %s\n", out_tmp, strerror(errno));
-            unlink(out_tmp);
+        if (fileio_write_all(fd, hello.p, hello.len)) {
+            fprintf(stderr, "satyad: cannot write %s: %s\n", out, strerror(errno));
+            fileio_tmp_abort(&out_file);
             return 1;
         }
         base = hello.len;
@@ -276,11 +260,13 @@ int main(int argc, char **argv)
     a.quiet = quiet;
     a.total = in.total;
     a.show_progress = !quiet && isatty(2);
-    uv_async_init(a.loop, &a.notify, on_notify);
-    a.notify.data = &a;
-    uv_timer_init(a.loop, &a.progress);
-    a.progress.data = &a;
-    a.t0 = (double)uv_now(a.loop) / 1000.0;
+    a.notify.data = a.progress.data = &a;
+    if ((rc = uv_async_init(a.loop, &a.notify, on_notify)) ||
+        (rc = uv_timer_init(a.loop, &a.progress))) {
+        fprintf(stderr, "satyad: cannot set up the event loop: %s\n", uv_strerror(rc));
+        return 1;
+    }
+    a.t0 = now_s();
     if (snd_encoder_start(&a.enc, &in, &rp, (uint32_t)chunk, fd, hello.len, &a.notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
@@ -297,22 +283,24 @@ int main(int argc, char **argv)
         if (!a.links[i]) { fprintf(stderr, "satyad: out of memory\n"); return 1; }
         a.nlinks++;
     }
-    if (a.show_progress) uv_timer_start(&a.progress, on_progress, 250, 250);
+    if (a.show_progress && (rc = uv_timer_start(&a.progress, on_progress, 250, 250)))
+        fprintf(stderr, "satyad: no progress line: %s\n", uv_strerror(rc));
     uv_run(a.loop, UV_RUN_DEFAULT);
     snd_encoder_join(&a.enc);
     if (a.show_progress) fprintf(stderr, "\n");
-    double elapsed = (double)uv_now(a.loop) / 1000.0 - a.t0;
+    double elapsed = now_s() - a.t0;
 
     snd_status st;
     snd_encoder_status(&a.enc, &st);
     int ok = !st.err;
     if (st.err) fprintf(stderr, "satyad: %s\n", st.errmsg);
     if (out) {
-        if (ok && (fsync(fd) || rename(out_tmp, out))) {
-            fprintf(stderr, "satyad: cannot write %s: %s\n", out, strerror(errno));
+        char why[512];
+        if (ok && fileio_tmp_commit(&out_file, why, sizeof why)) {
+            fprintf(stderr, "satyad: %s\n", why);
             ok = 0;
         }
-        if (!ok) unlink(out_tmp);
+        if (!ok) fileio_tmp_abort(&out_file);
     }
     for (int i = 0; i < a.nlinks; i++) {
         snd_link *l = a.links[i];
@@ -346,8 +334,7 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < a.nlinks; i++) snd_link_free(a.links[i]);
     snd_encoder_fini(&a.enc);
-    close(fd);
-    free(out_tmp);
+    if (!out) close(fd);
     bytebuf_fini(&hello);
     snd_inputs_free(&in);
     uv_loop_close(a.loop);

@@ -4,22 +4,16 @@
 #include "../common/codec.h"
 #include "../common/err.h"
 #include "../proto/msg.h"
-#include "../proto/sha256.h"
+#include "../util/clock.h"
+#include "../util/fileio.h"
+#include "../util/sha256.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void baseline_main(void *arg)
 {
@@ -51,15 +45,7 @@ static void baseline_main(void *arg)
  * without also seeing the session finished. */
 static int spool_put(snd_encoder *e, bytebuf *frames, int last)
 {
-    const uint8_t *p = frames->p;
-    size_t n = frames->len;
-    while (n) {
-        ssize_t w = write(e->fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return SL_EIO;
-        p += w;
-        n -= (size_t)w;
-    }
+    if (fileio_write_all(e->fd, frames->p, frames->len)) return SL_EIO;
     uv_mutex_lock(&e->lock);
     e->st.spool_len += frames->len;
     if (last) {

@@ -1,7 +1,9 @@
 /* sender/snd_link.c — see snd_link.h. */
 #include "snd_link.h"
 #include "../common/err.h"
+#include "../util/clock.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +27,6 @@ typedef struct wreq {
     size_t     len;
     uint8_t    data[];
 } wreq;
-
-static double now_s(uv_loop_t *loop)
-{
-    return (double)uv_now(loop) / 1000.0;
-}
 
 static double burst(const snd_link *l)
 {
@@ -89,7 +86,7 @@ static void write_now(snd_link *l, const uint8_t *p, size_t n)
 
 static void release_due(snd_link *l)
 {
-    double t = now_s(l->loop);
+    double t = now_s();
     while (l->delay_head && l->delay_head->due <= t && !l->ended) {
         delayed *d = l->delay_head;
         l->delay_head = d->next;
@@ -111,7 +108,7 @@ void snd_link_pump(snd_link *l)
     }
     uint64_t total = l->cfg.hello->len + st.spool_len;
     if (l->cfg.rate_bps) {
-        double t = now_s(l->loop);
+        double t = now_s();
         l->tokens += (t - l->last_refill) * (double)l->cfg.rate_bps / 8.0;
         l->last_refill = t;
         if (l->tokens > burst(l)) l->tokens = burst(l);
@@ -141,7 +138,7 @@ void snd_link_pump(snd_link *l)
             delayed *d = malloc(sizeof *d + n);
             if (!d) { finish(l, 0, "out of memory"); return; }
             d->next = NULL;
-            d->due = now_s(l->loop) + (double)l->cfg.latency_ms / 1000.0;
+            d->due = now_s() + (double)l->cfg.latency_ms / 1000.0;
             d->len = n;
             memcpy(d->data, buf, n);
             if (l->delay_tail) l->delay_tail->next = d;
@@ -223,10 +220,14 @@ static void on_connect(uv_connect_t *req, int status)
         return;
     }
     l->connected = 1;
-    l->last_refill = now_s(l->loop);
+    l->last_refill = now_s();
     l->tokens = 0;
-    uv_read_start((uv_stream_t *)&l->tcp, on_alloc, on_read);
-    uv_timer_start(&l->timer, on_tick, TICK_MS, TICK_MS);
+    int rc = uv_read_start((uv_stream_t *)&l->tcp, on_alloc, on_read);
+    if (!rc) rc = uv_timer_start(&l->timer, on_tick, TICK_MS, TICK_MS);
+    if (rc) {
+        finish(l, 0, "%s: cannot start the connection: %s", l->cfg.target, uv_strerror(rc));
+        return;
+    }
     snd_link_pump(l);
 }
 
@@ -241,8 +242,12 @@ snd_link *snd_link_new(uv_loop_t *loop, const snd_link_cfg *cfg, snd_link_end_cb
     l->arg = arg;
     frame_parser_init(&l->parser);
     proto_order_init(&l->order, PROTO_FROM_RECEIVER);
-    uv_tcp_init(loop, &l->tcp);
-    uv_timer_init(loop, &l->timer);
+    /* Both inits only fill in the handle; they cannot fail on a live loop. */
+    int irc = uv_tcp_init(loop, &l->tcp);
+    assert(irc == 0);
+    irc = uv_timer_init(loop, &l->timer);
+    assert(irc == 0);
+    (void)irc;
     l->tcp.data = l->timer.data = l->conn_req.data = l;
     l->open_handles = 2;
     int rc = uv_tcp_connect(&l->conn_req, &l->tcp, (const struct sockaddr *)&l->cfg.addr,

@@ -3,7 +3,7 @@
 #include "../common/bytebuf.h"
 #include "../common/err.h"
 #include "../proto/msg.h"
-#include "../proto/sha256.h"
+#include "../util/sha256.h"
 
 #include <dirent.h>
 #include <errno.h>

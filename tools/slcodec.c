@@ -9,31 +9,12 @@
 #include "../common/container.h"
 #include "../common/err.h"
 #include "../common/recipe.h"
-#include "recipe_arg.h"
+#include "../util/fileio.h"
+#include "../util/recipe_arg.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int save_file(const char *path, const bytebuf *b)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) return SL_ENOMEM;
-    snprintf(tmp, n + 16, "%s.part", path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = 0;
-    if (!f || fwrite(b->p, 1, b->len, f) != b->len) rc = SL_EIO;
-    if (f && fclose(f)) rc = SL_EIO;
-    if (!rc && rename(tmp, path)) rc = SL_EIO;
-    if (rc) {
-        fprintf(stderr, "slcodec: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp);
-    }
-    free(tmp);
-    return rc;
-}
 
 static int usage(FILE *f)
 {
@@ -78,17 +59,19 @@ int main(int argc, char **argv)
     if (argc - i != 2 || (strcmp(argv[1], "c") && strcmp(argv[1], "d")))
         return usage(stderr);
     bytebuf in = {0}, out = {0};
-    int rc = file_load("slcodec", argv[i], &in);
+    char why[512];
+    int rc = fileio_load(argv[i], &in, why, sizeof why);
+    if (rc) fprintf(stderr, "slcodec: %s\n", why);
     if (!rc && argv[1][0] == 'c') {
-        rc = recipe_from_arg("slcodec", recipe, &rp);
-        if (!rc) rc = slc_write(&rp, chunk, in.p, in.len, &out);
-        if (rc) fprintf(stderr, "slcodec: compress failed: %s\n", sl_strerror(rc));
+        rc = recipe_from_arg("slcodec", recipe, &rp); /* prints its own error */
+        if (!rc && (rc = slc_write(&rp, chunk, in.p, in.len, &out)))
+            fprintf(stderr, "slcodec: compress failed: %s\n", sl_strerror(rc));
     } else if (!rc) {
-        char why[200];
         rc = slc_read(in.p, in.len, &out, why, sizeof why);
         if (rc) fprintf(stderr, "slcodec: %s: %s (%s)\n", argv[i], why, sl_errname(rc));
     }
-    if (!rc) rc = save_file(argv[i + 1], &out);
+    if (!rc && (rc = fileio_save(argv[i + 1], out.p, out.len, 0644, why, sizeof why)))
+        fprintf(stderr, "slcodec: %s\n", why);
     bytebuf_fini(&in);
     bytebuf_fini(&out);
     return rc ? 1 : 0;

@@ -10,7 +10,9 @@
 #include "../../common/codec.h"
 #include "../../common/err.h"
 #include "../../common/recipe.h"
-#include "../../tools/recipe_arg.h"
+#include "../../util/fileio.h"
+#include "../../util/recipe_arg.h"
+#include "../../util/clock.h"
 
 #include <dirent.h>
 #include <lzma.h>
@@ -29,13 +31,6 @@ typedef struct result {
     double coded, ideal, enc_s, dec_s;
     int ok;
 } result;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static size_t xz_size(const bytebuf *in)
 {
@@ -81,7 +76,7 @@ static double pass(const recipe_params *rp, const bytebuf *in, size_t chunk,
     if (track) codec_track_cost(c, 1);
     size_t nchunks = (in->len + chunk - 1) / chunk;
     int rc = 0;
-    double t0 = now();
+    double t0 = now_s();
     for (size_t i = 0; i < nchunks && !rc; i++) {
         size_t off = i * chunk, n = in->len - off < chunk ? in->len - off : chunk;
         if (back) {
@@ -91,7 +86,7 @@ static double pass(const recipe_params *rp, const bytebuf *in, size_t chunk,
             ends[i + 1] = out->len;
         }
     }
-    double t = now() - t0;
+    double t = now_s() - t0;
     if (ideal) *ideal = codec_cost_bits(c) / 8.0;
     if (digest) *digest = codec_digest(c);
     codec_free(c); /* one codec at a time, so peak RSS is one end's */
@@ -180,7 +175,11 @@ static int bench_file(const char *path, char **presets, int np, size_t chunk,
                       double tot[][3])
 {
     bytebuf in = {0};
-    if (file_load("slbench", path, &in)) return 1;
+    char why[512];
+    if (fileio_load(path, &in, why, sizeof why)) {
+        fprintf(stderr, "slbench: %s\n", why);
+        return 1;
+    }
     const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     double n = (double)in.len;
     size_t gz = zlib_size(&in), xz = xz_size(&in), zs = zstd_size(&in);

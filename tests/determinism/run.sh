@@ -15,7 +15,7 @@ rm -rf "$out"
 mkdir -p "$out/in"
 start=$(date +%s)
 
-src="common/*.c common/models/*.c tools/slcodec.c tools/recipe_arg.c"
+src="common/*.c common/models/*.c tools/slcodec.c util/fileio.c util/recipe_arg.c"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -ffp-contract=off -fno-fast-math"
 builds=(gcc-O0 gcc-O3-native clang-O3-native aarch64-O2)
 declare -A cc=([gcc-O0]="gcc -O0" [gcc-O3-native]="gcc -O3 -march=native"

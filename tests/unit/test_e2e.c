@@ -4,6 +4,7 @@
  * no file under its final name. The binaries come from $SL_BIN (the
  * Makefile sets it; default build/). */
 #include "testdata.h"
+#include "../../util/clock.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -28,13 +29,6 @@ static const char *bin(const char *name)
     k ^= 1;
     snprintf(path[k], sizeof path[k], "%s/%s", dir && *dir ? dir : "build", name);
     return path[k];
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 typedef struct scratch { char dir[64]; } scratch;
@@ -88,12 +82,12 @@ static pid_t spawn(char *const argv[], const char *in, const char *err)
 /* Waits up to `timeout` seconds; returns the exit status, or -signal. */
 static int wait_for(pid_t pid, double timeout)
 {
-    double end = now() + timeout;
+    double end = now_s() + timeout;
     int st;
     for (;;) {
         pid_t r = waitpid(pid, &st, WNOHANG);
         if (r == pid) break;
-        if (now() > end) {
+        if (now_s() > end) {
             kill(pid, SIGKILL);
             waitpid(pid, &st, 0);
             cr_assert_fail("process %d did not finish in %.0f s", (int)pid, timeout);
@@ -125,9 +119,9 @@ static void start_receiver(receiver *r, const scratch *s, const char *out, const
     char *argv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file", pf,
                     "--out", (char *)out, "--once", (char *)extra1, (char *)extra2, NULL};
     r->pid = spawn(argv, NULL, log);
-    double end = now() + 10;
+    double end = now_s() + 10;
     FILE *f = NULL;
-    while (!(f = fopen(pf, "r")) && now() < end) usleep(10000);
+    while (!(f = fopen(pf, "r")) && now_s() < end) usleep(10000);
     cr_assert_not_null(f, "sundard did not start");
     cr_assert_eq(fscanf(f, "%d", &r->port), 1);
     fclose(f);
@@ -185,9 +179,9 @@ static outcome transfer(const scratch *s, const char *in, const char *rx1, const
     for (int i = 0; args[i] && k < 31; i++) argv[k++] = args[i];
     argv[k] = NULL;
     outcome o;
-    double t0 = now();
+    double t0 = now_s();
     o.tx = run(argv, in, path_in(s, "tx.log"), 120);
-    o.seconds = now() - t0;
+    o.seconds = now_s() - t0;
     o.rx = wait_for(r.pid, 60);
     return o;
 }
@@ -289,9 +283,9 @@ Test(e2e, one_receiver_many_sessions_at_once, .timeout = 120)
     char *rargv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file", pf,
                      "--out", path_in(&s, "out"), NULL};
     pid_t rx = spawn(rargv, NULL, path_in(&s, "rx.log"));
-    double end = now() + 10;
+    double end = now_s() + 10;
     FILE *f = NULL;
-    while (!(f = fopen(pf, "r")) && now() < end) usleep(10000);
+    while (!(f = fopen(pf, "r")) && now_s() < end) usleep(10000);
     cr_assert_not_null(f);
     int port;
     cr_assert_eq(fscanf(f, "%d", &port), 1);
@@ -458,9 +452,9 @@ Test(e2e, silent_sender_is_abandoned, .timeout = 60)
     snprintf(cmd, sizeof cmd, "exec 3<>/dev/tcp/127.0.0.1/%d; sleep 3", r.port);
     char *argv[] = {"/bin/bash", "-c", cmd, NULL};
     pid_t quiet = spawn(argv, NULL, NULL);
-    double t0 = now();
+    double t0 = now_s();
     cr_assert_eq(wait_for(r.pid, 20), 1);
-    cr_assert_lt(now() - t0, 2.9, "the receiver waited for the peer to hang up");
+    cr_assert_lt(now_s() - t0, 2.9, "the receiver waited for the peer to hang up");
     assert_log_has(path_in(&s, "rx.log"), "sent nothing for 1 s");
     wait_for(quiet, 10);
     scratch_fini(&s);
@@ -554,3 +548,4 @@ Test(e2e, throttle_never_runs_ahead_of_the_rate, .timeout = 120)
     scratch_fini(&s);
 }
 
+#include "../../util/clock.h"

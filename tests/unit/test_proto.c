@@ -6,7 +6,6 @@
 #include "../../proto/frame.h"
 #include "../../proto/msg.h"
 #include "../../proto/order.h"
-#include "../../proto/units.h"
 #include "../../receiver/rcv_core.h"
 
 #include <criterion/criterion.h>
@@ -288,28 +287,6 @@ Test(proto, names)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         cr_assert_eq(msg_name_check(bad[i], strlen(bad[i])), SL_EPROTO_NAME, "'%s'", bad[i]);
     cr_assert_eq(msg_name_check("a\0b", 3), SL_EPROTO_NAME);
-}
-
-Test(proto, units)
-{
-    uint64_t v;
-    cr_assert_eq(units_rate("56kbit", &v), 0); cr_assert_eq(v, 56000);
-    cr_assert_eq(units_rate("1mbit", &v), 0);  cr_assert_eq(v, 1000000);
-    cr_assert_eq(units_rate("1.5Mbit", &v), 0); cr_assert_eq(v, 1500000);
-    cr_assert_eq(units_rate("2MB", &v), 0);    cr_assert_eq(v, 16000000);
-    cr_assert_eq(units_rate("0", &v), 0);      cr_assert_eq(v, 0);
-    cr_assert_eq(units_rate("-5kbit", &v), SL_EINVAL);
-    cr_assert_eq(units_rate("fast", &v), SL_EINVAL);
-    cr_assert_eq(units_rate("56kbits", &v), SL_EINVAL);
-    cr_assert_eq(units_size("64K", &v), 0);    cr_assert_eq(v, 65536);
-    cr_assert_eq(units_size("2G", &v), 0);     cr_assert_eq(v, 2ull << 30);
-    cr_assert_eq(units_size("100", &v), 0);    cr_assert_eq(v, 100);
-    cr_assert_eq(units_size("1MiB", &v), 0);   cr_assert_eq(v, 1 << 20);
-    cr_assert_eq(units_size("1Q", &v), SL_EINVAL);
-    cr_assert_eq(units_size("99999999999999999999999", &v), SL_EINVAL);
-    cr_assert_eq(units_ms("100ms", &v), 0);    cr_assert_eq(v, 100);
-    cr_assert_eq(units_ms("2s", &v), 0);       cr_assert_eq(v, 2000);
-    cr_assert_eq(units_ms("2h", &v), SL_EINVAL);
 }
 
 Test(proto, order)

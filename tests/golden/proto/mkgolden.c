@@ -6,7 +6,7 @@
  *   mkgolden valid-1.sls OUTDIR */
 #include "../../../common/container.h"
 #include "../../../proto/frame.h"
-#include "../../../proto/sha256.h"
+#include "../../../util/sha256.h"
 #include "../../../common/recipe.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* proto/report.h — the figures both daemons print, and how they print
+/* util/report.h — the figures both daemons print, and how they print
  * them: a progress line while working, a report at the end, and the same
  * figures as JSON.
  *

@@ -1,4 +1,4 @@
-/* proto/units.h — the command line's quantities, parsed strictly.
+/* util/units.h — the command line's quantities, parsed strictly.
  *
  *   units_rate("56kbit", &bps)   bits per second: N[k|m|g]bit, N[k|m|g]bps,
  *                                or N[K|M|G]B (bytes per second); "0" = no limit

@@ -1,4 +1,4 @@
-/* proto/sha256.h — SHA-256 through OpenSSL's EVP interface; the one file
+/* util/sha256.h — SHA-256 through OpenSSL's EVP interface; the one file
  * that includes OpenSSL's hashing.
  *   sha256_ctx *c = sha256_new(); sha256_update(c, p, n) ...;
  *   sha256_final(c, out);  (frees c)   or sha256_free(c) to abandon. */

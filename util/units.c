@@ -1,4 +1,4 @@
-/* proto/units.c — see units.h. */
+/* util/units.c — see units.h. */
 #include "units.h"
 #include "../common/err.h"
 

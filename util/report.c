@@ -1,8 +1,10 @@
-/* proto/report.c — see report.h. */
+/* util/report.c — see report.h. */
 #include "report.h"
+#include "fileio.h"
 #include "units.h"
 #include "../common/err.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,34 +65,29 @@ void report_print(FILE *f, const sl_stats *s)
 
 int report_json(const char *path, const sl_stats *s)
 {
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 8);
-    if (!tmp) return SL_ENOMEM;
-    snprintf(tmp, n + 8, "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = 0;
-    if (!f) { free(tmp); return SL_EIO; }
     uint64_t code = report_code_bytes();
-    fprintf(f,
-            "{\"who\":\"%s\",\"ok\":%s,\"files\":%u,\"chunks\":%u,\"raw_bytes\":%llu,"
-            "\"wire_bytes\":%llu,\"transcript_bytes\":%llu,\"recipe_bytes\":%llu,"
-            "\"code_bytes\":%llu,\"description_length\":%llu,"
-            "\"bits_per_byte\":%.4f,\"saved_percent\":%.2f,"
-            "\"gzip9_bytes\":%llu,\"xz9_bytes\":%llu,\"zstd19_bytes\":%llu,"
-            "\"rate_bps\":%llu,\"elapsed_s\":%.3f,\"codec_s\":%.3f}\n",
-            s->who, s->ok ? "true" : "false", s->files, s->chunks,
-            (unsigned long long)s->raw, (unsigned long long)s->wire,
-            (unsigned long long)s->transcript, (unsigned long long)s->recipe,
-            (unsigned long long)code,
-            (unsigned long long)(s->recipe + code + s->transcript),
-            s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0,
-            pct_saved(s->wire, s->raw), (unsigned long long)s->zlib,
-            (unsigned long long)s->xz, (unsigned long long)s->zstd,
-            (unsigned long long)s->rate_bps, s->elapsed_s, s->codec_s);
-    if (fclose(f)) rc = SL_EIO;
-    if (!rc && rename(tmp, path)) rc = SL_EIO;
-    if (rc) remove(tmp);
-    free(tmp);
+    json_t *o = json_pack(
+        "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:I, s:I,"
+        " s:I, s:f, s:f}",
+        "who", s->who, "ok", s->ok, "files", (json_int_t)s->files,
+        "chunks", (json_int_t)s->chunks, "raw_bytes", (json_int_t)s->raw,
+        "wire_bytes", (json_int_t)s->wire, "transcript_bytes", (json_int_t)s->transcript,
+        "recipe_bytes", (json_int_t)s->recipe, "code_bytes", (json_int_t)code,
+        "description_length", (json_int_t)(s->recipe + code + s->transcript),
+        "bits_per_byte", s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0,
+        "saved_percent", pct_saved(s->wire, s->raw), "gzip9_bytes", (json_int_t)s->zlib,
+        "xz9_bytes", (json_int_t)s->xz, "zstd19_bytes", (json_int_t)s->zstd,
+        "rate_bps", (json_int_t)s->rate_bps, "elapsed_s", s->elapsed_s,
+        "codec_s", s->codec_s);
+    if (!o) return SL_ENOMEM;
+    char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    if (!text) return SL_ENOMEM;
+    char why[256];
+    size_t n = strlen(text);
+    text[n] = '\n'; /* json_dumps leaves room for the NUL; the file ends in a newline */
+    int rc = fileio_save(path, text, n + 1, 0644, why, sizeof why);
+    free(text);
     return rc;
 }
 

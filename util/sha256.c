@@ -1,4 +1,4 @@
-/* proto/sha256.c — see sha256.h. */
+/* util/sha256.c — see sha256.h. */
 #include "sha256.h"
 
 #include <openssl/evp.h>
