@@ -13,6 +13,7 @@ struct codec {
     void     *model;
     uint32_t *cost_table;   /* when tracking: see bit_cost */
     uint64_t  cost;         /* sum of bit_cost over coded bits, 1/65536 bit */
+    uint64_t  data_h;       /* hash of every byte coded, decoded or trained */
 };
 
 int codec_new(codec **out, const recipe_params *p)
@@ -87,6 +88,7 @@ int codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out)
             cls->update(m, bit);
         }
     }
+    c->data_h = dg_bytes(c->data_h, in, n);
     return ac_enc_flush(&e);
 }
 
@@ -109,6 +111,7 @@ int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
         }
         out[i] = (uint8_t)byte;
     }
+    c->data_h = dg_bytes(c->data_h, out, n);
     return 0;
 }
 
@@ -123,10 +126,11 @@ int codec_train(codec *c, const uint8_t *in, size_t n)
             if (c->cost_table) c->cost += bit_cost(c->cost_table, bit ? p : 65536 - p);
             cls->update(m, bit);
         }
+    if (n) c->data_h = dg_bytes(c->data_h, in, n);
     return 0;
 }
 
 uint64_t codec_digest(const codec *c)
 {
-    return c->cls->digest(c->model);
+    return dg_u64(c->cls->digest(c->model), c->data_h);
 }

@@ -12,7 +12,9 @@
  * The model is never reset between chunks; the coder is flushed at the end
  * of each, so every chunk decodes from its own bytes given the model state.
  * codec_digest() at a chunk boundary is equal on both ends when they are
- * in step. A chunk of zero bytes codes to zero bytes.
+ * in step: it folds the model's digest with a hash of every byte coded,
+ * decoded or trained so far (chunk by chunk), so it also changes when any
+ * byte does, whatever the model. A chunk of zero bytes codes to zero bytes.
  *
  * codec_track_cost(c, 1) makes the codec add up the ideal code length,
  * sum of -log2 p over coded bits, readable with codec_cost_bits(). */

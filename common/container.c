@@ -7,35 +7,37 @@
 #include <stdio.h>
 #include <string.h>
 
+static int put_varint(bytebuf *out, uint64_t v)
+{
+    uint8_t b[VARINT_MAX];
+    return bytebuf_append(out, b, varint_put(b, v));
+}
+
 int slc_write(const recipe_params *p, size_t chunk, const uint8_t *in, size_t n,
               bytebuf *out)
 {
-    char text[RECIPE_MAX_TEXT];
-    int tl = recipe_canonical(p, text, sizeof text);
-    if (tl < 0) return tl;
     if (chunk == 0 || chunk > SLC_MAX_CHUNK) return SL_EINVAL;
-    uint8_t hdr[8];
-    memcpy(hdr, SLC_MAGIC, 4);
-    le32_store(hdr + 4, (uint32_t)tl);
+    uint8_t hdr[4] = {'S', 'L', 'C', SLC_VERSION};
     int rc;
-    if ((rc = bytebuf_append(out, hdr, 8)) ||
-        (rc = bytebuf_append(out, text, (size_t)tl)))
-        return rc;
+    if ((rc = bytebuf_append(out, hdr, 4)) || (rc = recipe_pack(p, out))) return rc;
     codec *c;
     if ((rc = codec_new(&c, p))) return rc;
+    bytebuf coded = {0};
     for (size_t off = 0; off < n && !rc; off += chunk) {
-        size_t len = n - off < chunk ? n - off : chunk, at = out->len;
-        if ((rc = bytebuf_append(out, hdr, 8))) break;
-        rc = codec_encode(c, in + off, len, out);
-        le32_store(out->p + at, (uint32_t)len);
-        le32_store(out->p + at + 4, (uint32_t)(out->len - at - 8));
+        size_t len = n - off < chunk ? n - off : chunk;
+        coded.len = 0;
+        if ((rc = codec_encode(c, in + off, len, &coded))) break;
+        if ((rc = put_varint(out, len)) || (rc = put_varint(out, coded.len)) ||
+            (rc = bytebuf_append(out, coded.p, coded.len)))
+            break;
     }
-    uint8_t tail[20];
-    le32_store(tail, 0);
-    le64_store(tail + 4, n);
-    le64_store(tail + 12, codec_digest(c));
+    bytebuf_fini(&coded);
+    uint8_t digest[8];
+    le64_store(digest, codec_digest(c));
     codec_free(c);
-    return rc ? rc : bytebuf_append(out, tail, sizeof tail);
+    if (!rc && !(rc = put_varint(out, 0)) && !(rc = put_varint(out, n)))
+        rc = bytebuf_append(out, digest, 8);
+    return rc;
 }
 
 static int why_set(char *why, size_t cap, int code, const char *fmt, ...)
@@ -49,48 +51,59 @@ static int why_set(char *why, size_t cap, int code, const char *fmt, ...)
     return code;
 }
 
+/* Reads a varint at *p; names `what` in the error. */
+static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v, char *why,
+                       size_t cap, const char *what)
+{
+    int k = varint_get(*p, (size_t)(end - *p), v);
+    if (k == 0) return why_set(why, cap, SL_ETRUNCATED, "file ends inside %s", what);
+    if (k < 0) return why_set(why, cap, SL_EFORMAT, "malformed length in %s", what);
+    *p += k;
+    return 0;
+}
+
+/* The header: magic, version, recipe; builds the decoder. */
+static int read_header(const uint8_t **pp, const uint8_t *end, codec **c, char *why,
+                       size_t cap)
+{
+    const uint8_t *p = *pp;
+    size_t n = (size_t)(end - p);
+    if (n < 4 || memcmp(p, SLC_MAGIC, 3))
+        return why_set(why, cap, SL_EFORMAT, "not an slcodec file (bad magic)");
+    if (p[3] != SLC_VERSION)
+        return why_set(why, cap, SL_EFORMAT,
+                       "slcodec file format %u; this build reads format %d", p[3], SLC_VERSION);
+    p += 4;
+    recipe_params rp;
+    recipe_error e;
+    size_t used;
+    int rc = recipe_unpack(p, (size_t)(end - p), &used, &rp, &e);
+    if (rc) return why_set(why, cap, rc, "recipe: %s", e.msg);
+    if ((rc = codec_new(c, &rp)))
+        return why_set(why, cap, rc, "cannot build the model: %s", sl_strerror(rc));
+    *pp = p + used;
+    return 0;
+}
+
 int slc_read(const uint8_t *in, size_t n, bytebuf *out, char *why, size_t why_cap)
 {
     const uint8_t *p = in, *end = in + n;
-    if (n < 8 || memcmp(p, SLC_MAGIC, 4))
-        return why_set(why, why_cap, SL_EFORMAT, "not an slcodec file (bad magic)");
-    uint32_t tl = le32_load(p + 4);
-    p += 8;
-    if (tl > RECIPE_MAX_TEXT)
-        return why_set(why, why_cap, SL_ETOOBIG, "recipe length %u over the limit %d",
-                       tl, RECIPE_MAX_TEXT);
-    if ((size_t)(end - p) < tl)
-        return why_set(why, why_cap, SL_ETRUNCATED, "file ends inside the recipe");
-    recipe_params rp;
-    recipe_error e;
-    int rc = recipe_parse((const char *)p, tl, &rp, &e);
-    if (rc)
-        return why_set(why, why_cap, rc, "recipe line %d: %s", e.line, e.msg);
-    p += tl;
     codec *c;
-    if ((rc = codec_new(&c, &rp)))
-        return why_set(why, why_cap, rc, "cannot build the model: %s", sl_strerror(rc));
-    size_t idx = 0;
-    for (;; idx++) {
-        if (end - p < 4) {
-            rc = why_set(why, why_cap, SL_ETRUNCATED, "file ends before chunk %zu", idx);
-            break;
-        }
-        uint32_t len = le32_load(p);
-        p += 4;
+    int rc = read_header(&p, end, &c, why, why_cap);
+    if (rc) return rc;
+    char what[64];
+    for (size_t idx = 0;; idx++) {
+        uint64_t len, cl;
+        snprintf(what, sizeof what, "the header of chunk %zu", idx);
+        if ((rc = read_varint(&p, end, &len, why, why_cap, what))) break;
         if (len == 0) break;
-        if (end - p < 4) {
-            rc = why_set(why, why_cap, SL_ETRUNCATED, "file ends in chunk %zu header", idx);
-            break;
-        }
-        uint32_t cl = le32_load(p);
-        p += 4;
+        if ((rc = read_varint(&p, end, &cl, why, why_cap, what))) break;
         if (len > SLC_MAX_CHUNK) {
-            rc = why_set(why, why_cap, SL_ETOOBIG, "chunk %zu claims %u bytes, over the limit",
-                         idx, len);
+            rc = why_set(why, why_cap, SL_ETOOBIG, "chunk %zu claims %llu bytes, over the limit",
+                         idx, (unsigned long long)len);
             break;
         }
-        if (cl > (size_t)(end - p)) {
+        if (cl > (uint64_t)(end - p)) {
             rc = why_set(why, why_cap, SL_ETRUNCATED, "file ends inside chunk %zu", idx);
             break;
         }
@@ -102,15 +115,17 @@ int slc_read(const uint8_t *in, size_t n, bytebuf *out, char *why, size_t why_ca
         out->len += len;
         p += cl;
     }
-    if (!rc && end - p != 16)
-        rc = why_set(why, why_cap, end - p < 16 ? SL_ETRUNCATED : SL_EFORMAT,
-                     "bad trailer (%td bytes, expected 16)", end - p);
-    else if (!rc && le64_load(p) != out->len)
+    uint64_t total = 0;
+    if (!rc) rc = read_varint(&p, end, &total, why, why_cap, "the trailer");
+    if (!rc && end - p != 8)
+        rc = why_set(why, why_cap, end - p < 8 ? SL_ETRUNCATED : SL_EFORMAT,
+                     "bad trailer (%td bytes of digest, expected 8)", end - p);
+    else if (!rc && total != out->len)
         rc = why_set(why, why_cap, SL_ECORRUPT, "length mismatch: trailer says %llu, decoded %zu",
-                     (unsigned long long)le64_load(p), out->len);
-    else if (!rc && le64_load(p + 8) != codec_digest(c))
+                     (unsigned long long)total, out->len);
+    else if (!rc && le64_load(p) != codec_digest(c))
         rc = why_set(why, why_cap, SL_ECORRUPT,
-                     "model digest mismatch: the data is corrupt or was coded by another build");
+                     "digest mismatch: the data is corrupt or was coded by another build");
     codec_free(c);
     return rc;
 }

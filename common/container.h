@@ -1,12 +1,15 @@
-/* common/container.h — the codec's own file format, for the offline driver
- * and the benchmark (the network's recorded stream is proto/'s frames).
+/* common/container.h — the codec's own file format, for slcodec and the
+ * benchmark (the network's recorded stream is proto/'s frames).
  *
- *   "SLC1" | u32 recipe_len | recipe (canonical text)
- *   then per chunk: u32 raw_len (> 0) | u32 coded_len | coded bytes
- *   then u32 0 | u64 total raw bytes | u64 model digest at the end
- * All integers little-endian. A reader checks every length against the
- * limits below before it allocates, and the length and digest at the end:
- * a truncated or corrupted file is an error, never short output. */
+ *   "SLC" | u8 format version (2) | packed recipe (recipe_pack)
+ *   then per chunk: varint raw_len (> 0) | varint coded_len | coded bytes
+ *   then varint 0 | varint total raw bytes | u64 codec digest at the end
+ * Integers are little-endian; varints as in byteorder.h. A preset costs a
+ * few bytes, so a small file pays almost nothing but its transcript. A
+ * reader checks every length against the limits below before it
+ * allocates, and the length and digest at the end (the digest covers
+ * every byte decoded): a truncated or corrupted file is an error, never
+ * short output. */
 #ifndef SL_CONTAINER_H
 #define SL_CONTAINER_H
 
@@ -16,7 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SLC_MAGIC      "SLC1"
+#define SLC_MAGIC      "SLC"
+#define SLC_VERSION    2
 #define SLC_MAX_CHUNK  (64u << 20)
 
 /* Compress in chunks of `chunk` bytes, appending the file to out. */

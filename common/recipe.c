@@ -2,6 +2,7 @@
  * See recipe.h. One table lists every key with its type and range; the
  * parser and the canonical writer both walk it, so they cannot disagree. */
 #include "recipe.h"
+#include "byteorder.h"
 #include "err.h"
 
 #include <stdarg.h>
@@ -349,4 +350,147 @@ uint64_t recipe_model_mem(const recipe_params *p)
         m += 4 * ((t + 1) * h * 2 + t * h * 4 + t * 256 + 7 * h + 256) + 2 * t;
     }
     return m + (1u << 20);
+}
+
+/* ---- The compact form (recipe_pack / recipe_unpack) ---- */
+
+#define PACK_MAX_NAME 32
+
+/* The canonical text of preset i. */
+static int preset_canonical(size_t i, char *buf, size_t cap)
+{
+    recipe_params q;
+    int rc = recipe_parse(presets[i].text, strlen(presets[i].text), &q, NULL);
+    return rc ? rc : recipe_canonical(&q, buf, cap);
+}
+
+/* The next line of text[*pos..n), without its '\n'; NULL at the end. */
+static const char *next_line(const char *text, size_t n, size_t *pos, size_t *len)
+{
+    if (*pos >= n) return NULL;
+    const char *s = text + *pos, *nl = memchr(s, '\n', n - *pos);
+    *len = nl ? (size_t)(nl - s) : n - *pos;
+    *pos += *len + 1;
+    return s;
+}
+
+static int is_version_line(const char *s, size_t n)
+{
+    return n >= 14 && memcmp(s, "codec.version=", 14) == 0;
+}
+
+/* Appends to diff the lines of a (canonical) that differ from b
+ * (canonical, same keys in the same order); returns how many. */
+static int diff_lines(const char *a, size_t an, const char *b, size_t bn, bytebuf *diff)
+{
+    size_t pa = 0, pb = 0, la, lb;
+    const char *x, *y;
+    int count = 0;
+    while ((x = next_line(a, an, &pa, &la)) && (y = next_line(b, bn, &pb, &lb))) {
+        if ((la == lb && memcmp(x, y, la) == 0) || is_version_line(x, la)) continue;
+        count++;
+        if (diff && (bytebuf_append(diff, x, la) || bytebuf_append(diff, "\n", 1)))
+            return SL_ENOMEM;
+    }
+    return count;
+}
+
+int recipe_pack(const recipe_params *p, bytebuf *out)
+{
+    char text[RECIPE_MAX_TEXT], ptext[RECIPE_MAX_TEXT];
+    int tl = recipe_canonical(p, text, sizeof text);
+    if (tl < 0) return tl;
+    size_t best = 0;
+    int best_count = -1;
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        int pl = preset_canonical(i, ptext, sizeof ptext);
+        if (pl < 0) return pl;
+        int c = diff_lines(text, (size_t)tl, ptext, (size_t)pl, NULL);
+        if (best_count < 0 || c < best_count) { best = i; best_count = c; }
+    }
+    int pl = preset_canonical(best, ptext, sizeof ptext);
+    if (pl < 0) return pl;
+    bytebuf diff = {0};
+    int rc = diff_lines(text, (size_t)tl, ptext, (size_t)pl, &diff);
+    if (rc >= 0) {
+        uint8_t v[VARINT_MAX];
+        uint8_t nl = (uint8_t)strlen(presets[best].name);
+        rc = bytebuf_append(out, &nl, 1);
+        if (!rc) rc = bytebuf_append(out, presets[best].name, nl);
+        if (!rc) rc = bytebuf_append(out, v, varint_put(v, p->codec_version));
+        if (!rc) rc = bytebuf_append(out, v, varint_put(v, diff.len));
+        if (!rc && diff.len) rc = bytebuf_append(out, diff.p, diff.len);
+    }
+    bytebuf_fini(&diff);
+    return rc;
+}
+
+/* Reads a varint at in[*at..n) into *v; SL_ETRUNCATED or SL_EFORMAT. */
+static int take_varint(const uint8_t *in, size_t n, size_t *at, uint64_t *v,
+                       recipe_error *e, const char *what)
+{
+    int k = varint_get(in + *at, n - *at, v);
+    if (k == 0) return fail(e, 0, SL_ETRUNCATED, "packed recipe ends inside its %s", what);
+    if (k < 0) return fail(e, 0, SL_EFORMAT, "packed recipe: bad %s", what);
+    *at += (size_t)k;
+    return 0;
+}
+
+int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
+                  recipe_error *e)
+{
+    if (e) { e->line = 0; e->msg[0] = 0; }
+    if (n < 1) return fail(e, 0, SL_ETRUNCATED, "packed recipe is empty");
+    size_t nl = in[0], at = 1;
+    if (nl == 0 || nl > PACK_MAX_NAME)
+        return fail(e, 0, SL_EFORMAT, "packed recipe: preset name of %zu bytes", nl);
+    if (n - at < nl) return fail(e, 0, SL_ETRUNCATED, "packed recipe ends inside its name");
+    const char *name = (const char *)in + at;
+    at += nl;
+    uint64_t version, dl;
+    int rc = take_varint(in, n, &at, &version, e, "codec version");
+    if (rc) return rc;
+    if (version != CODEC_VERSION)
+        return fail(e, 0, SL_EVERSION,
+                    "recipe is for codec version %llu; this build speaks version %d",
+                    (unsigned long long)version, CODEC_VERSION);
+    if ((rc = take_varint(in, n, &at, &dl, e, "length"))) return rc;
+    if (dl > RECIPE_MAX_TEXT)
+        return fail(e, 0, SL_ERECIPE_SIZE, "packed recipe: %llu bytes of changes; the limit is %d",
+                    (unsigned long long)dl, RECIPE_MAX_TEXT);
+    if (n - at < dl) return fail(e, 0, SL_ETRUNCATED, "packed recipe ends inside its changes");
+    const char *diff = (const char *)in + at;
+    at += dl;
+    size_t i = 0;
+    while (i < sizeof presets / sizeof presets[0] &&
+           !(strlen(presets[i].name) == nl && memcmp(presets[i].name, name, nl) == 0))
+        i++;
+    if (i == sizeof presets / sizeof presets[0])
+        return fail(e, 0, SL_EPRESET, "recipe is based on preset '%.*s', unknown to this build",
+                    (int)nl, name);
+    /* The preset's lines whose keys the changes do not name, then the changes. */
+    char ptext[RECIPE_MAX_TEXT], merged[2 * RECIPE_MAX_TEXT];
+    int pl = preset_canonical(i, ptext, sizeof ptext);
+    if (pl < 0) return pl;
+    size_t m = 0, pp = 0, len;
+    const char *line;
+    while ((line = next_line(ptext, (size_t)pl, &pp, &len))) {
+        const char *eq = memchr(line, '=', len);
+        size_t kl = eq ? (size_t)(eq - line) + 1 : len, dp = 0, dlen;
+        const char *d;
+        int named = 0;
+        while ((d = next_line(diff, dl, &dp, &dlen)))
+            if (dlen >= kl && memcmp(d, line, kl) == 0) named = 1;
+        if (named) continue;
+        memcpy(merged + m, line, len);
+        m += len;
+        merged[m++] = '\n';
+    }
+    memcpy(merged + m, diff, dl);
+    m += dl;
+    if (m > RECIPE_MAX_TEXT)
+        return fail(e, 0, SL_ERECIPE_SIZE, "unpacked recipe over %d bytes", RECIPE_MAX_TEXT);
+    if ((rc = recipe_parse(merged, m, p, e))) return rc;
+    *used = at;
+    return 0;
 }

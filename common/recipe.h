@@ -17,6 +17,7 @@
 #ifndef SL_RECIPE_H
 #define SL_RECIPE_H
 
+#include "bytebuf.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,18 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap);
 int recipe_preset(const char *name, recipe_params *p);
 /* NUL-terminated list of preset names, for help text. */
 extern const char *const recipe_preset_names[];
+/* The compact form a recipe takes on the wire and in .slc files: the name
+ * of the nearest preset, the codec version, and the canonical lines where
+ * the recipe differs from that preset:
+ *     u8 name length N (1..32) | N bytes name | varint codec version |
+ *     varint D (0..RECIPE_MAX_TEXT) | D bytes of "key=value\n" lines
+ * A preset itself packs to a few bytes. recipe_pack appends to out;
+ * recipe_unpack reads one from in[0..n), sets *used, and refuses an unknown
+ * preset (SL_EPRESET), another codec version (SL_EVERSION, before anything
+ * else is read) and any bad line (its recipe error), with e filled in. */
+int recipe_pack(const recipe_params *p, bytebuf *out);
+int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
+                  recipe_error *e);
 /* Layer-1 weight sets the mixer keeps for selector `sel` (enum
  * recipe_select) under these parameters. */
 uint32_t recipe_select_sets(const recipe_params *p, int sel);

@@ -21,13 +21,23 @@ static const uint8_t *take(cursor *c, size_t n)
 }
 
 static uint8_t get8(cursor *c) { const uint8_t *p = take(c, 1); return p ? p[0] : 0; }
-static uint16_t get16(cursor *c)
-{
-    const uint8_t *p = take(c, 2);
-    return p ? le16_load(p) : 0;
-}
 static uint32_t get32(cursor *c) { const uint8_t *p = take(c, 4); return p ? le32_load(p) : 0; }
 static uint64_t get64(cursor *c) { const uint8_t *p = take(c, 8); return p ? le64_load(p) : 0; }
+static uint64_t getv(cursor *c)
+{
+    uint64_t v = 0;
+    int k = c->bad ? -1 : varint_get(c->p, (size_t)(c->end - c->p), &v);
+    if (k <= 0) { c->bad = 1; return 0; }
+    c->p += k;
+    return v;
+}
+/* A varint that must fit `max`. */
+static uint32_t getv32(cursor *c, uint32_t max)
+{
+    uint64_t v = getv(c);
+    if (v > max) { c->bad = 1; return 0; }
+    return (uint32_t)v;
+}
 
 static cursor cursor_of(const frame *f)
 {
@@ -51,9 +61,9 @@ static void wput(wbuf *w, const void *p, size_t n)
     if (!w->err) w->err = bytebuf_append(&w->b, p, n);
 }
 static void put8(wbuf *w, uint8_t v) { wput(w, &v, 1); }
-static void put16(wbuf *w, uint16_t v) { uint8_t t[2]; le16_store(t, v); wput(w, t, 2); }
 static void put32(wbuf *w, uint32_t v) { uint8_t t[4]; le32_store(t, v); wput(w, t, 4); }
 static void put64(wbuf *w, uint64_t v) { uint8_t t[8]; le64_store(t, v); wput(w, t, 8); }
+static void putv(wbuf *w, uint64_t v) { uint8_t t[VARINT_MAX]; wput(w, t, varint_put(t, v)); }
 
 /* Frames the finished payload and frees it. */
 static int emit(bytebuf *out, int type, wbuf *w)
@@ -66,35 +76,19 @@ static int emit(bytebuf *out, int type, wbuf *w)
 int msg_hello_write(bytebuf *out, const msg_hello *m)
 {
     wbuf b = {{0}, 0};
-    size_t sl = strlen(m->software);
-    if (sl > MSG_MAX_SOFTWARE) return SL_EINVAL;
-    put8(&b, m->role);
-    put32(&b, 0);
-    wput(&b, m->session, 16);
-    put16(&b, (uint16_t)sl);
-    wput(&b, m->software, sl);
-    return emit(out, FRAME_HELLO, &b);
+    putv(&b, m->caps);
+    int rc = frame_write_preamble(out);
+    return rc ? rc : emit(out, FRAME_HELLO, &b);
 }
 
 int msg_hello_read(const frame *f, msg_hello *m)
 {
     cursor c = cursor_of(f);
-    m->role = get8(&c);
-    uint32_t caps = get32(&c);
-    const uint8_t *s = take(&c, 16);
-    uint16_t sl = get16(&c);
-    if (c.bad) return SL_EPROTO_PAYLOAD;
-    if (sl > MSG_MAX_SOFTWARE) return SL_EPROTO_PAYLOAD;
-    const uint8_t *sw = take(&c, sl);
+    uint64_t caps = getv(&c);
     int rc = finish(&c);
     if (rc) return rc;
-    if (m->role > 1) return SL_EPROTO_PAYLOAD;
-    if (caps) return SL_EPROTO_RESERVED;
-    memcpy(m->session, s, 16);
-    memcpy(m->software, sw, sl);
-    m->software[sl] = 0;
-    for (size_t i = 0; i < sl; i++)
-        if ((unsigned char)m->software[i] < 0x20) m->software[i] = '?';
+    if (caps & ~(uint64_t)MSG_CAPS_KNOWN) return SL_EPROTO_RESERVED;
+    m->caps = (uint32_t)caps;
     return 0;
 }
 
@@ -144,19 +138,32 @@ int msg_name_check(const char *name, size_t len)
 int msg_manifest_write(bytebuf *out, const msg_manifest *m)
 {
     wbuf b = {{0}, 0};
-    put32(&b, m->chunk_size);
-    wput(&b, m->recipe_sha256, 32);
-    put32(&b, m->recipe_len);
+    putv(&b, m->chunk_size);
     wput(&b, m->recipe, m->recipe_len);
-    put64(&b, m->total);
-    put32(&b, m->nfiles);
+    wput(&b, m->recipe_hash, MSG_RECIPE_HASH);
+    putv(&b, m->nfiles);
     for (uint32_t i = 0; i < m->nfiles; i++) {
-        put16(&b, m->files[i].name_len);
+        putv(&b, m->files[i].name_len);
         wput(&b, m->files[i].name, m->files[i].name_len);
-        put64(&b, m->files[i].size);
+        putv(&b, m->files[i].size);
         wput(&b, m->files[i].sha256, 32);
     }
     return emit(out, FRAME_MANIFEST, &b);
+}
+
+/* The packed recipe's extent: recipe_pack's layout (common/recipe.h). */
+static void take_recipe(cursor *c, msg_manifest *m)
+{
+    const uint8_t *start = c->p;
+    const uint8_t *nl = take(c, 1);
+    if (!nl || *nl == 0 || *nl > 32) { c->bad = 1; return; }
+    take(c, *nl);
+    getv(c);                                   /* codec version */
+    uint32_t dl = getv32(c, RECIPE_MAX_TEXT);  /* changed lines */
+    take(c, dl);
+    if (c->bad) return;
+    m->recipe = start;
+    m->recipe_len = (uint32_t)(c->p - start);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -171,29 +178,24 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
 {
     memset(m, 0, sizeof *m);
     cursor c = cursor_of(f);
-    m->chunk_size = get32(&c);
-    const uint8_t *h = take(&c, 32);
-    m->recipe_len = get32(&c);
-    if (c.bad || m->recipe_len > RECIPE_MAX_TEXT) return SL_EPROTO_PAYLOAD;
-    m->recipe = (const char *)take(&c, m->recipe_len);
-    m->total = get64(&c);
-    m->nfiles = get32(&c);
-    if (c.bad || m->chunk_size == 0 || m->chunk_size > MSG_MAX_CHUNK ||
-        m->nfiles > MSG_MAX_FILES)
-        return SL_EPROTO_PAYLOAD;
-    memcpy(m->recipe_sha256, h, 32);
-    /* Each file takes at least 42 bytes: refuse a count the payload
+    m->chunk_size = getv32(&c, MSG_MAX_CHUNK);
+    take_recipe(&c, m);
+    const uint8_t *h = take(&c, MSG_RECIPE_HASH);
+    m->nfiles = getv32(&c, MSG_MAX_FILES);
+    if (c.bad || m->chunk_size == 0) return SL_EPROTO_PAYLOAD;
+    memcpy(m->recipe_hash, h, MSG_RECIPE_HASH);
+    /* Each file takes at least 35 bytes: refuse a count the payload
      * cannot hold before allocating for it. */
-    if ((uint64_t)m->nfiles * 42 > (uint64_t)(c.end - c.p)) return SL_EPROTO_PAYLOAD;
+    if ((uint64_t)m->nfiles * 35 > (uint64_t)(c.end - c.p)) return SL_EPROTO_PAYLOAD;
     m->files = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->files);
     if (!m->files) return SL_ENOMEM;
     uint64_t sum = 0;
     int rc = 0;
     for (uint32_t i = 0; i < m->nfiles && !rc; i++) {
         msg_file *fl = &m->files[i];
-        fl->name_len = get16(&c);
+        fl->name_len = (uint16_t)getv32(&c, MSG_MAX_NAME);
         fl->name = (const char *)take(&c, fl->name_len);
-        fl->size = get64(&c);
+        fl->size = getv(&c);
         const uint8_t *s = take(&c, 32);
         if (c.bad) { rc = SL_EPROTO_PAYLOAD; break; }
         memcpy(fl->sha256, s, 32);
@@ -202,7 +204,7 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
         sum += fl->size;
     }
     if (!rc) rc = finish(&c);
-    if (!rc && sum != m->total) rc = SL_EPROTO_PAYLOAD;
+    m->total = sum;
     if (!rc && m->nfiles > 1) {
         msg_file **order = malloc(m->nfiles * sizeof *order);
         if (!order) rc = SL_ENOMEM;
@@ -236,10 +238,10 @@ void msg_manifest_fini(msg_manifest *m)
 int msg_chunk_write(bytebuf *out, const msg_chunk *m)
 {
     wbuf b = {{0}, 0};
-    put32(&b, m->index);
-    put32(&b, m->raw_len);
+    putv(&b, m->index);
     put32(&b, m->raw_crc);
-    put8(&b, m->mode);
+    put8(&b, m->flags);
+    if (m->flags & MSG_CHUNK_DIGEST) put64(&b, m->digest);
     wput(&b, m->data, m->data_len);
     return emit(out, FRAME_CHUNK, &b);
 }
@@ -247,51 +249,41 @@ int msg_chunk_write(bytebuf *out, const msg_chunk *m)
 int msg_chunk_read(const frame *f, msg_chunk *m)
 {
     cursor c = cursor_of(f);
-    m->index = get32(&c);
-    m->raw_len = get32(&c);
+    m->index = getv32(&c, UINT32_MAX);
     m->raw_crc = get32(&c);
-    m->mode = get8(&c);
+    m->flags = get8(&c);
+    m->digest = m->flags & MSG_CHUNK_DIGEST ? get64(&c) : 0;
     if (c.bad) return SL_EPROTO_PAYLOAD;
+    if (m->flags & ~(MSG_CHUNK_STORED | MSG_CHUNK_DIGEST)) return SL_EPROTO_RESERVED;
     m->data = c.p;
     m->data_len = (uint32_t)(c.end - c.p);
-    if (m->raw_len == 0 || m->raw_len > MSG_MAX_CHUNK || m->mode > 1) return SL_EPROTO_PAYLOAD;
-    if (m->mode == 1 && m->data_len != m->raw_len) return SL_EPROTO_PAYLOAD;
     return 0;
 }
 
-int msg_sync_write(bytebuf *out, const msg_sync *m)
-{
-    wbuf b = {{0}, 0};
-    put32(&b, m->index);
-    put64(&b, m->digest);
-    return emit(out, FRAME_SYNC, &b);
-}
-
-int msg_sync_read(const frame *f, msg_sync *m)
+int msg_chunk_index(const frame *f, uint32_t *index)
 {
     cursor c = cursor_of(f);
-    m->index = get32(&c);
-    m->digest = get64(&c);
-    return finish(&c);
+    *index = getv32(&c, UINT32_MAX);
+    return c.bad ? SL_EPROTO_PAYLOAD : 0;
 }
 
 int msg_ack_write(bytebuf *out, const msg_ack *m)
 {
     wbuf b = {{0}, 0};
-    put32(&b, m->chunks);
-    put64(&b, m->raw);
+    putv(&b, m->chunks);
+    putv(&b, m->raw);
     put8(&b, m->final);
-    put32(&b, m->files);
+    putv(&b, m->files);
     return emit(out, FRAME_ACK, &b);
 }
 
 int msg_ack_read(const frame *f, msg_ack *m)
 {
     cursor c = cursor_of(f);
-    m->chunks = get32(&c);
-    m->raw = get64(&c);
+    m->chunks = getv32(&c, UINT32_MAX);
+    m->raw = getv(&c);
     m->final = get8(&c);
-    m->files = get32(&c);
+    m->files = getv32(&c, MSG_MAX_FILES);
     int rc = finish(&c);
     return rc ? rc : (m->final > 1 ? SL_EPROTO_PAYLOAD : 0);
 }
@@ -299,32 +291,21 @@ int msg_ack_read(const frame *f, msg_ack *m)
 int msg_done_write(bytebuf *out, const msg_done *m)
 {
     wbuf b = {{0}, 0};
-    put64(&b, m->raw);
-    put64(&b, m->transcript);
-    put64(&b, m->wire);
-    put32(&b, m->chunks);
-    put64(&b, m->zlib);
-    put64(&b, m->xz);
-    put64(&b, m->zstd);
-    put64(&b, m->encode_us);
-    put32(&b, 0);
+    putv(&b, m->encode_us);
+    putv(&b, m->zlib);
+    putv(&b, m->xz);
+    putv(&b, m->zstd);
     return emit(out, FRAME_DONE, &b);
 }
 
 int msg_done_read(const frame *f, msg_done *m)
 {
     cursor c = cursor_of(f);
-    m->raw = get64(&c);
-    m->transcript = get64(&c);
-    m->wire = get64(&c);
-    m->chunks = get32(&c);
-    m->zlib = get64(&c);
-    m->xz = get64(&c);
-    m->zstd = get64(&c);
-    m->encode_us = get64(&c);
-    uint32_t reserved = get32(&c);
-    int rc = finish(&c);
-    return rc ? rc : (reserved ? SL_EPROTO_RESERVED : 0);
+    m->encode_us = getv(&c);
+    m->zlib = getv(&c);
+    m->xz = getv(&c);
+    m->zstd = getv(&c);
+    return finish(&c);
 }
 
 int msg_error_write(bytebuf *out, int32_t code, const char *text)
@@ -332,8 +313,8 @@ int msg_error_write(bytebuf *out, int32_t code, const char *text)
     wbuf b = {{0}, 0};
     size_t n = strlen(text);
     if (n > MSG_MAX_ERRTEXT) n = MSG_MAX_ERRTEXT;
-    put32(&b, (uint32_t)code);
-    put16(&b, (uint16_t)n);
+    putv(&b, (uint64_t)-(int64_t)code);
+    putv(&b, n);
     wput(&b, text, n);
     return emit(out, FRAME_ERROR, &b);
 }
@@ -341,9 +322,10 @@ int msg_error_write(bytebuf *out, int32_t code, const char *text)
 int msg_error_read(const frame *f, msg_error *m)
 {
     cursor c = cursor_of(f);
-    m->code = (int32_t)get32(&c);
-    uint16_t n = get16(&c);
-    if (c.bad || n > MSG_MAX_ERRTEXT) return SL_EPROTO_PAYLOAD;
+    uint32_t mag = getv32(&c, INT32_MAX);
+    uint32_t n = getv32(&c, MSG_MAX_ERRTEXT);
+    if (c.bad) return SL_EPROTO_PAYLOAD;
+    m->code = -(int32_t)mag;
     const uint8_t *t = take(&c, n);
     int rc = finish(&c);
     if (rc) return rc;

@@ -4,7 +4,9 @@
  *   msg_done d = {...}; msg_done_write(&buf, &d);        // appends a frame
  *   msg_done d; int rc = msg_done_read(&f, &d);         // f: a parsed frame
  * Decoders check every field and return a named SL_E* code. Decoded
- * pointers (names, recipe, chunk data) point into the frame's payload. */
+ * pointers (names, the packed recipe, chunk data) point into the frame's
+ * payload. msg_hello_write also writes the stream's preamble before the
+ * frame: HELLO is always a stream's first frame. */
 #ifndef SL_MSG_H
 #define SL_MSG_H
 
@@ -15,13 +17,14 @@
 #define MSG_MAX_FILES     65536
 #define MSG_MAX_NAME      4096
 #define MSG_MAX_CHUNK     (16u << 20)
-#define MSG_MAX_SOFTWARE  64
 #define MSG_MAX_ERRTEXT   1000
+#define MSG_RECIPE_HASH   16     /* bytes of the recipe's SHA-256 carried */
+
+/* HELLO capability bits; a reader refuses bits it does not know. */
+#define MSG_CAPS_KNOWN    0u
 
 typedef struct msg_hello {
-    uint8_t     role;            /* 0 sender, 1 receiver */
-    uint8_t     session[16];
-    char        software[MSG_MAX_SOFTWARE + 1];
+    uint32_t caps;
 } msg_hello;
 
 typedef struct msg_file {
@@ -32,26 +35,26 @@ typedef struct msg_file {
 } msg_file;
 
 typedef struct msg_manifest {
-    uint32_t    chunk_size;
-    uint8_t     recipe_sha256[32];
-    const char *recipe;
-    uint32_t    recipe_len;
-    uint64_t    total;
-    uint32_t    nfiles;
-    msg_file   *files;           /* msg_manifest_read allocates; msg_manifest_fini frees */
+    uint32_t       chunk_size;
+    const uint8_t *recipe;       /* packed (recipe_pack), recipe_len bytes */
+    uint32_t       recipe_len;
+    uint8_t        recipe_hash[MSG_RECIPE_HASH];  /* SHA-256 of the canonical text */
+    uint64_t       total;        /* sum of the file sizes (not on the wire) */
+    uint32_t       nfiles;
+    msg_file      *files;        /* msg_manifest_read allocates; msg_manifest_fini frees */
 } msg_manifest;
 
+/* CHUNK flags */
+#define MSG_CHUNK_STORED  1u     /* the data is the raw bytes */
+#define MSG_CHUNK_DIGEST  2u     /* a model digest follows the flags */
+
 typedef struct msg_chunk {
-    uint32_t       index, raw_len, raw_crc;
-    uint8_t        mode;         /* 0 coded, 1 stored */
+    uint32_t       index, raw_crc;
+    uint8_t        flags;
+    uint64_t       digest;       /* when flags & MSG_CHUNK_DIGEST */
     const uint8_t *data;
     uint32_t       data_len;
 } msg_chunk;
-
-typedef struct msg_sync {
-    uint32_t index;
-    uint64_t digest;
-} msg_sync;
 
 typedef struct msg_ack {
     uint32_t chunks;
@@ -61,10 +64,8 @@ typedef struct msg_ack {
 } msg_ack;
 
 typedef struct msg_done {
-    uint64_t raw, transcript, wire;
-    uint32_t chunks;
-    uint64_t zlib, xz, zstd;
     uint64_t encode_us;
+    uint64_t zlib, xz, zstd;     /* baseline sizes of the whole stream */
 } msg_done;
 
 typedef struct msg_error {
@@ -74,15 +75,14 @@ typedef struct msg_error {
 
 int msg_hello_write(bytebuf *out, const msg_hello *m);
 int msg_hello_read(const frame *f, msg_hello *m);
-/* recipe SHA-256 is the caller's (OpenSSL lives in the daemons). */
+/* The recipe hash is the caller's (OpenSSL lives above proto/). */
 int msg_manifest_write(bytebuf *out, const msg_manifest *m);
 int msg_manifest_read(const frame *f, msg_manifest *m);
 void msg_manifest_fini(msg_manifest *m);
-/* Writes the CHUNK frame header fields and data. */
 int msg_chunk_write(bytebuf *out, const msg_chunk *m);
 int msg_chunk_read(const frame *f, msg_chunk *m);
-int msg_sync_write(bytebuf *out, const msg_sync *m);
-int msg_sync_read(const frame *f, msg_sync *m);
+/* A CHUNK's index without decoding the rest (for the order check). */
+int msg_chunk_index(const frame *f, uint32_t *index);
 int msg_ack_write(bytebuf *out, const msg_ack *m);
 int msg_ack_read(const frame *f, msg_ack *m);
 int msg_done_write(bytebuf *out, const msg_done *m);

@@ -3,8 +3,8 @@
  *
  *   proto_order o; proto_order_init(&o, PROTO_FROM_SENDER);
  *   per frame: rc = proto_order_check(&o, f.type, index);   // 0 or SL_EPROTO_ORDER
- * `index` is the CHUNK or SYNC index (ignored for other types). ERROR is
- * in order anywhere. */
+ * `index` is the CHUNK's index (ignored for other types). ERROR is in
+ * order anywhere before DONE; nothing is after it. */
 #ifndef SL_ORDER_H
 #define SL_ORDER_H
 
@@ -16,7 +16,6 @@ typedef struct proto_order {
     int      from;
     int      stage;          /* 0 start, 1 hello, 2 manifest/streaming, 3 done */
     uint32_t next_chunk;
-    int      after_chunk;    /* the previous frame was a CHUNK */
 } proto_order;
 
 void proto_order_init(proto_order *o, int from);

@@ -14,7 +14,7 @@
 typedef struct qframe {
     struct qframe *next;
     uint8_t        type;
-    uint32_t       len;
+    uint32_t       len, wire;
     uint8_t        payload[];
 } qframe;
 
@@ -91,8 +91,8 @@ static void work_cb(uv_work_t *req)
 {
     rcv_conn *c = req->data;
     qframe *q = c->cur;
-    frame f = {q->type, q->len, q->payload};
-    c->job_rc = rcv_core_frame(&c->core, &f, FRAME_HDR + q->len + FRAME_TRAILER, &c->reply);
+    frame f = {q->type, q->len, q->wire, q->payload};
+    c->job_rc = rcv_core_frame(&c->core, &f, &c->reply);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
@@ -192,6 +192,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             q->next = NULL;
             q->type = f.type;
             q->len = f.len;
+            q->wire = f.wire;
             memcpy(q->payload, f.payload, f.len);
             if (c->tail) c->tail->next = q;
             else c->head = q;

@@ -1,23 +1,15 @@
 /* receiver/rcv_core.c — see rcv_core.h and proto/PROTOCOL.md. */
 #include "rcv_core.h"
 #include "../common/err.h"
+#include "../util/clock.h"
 #include "../util/sha256.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zlib.h>
 
-#define SOFTWARE "sundard 0.1"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir)
 {
@@ -94,27 +86,41 @@ static int advance(rcv_core *c, bytebuf *reply)
     }
 }
 
+/* The manifest's recipe: unpacked against this build's presets, and its
+ * canonical text checked against the sender's SHA-256 of it. */
+static int manifest_recipe(rcv_core *c, recipe_params *rp, bytebuf *reply)
+{
+    recipe_error e;
+    size_t used;
+    int rc = recipe_unpack(c->man.recipe, c->man.recipe_len, &used, rp, &e);
+    if (rc == SL_EVERSION || rc == SL_EPRESET)
+        return fail(c, reply, rc, "refused before decoding: %s", e.msg);
+    if (rc) return fail(c, reply, rc, "bad recipe: %s", e.msg);
+    char text[RECIPE_MAX_TEXT];
+    int tl = recipe_canonical(rp, text, sizeof text);
+    uint8_t h[32];
+    if (tl < 0) return fail(c, reply, tl, "recipe too long");
+    sha256_once(text, (size_t)tl, h);
+    if (memcmp(h, c->man.recipe_hash, MSG_RECIPE_HASH))
+        return fail(c, reply, SL_ERECIPE_HASH,
+                    "refused before decoding: the recipe rebuilt here does not match the "
+                    "sender's SHA-256 of it (the two builds define its preset differently)");
+    return 0;
+}
+
 static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
 {
     c->man_copy = malloc(f->len ? f->len : 1);
     if (!c->man_copy) return fail(c, reply, SL_ENOMEM, "out of memory for the manifest");
     memcpy(c->man_copy, f->payload, f->len);
-    frame copy = {f->type, f->len, c->man_copy};
+    frame copy = {f->type, f->len, f->wire, c->man_copy};
     int rc = msg_manifest_read(&copy, &c->man);
     if (rc == SL_EPROTO_NAME)
         return fail(c, reply, rc, "manifest names an unsafe or duplicate file name");
     if (rc) return fail(c, reply, rc, "malformed MANIFEST: %s", sl_strerror(rc));
     c->have_manifest = 1;
-    uint8_t h[32];
-    sha256_once(c->man.recipe, c->man.recipe_len, h);
-    if (memcmp(h, c->man.recipe_sha256, 32))
-        return fail(c, reply, SL_ERECIPE_HASH, "recipe text does not match its SHA-256");
     recipe_params rp;
-    recipe_error e;
-    rc = recipe_parse(c->man.recipe, c->man.recipe_len, &rp, &e);
-    if (rc == SL_EVERSION)
-        return fail(c, reply, rc, "refused before decoding: %s", e.msg);
-    if (rc) return fail(c, reply, rc, "bad recipe, line %d: %s", e.line, e.msg);
+    if ((rc = manifest_recipe(c, &rp, reply))) return rc;
     uint64_t mem = recipe_model_mem(&rp);
     if (c->lim.max_model_mem && mem > c->lim.max_model_mem)
         return fail(c, reply, SL_ELIMIT,
@@ -140,30 +146,35 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
     int rc = msg_chunk_read(f, &m);
     if (rc) return fail(c, reply, rc, "malformed CHUNK: %s", sl_strerror(rc));
     uint64_t left = c->man.total - c->pos;
-    if (m.raw_len > c->man.chunk_size || m.raw_len > left ||
-        (m.raw_len < c->man.chunk_size && m.raw_len != left))
-        return fail(c, reply, SL_EPROTO_PAYLOAD,
-                    "CHUNK %u has %u bytes; chunk size is %u and %llu bytes remain",
-                    m.index, m.raw_len, c->man.chunk_size, (unsigned long long)left);
+    uint32_t raw_len = left < c->man.chunk_size ? (uint32_t)left : c->man.chunk_size;
+    if (raw_len == 0)
+        return fail(c, reply, SL_EPROTO_PAYLOAD, "CHUNK %u past the end of the stream", m.index);
+    if ((m.flags & MSG_CHUNK_STORED) && m.data_len != raw_len)
+        return fail(c, reply, SL_EPROTO_PAYLOAD, "stored CHUNK %u has %u bytes, not %u",
+                    m.index, m.data_len, raw_len);
     c->raw.len = 0;
-    if ((rc = bytebuf_reserve(&c->raw, m.raw_len))) return fail(c, reply, rc, "out of memory");
+    if ((rc = bytebuf_reserve(&c->raw, raw_len))) return fail(c, reply, rc, "out of memory");
     double t0 = now_s();
-    if (m.mode == 0) {
-        rc = codec_decode(c->dec, m.data, m.data_len, c->raw.p, m.raw_len);
+    if (m.flags & MSG_CHUNK_STORED) {
+        memcpy(c->raw.p, m.data, raw_len);
+        rc = codec_train(c->dec, m.data, raw_len);
     } else {
-        memcpy(c->raw.p, m.data, m.raw_len);
-        rc = codec_train(c->dec, m.data, m.raw_len);
+        rc = codec_decode(c->dec, m.data, m.data_len, c->raw.p, raw_len);
     }
     c->st.codec_s += now_s() - t0;
     if (rc) return fail(c, reply, rc, "CHUNK %u: %s", m.index, sl_strerror(rc));
-    uLong crc = crc32(crc32(0L, Z_NULL, 0), c->raw.p, m.raw_len);
+    uLong crc = crc32(crc32(0L, Z_NULL, 0), c->raw.p, raw_len);
     if ((uint32_t)crc != m.raw_crc)
         return fail(c, reply, SL_EPROTO_RAWCRC,
                     "CHUNK %u decoded to the wrong bytes (CRC mismatch): corrupted in "
                     "transit or coded with another model", m.index);
+    if ((m.flags & MSG_CHUNK_DIGEST) && m.digest != codec_digest(c->dec))
+        return fail(c, reply, SL_EPROTO_DESYNC,
+                    "model digest after chunk %u differs from the sender's: the two "
+                    "models are out of step", m.index);
     /* Spread the chunk over the files it covers. */
     const uint8_t *p = c->raw.p;
-    size_t n = m.raw_len;
+    size_t n = raw_len;
     char why[400];
     while (n) {
         if ((rc = advance(c, reply))) return rc;
@@ -175,7 +186,7 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
         p += take;
         n -= take;
     }
-    c->pos += m.raw_len;
+    c->pos += raw_len;
     c->st.chunks++;
     c->st.transcript += m.data_len;
     if ((rc = advance(c, reply))) return rc;
@@ -183,50 +194,35 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
     return msg_ack_write(reply, &a);
 }
 
-int rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply)
+int rcv_core_frame(rcv_core *c, const frame *f, bytebuf *reply)
 {
     if (c->err_code) return c->err_code;
     uint32_t index = 0;
-    if ((f->type == FRAME_CHUNK || f->type == FRAME_SYNC) && f->len >= 4)
-        index = (uint32_t)f->payload[0] | (uint32_t)f->payload[1] << 8 |
-                (uint32_t)f->payload[2] << 16 | (uint32_t)f->payload[3] << 24;
-    int rc = proto_order_check(&c->order, f->type, index);
+    int rc;
+    if (f->type == FRAME_CHUNK && (rc = msg_chunk_index(f, &index)))
+        return fail(c, reply, rc, "malformed CHUNK: %s", sl_strerror(rc));
+    rc = proto_order_check(&c->order, f->type, index);
     if (rc)
         return fail(c, reply, rc, "%s frame out of order", frame_type_name(f->type));
-    c->st.wire += wire_bytes;
+    c->st.wire += f->wire;
     switch (f->type) {
     case FRAME_HELLO: {
         msg_hello h;
         if ((rc = msg_hello_read(f, &h)))
             return fail(c, reply, rc, "malformed HELLO: %s", sl_strerror(rc));
-        if (h.role != 0) return fail(c, reply, SL_EPROTO_PAYLOAD, "HELLO from a non-sender");
-        memcpy(c->session, h.session, 16);
-        msg_hello r = {1, {0}, SOFTWARE};
-        memcpy(r.session, h.session, 16);
+        msg_hello r = {0};
         return msg_hello_write(reply, &r);
     }
     case FRAME_MANIFEST: return on_manifest(c, f, reply);
     case FRAME_CHUNK: return on_chunk(c, f, reply);
-    case FRAME_SYNC: {
-        msg_sync s;
-        if ((rc = msg_sync_read(f, &s)))
-            return fail(c, reply, rc, "malformed SYNC: %s", sl_strerror(rc));
-        if (s.digest != codec_digest(c->dec))
-            return fail(c, reply, SL_EPROTO_DESYNC,
-                        "model digest after chunk %u differs from the sender's: the two "
-                        "models are out of step", s.index);
-        return 0;
-    }
     case FRAME_DONE: {
         msg_done d;
         if ((rc = msg_done_read(f, &d)))
             return fail(c, reply, rc, "malformed DONE: %s", sl_strerror(rc));
-        if (d.raw != c->man.total || c->pos != c->man.total || d.chunks != c->st.chunks)
-            return fail(c, reply, SL_EPROTO_PAYLOAD,
-                        "DONE claims %llu bytes in %u chunks; received %llu in %u "
-                        "(manifest: %llu)", (unsigned long long)d.raw, d.chunks,
-                        (unsigned long long)c->pos, c->st.chunks,
-                        (unsigned long long)c->man.total);
+        if (c->pos != c->man.total)
+            return fail(c, reply, SL_ETRUNCATED,
+                        "DONE after %llu of the manifest's %llu bytes",
+                        (unsigned long long)c->pos, (unsigned long long)c->man.total);
         if ((rc = advance(c, reply))) return rc;
         if (c->files_done != c->man.nfiles)
             return fail(c, reply, SL_ETRUNCATED, "only %u of %u files complete",
@@ -280,7 +276,9 @@ int rcv_core_feed(rcv_core *c, frame_parser *p, const uint8_t *data, size_t n,
         if (rc < 0)
             return fail(c, NULL, rc, "bad frame: %s", sl_strerror(rc));
         if (rc == 1) {
-            rc = rcv_core_frame(c, &f, FRAME_HDR + f.len + FRAME_TRAILER, reply);
+            if (f.type == FRAME_DONE && off < n)
+                return fail(c, reply, SL_EPROTO_ORDER, "the stream goes on after DONE");
+            rc = rcv_core_frame(c, &f, reply);
             if (rc) return rc;
         }
     }

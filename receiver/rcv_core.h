@@ -2,8 +2,8 @@
  * frames in, files out, replies to send back.
  *
  *   rcv_core c; rcv_core_init(&c, &limits, outdir);
- *   for each parsed frame f (wire_bytes = its size on the wire):
- *       rc = rcv_core_frame(&c, &f, wire_bytes, &reply);
+ *   for each parsed frame f:
+ *       rc = rcv_core_frame(&c, &f, &reply);
  *       send reply (HELLO, ACK, or ERROR frames) if a peer is listening;
  *       rc == 1: session complete, every file verified and renamed into
  *                place (all at the end: a session delivers all or nothing);
@@ -31,7 +31,6 @@ typedef struct rcv_core {
     rcv_limits   lim;
     const char  *outdir;
     proto_order  order;
-    uint8_t      session[16];
     uint8_t     *man_copy;       /* the MANIFEST payload, which man points into */
     msg_manifest man;
     int          have_manifest;
@@ -56,7 +55,7 @@ void rcv_core_init(rcv_core *c, const rcv_limits *lim, const char *outdir);
  * frame) or SL_ETRUNCATED. */
 int  rcv_core_feed(rcv_core *c, frame_parser *p, const uint8_t *data, size_t n,
                    bytebuf *reply);
-int  rcv_core_frame(rcv_core *c, const frame *f, size_t wire_bytes, bytebuf *reply);
+int  rcv_core_frame(rcv_core *c, const frame *f, bytebuf *reply);
 /* Ends the session from outside (the connection closed, went silent, or
  * sent a bad frame): records the error, appends an ERROR frame to reply
  * when reply is not NULL, removes the temporary files; returns code. */

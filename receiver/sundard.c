@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define VERSION "sundard 0.1"
+#define VERSION "sundard 0.2"
 #define DEFAULT_LISTEN "127.0.0.1:4647"
 #define DEFAULT_PORT 4647
 

@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <uv.h>
 
-#define VERSION "satyad 0.1"
+#define VERSION "satyad 0.2"
 #define DEFAULT_PORT 4647
 #define MAX_LINKS 64
 
@@ -230,14 +230,8 @@ int main(int argc, char **argv)
     }
     free(paths);
 
-    uint8_t session[16];
-    int rc = uv_random(NULL, NULL, session, sizeof session, 0, NULL);
-    if (rc) {
-        fprintf(stderr, "satyad: no random bytes for the session id: %s\n", uv_strerror(rc));
-        return 1;
-    }
-    msg_hello h = {0, {0}, VERSION};
-    memcpy(h.session, session, 16);
+    int rc;
+    msg_hello h = {0};
     bytebuf hello = {0};
     if (msg_hello_write(&hello, &h)) return 1;
 
@@ -267,7 +261,7 @@ int main(int argc, char **argv)
         return 1;
     }
     a.t0 = now_s();
-    if (snd_encoder_start(&a.enc, &in, &rp, (uint32_t)chunk, fd, hello.len, &a.notify)) {
+    if (snd_encoder_start(&a.enc, &in, &rp, (uint32_t)chunk, fd, &a.notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
     }
@@ -278,7 +272,6 @@ int main(int argc, char **argv)
         cfgs[i].spool_base = base;
         cfgs[i].enc = &a.enc;
         cfgs[i].hello = &hello;
-        cfgs[i].session = session;
         a.links[i] = snd_link_new(a.loop, &cfgs[i], on_link_end, &a);
         if (!a.links[i]) { fprintf(stderr, "satyad: out of memory\n"); return 1; }
         a.nlinks++;
@@ -320,7 +313,9 @@ int main(int argc, char **argv)
     s.raw = in.total;
     s.wire = hello.len + st.spool_len;
     s.transcript = st.transcript;
-    s.recipe = (uint64_t)recipe_canonical(&rp, (char[RECIPE_MAX_TEXT]){0}, RECIPE_MAX_TEXT);
+    bytebuf packed = {0};
+    if (recipe_pack(&rp, &packed) == 0) s.recipe = packed.len;
+    bytebuf_fini(&packed);
     s.zlib = st.gzip;
     s.xz = st.xz;
     s.zstd = st.zstd;

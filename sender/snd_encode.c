@@ -77,25 +77,50 @@ static int write_manifest(snd_encoder *e, bytebuf *out)
     char text[RECIPE_MAX_TEXT];
     int tl = recipe_canonical(e->rp, text, sizeof text);
     if (tl < 0) return tl;
+    bytebuf packed = {0};
+    int rc = recipe_pack(e->rp, &packed);
+    if (rc) return rc;
     msg_manifest m;
     memset(&m, 0, sizeof m);
     m.chunk_size = e->chunk;
-    m.recipe = text;
-    m.recipe_len = (uint32_t)tl;
-    sha256_once(text, (size_t)tl, m.recipe_sha256);
-    m.total = e->in->total;
+    m.recipe = packed.p;
+    m.recipe_len = (uint32_t)packed.len;
+    uint8_t h[32];
+    sha256_once(text, (size_t)tl, h);
+    memcpy(m.recipe_hash, h, MSG_RECIPE_HASH);
     m.nfiles = (uint32_t)e->in->n;
     m.files = calloc(e->in->n ? e->in->n : 1, sizeof *m.files);
-    if (!m.files) return SL_ENOMEM;
+    if (!m.files) { bytebuf_fini(&packed); return SL_ENOMEM; }
     for (size_t i = 0; i < e->in->n; i++) {
         m.files[i].name = e->in->v[i].name;
         m.files[i].name_len = (uint16_t)strlen(e->in->v[i].name);
         m.files[i].size = e->in->v[i].size;
         memcpy(m.files[i].sha256, e->in->v[i].sha256, 32);
     }
-    int rc = msg_manifest_write(out, &m);
+    rc = msg_manifest_write(out, &m);
     free(m.files);
+    bytebuf_fini(&packed);
     return rc == SL_EPROTO_TOOBIG ? SL_ETOOBIG : rc;
+}
+
+/* Appends chunk idx: coded, or stored when coding would not make it
+ * smaller. The model digest goes with every 16th chunk and the last. */
+static int put_chunk(codec *c, uint32_t idx, const uint8_t *raw, size_t got, int last,
+                     const bytebuf *coded, bytebuf *out, uint64_t *transcript)
+{
+    msg_chunk m = {idx, (uint32_t)crc32(crc32(0L, Z_NULL, 0), raw, (uInt)got), 0, 0,
+                   coded->p, (uint32_t)coded->len};
+    if (coded->len >= got) {
+        m.flags |= MSG_CHUNK_STORED;
+        m.data = raw;
+        m.data_len = (uint32_t)got;
+    }
+    if (last || idx % 16 == 15) {
+        m.flags |= MSG_CHUNK_DIGEST;
+        m.digest = codec_digest(c);
+    }
+    *transcript += m.data_len;
+    return msg_chunk_write(out, &m);
 }
 
 static void encoder_main(void *arg)
@@ -107,14 +132,13 @@ static void encoder_main(void *arg)
     snd_reader_init(&r, e->in);
     codec *c = NULL;
     uint8_t *raw = malloc(e->chunk);
-    uint64_t wire = e->hello_bytes, transcript = 0;
+    uint64_t transcript = 0, done = 0;
     uint32_t idx = 0;
     double t_codec = 0;
     int rc = raw ? codec_new(&c, e->rp) : SL_ENOMEM;
     if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
     if (!rc && (rc = write_manifest(e, &out)))
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
-    wire += out.len;
     while (!rc) {
         size_t got;
         if ((rc = snd_reader_read(&r, raw, e->chunk, &got, err, sizeof err)) || !got) break;
@@ -123,19 +147,10 @@ static void encoder_main(void *arg)
         rc = codec_encode(c, raw, got, &coded);
         t_codec += now_s() - t0;
         if (rc) break;
-        msg_chunk m = {idx, (uint32_t)got,
-                       (uint32_t)crc32(crc32(0L, Z_NULL, 0), raw, (uInt)got), 0,
-                       coded.p, (uint32_t)coded.len};
-        if (coded.len >= got) { /* coding would not help: store it */
-            m.mode = 1;
-            m.data = raw;
-            m.data_len = (uint32_t)got;
-        }
-        msg_sync s = {idx, codec_digest(c)};
-        size_t before = out.len;
-        if ((rc = msg_chunk_write(&out, &m)) || (rc = msg_sync_write(&out, &s))) break;
-        wire += out.len - before;
-        transcript += m.data_len;
+        done += got;
+        if ((rc = put_chunk(c, idx, raw, got, done == e->in->total, &coded, &out,
+                            &transcript)))
+            break;
         idx++;
         uv_mutex_lock(&e->lock);
         e->st.raw_done += got;
@@ -154,8 +169,7 @@ static void encoder_main(void *arg)
         snprintf(err, sizeof err, "baseline compressors failed: %s", sl_strerror(rc));
     }
     if (!rc) {
-        msg_done d = {e->in->total, transcript, wire, idx, e->gzip, e->xz, e->zstd,
-                      (uint64_t)(t_codec * 1e6)};
+        msg_done d = {(uint64_t)(t_codec * 1e6), e->gzip, e->xz, e->zstd};
         rc = msg_done_write(&out, &d);
         if (!rc) rc = spool_put(e, &out, 1);
     }
@@ -171,14 +185,13 @@ static void encoder_main(void *arg)
 }
 
 int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                      uint32_t chunk, int fd, uint64_t hello_bytes, uv_async_t *notify)
+                      uint32_t chunk, int fd, uv_async_t *notify)
 {
     memset(e, 0, sizeof *e);
     e->in = in;
     e->rp = rp;
     e->chunk = chunk;
     e->fd = fd;
-    e->hello_bytes = hello_bytes;
     e->notify = notify;
     if (uv_mutex_init(&e->lock)) return SL_ENOMEM;
     if (uv_thread_create(&e->base, baseline_main, e)) return SL_ENOMEM;

@@ -7,7 +7,7 @@
  * waits for the network, and memory stays bounded however slow the
  * receivers are: what is not yet sent waits on disk.
  *
- *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, hello_bytes, notify);
+ *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, notify);
  *   from any thread: snd_encoder_status(&e, &st)    (bytes ready, done?, error)
  *   snd_encoder_join(&e);                           (waits for the threads)
  *   snd_encoder_fini(&e);                           (after the last status call)
@@ -36,7 +36,6 @@ typedef struct snd_encoder {
     const recipe_params *rp;
     uint32_t     chunk;
     int          fd;
-    uint64_t     hello_bytes;
     uv_async_t  *notify;
     uv_mutex_t   lock;
     snd_status   st;          /* guarded by lock */
@@ -46,7 +45,7 @@ typedef struct snd_encoder {
 } snd_encoder;
 
 int  snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                       uint32_t chunk, int fd, uint64_t hello_bytes, uv_async_t *notify);
+                       uint32_t chunk, int fd, uv_async_t *notify);
 void snd_encoder_status(snd_encoder *e, snd_status *out);
 void snd_encoder_join(snd_encoder *e);
 void snd_encoder_fini(snd_encoder *e);

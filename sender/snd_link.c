@@ -168,7 +168,7 @@ static void on_frame(snd_link *l, const frame *f)
     if (rc) { finish(l, 0, "%s: %s frame out of order", l->cfg.target, frame_type_name(f->type)); return; }
     if (f->type == FRAME_HELLO) {
         msg_hello h;
-        if ((rc = msg_hello_read(f, &h)) || h.role != 1 || memcmp(h.session, l->cfg.session, 16))
+        if ((rc = msg_hello_read(f, &h)))
             finish(l, 0, "%s answered with a bad HELLO", l->cfg.target);
     } else if (f->type == FRAME_ACK) {
         if ((rc = msg_ack_read(f, &l->ack))) {

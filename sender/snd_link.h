@@ -28,8 +28,7 @@ typedef struct snd_link_cfg {
     int          spool_fd;
     uint64_t     spool_base;    /* spool offset where MANIFEST starts */
     snd_encoder *enc;
-    const bytebuf *hello;       /* this session's HELLO frame */
-    const uint8_t *session;     /* 16 bytes */
+    const bytebuf *hello;       /* the preamble and this session's HELLO frame */
 } snd_link_cfg;
 
 typedef struct snd_link snd_link;

@@ -83,8 +83,11 @@ for p in "${presets[@]}"; do
 done
 
 # A file for another codec version is refused before any decoding.
+# The packed recipe's version byte follows the 4-byte header, the name's
+# length byte and the name ("tiny").
 f="$out/tiny.text.txt.gcc-O0.slc"
-sed 's/codec.version=[0-9]*/codec.version=9/' "$f" > "$out/badversion.slc"
+cp "$f" "$out/badversion.slc"
+printf '\x09' | dd of="$out/badversion.slc" bs=1 seek=9 conv=notrunc status=none
 if "$out/slcodec-gcc-O0" d "$out/badversion.slc" "$out/badversion.out" 2> "$out/badversion.err"; then
   echo "VERSION: a codec.version=9 file was accepted"; fail=1
 elif ! grep -q "codec version 9" "$out/badversion.err" || [ -e "$out/badversion.out" ]; then

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 /* tests/unit/test_proto.c — the wire format: golden streams that must be
  * accepted (and decode to the right files) or refused with the right
  * error; every split of a valid stream; names, units, order, limits. */
@@ -140,6 +141,8 @@ Test(proto, invalid_streams_are_refused_with_their_error)
         {"bad-order-nohello.sls", SL_EPROTO_ORDER},
         {"bad-order-chunks.sls", SL_EPROTO_ORDER},
         {"bad-rawcrc.sls", SL_EPROTO_RAWCRC},
+        {"bad-desync.sls", SL_EPROTO_DESYNC},
+        {"bad-after-done.sls", SL_EPROTO_ORDER},
         {"bad-name.sls", SL_EPROTO_NAME},
         {"bad-codec-version.sls", SL_EVERSION},
     };
@@ -186,8 +189,10 @@ Test(proto, output_over_the_limit_is_refused_before_decoding)
 
 Test(proto, oversize_length_is_refused_before_allocating)
 {
-    uint8_t h[FRAME_HDR] = {'S', 'L', 1, FRAME_CHUNK, 0, 0};
-    le32_store(h + 6, frame_limit(FRAME_CHUNK) + 1);
+    /* A CHUNK whose 4-byte length is one past the limit. */
+    uint32_t over = frame_limit(FRAME_CHUNK) + 1;
+    uint8_t h[FRAME_PREAMBLE + 5] = {'S', 'L', FRAME_VERSION, FRAME_CHUNK};
+    varint_put(h + 4, over);
     frame_parser p;
     frame_parser_init(&p);
     frame f;
@@ -197,21 +202,53 @@ Test(proto, oversize_length_is_refused_before_allocating)
     /* the parser stays failed */
     cr_assert_eq(frame_parse(&p, h, sizeof h, &used, &f), SL_EPROTO_TOOBIG);
     frame_parser_fini(&p);
+    /* A HELLO (limit 256) whose length could still grow to 2^28: refused
+     * at the second length byte, the first that makes it too big. */
+    uint8_t k[] = {'S', 'L', FRAME_VERSION, FRAME_HELLO, 0xff, 0xff, 0xff, 0x7f};
+    frame_parser_init(&p);
+    cr_assert_eq(frame_parse(&p, k, sizeof k, &used, &f), SL_EPROTO_TOOBIG);
+    cr_assert_eq(used, 6u);
+    frame_parser_fini(&p);
+    /* A length in a longer form than needed is refused too. */
+    uint8_t g[] = {'S', 'L', FRAME_VERSION, FRAME_CHUNK, 0x80, 0x00};
+    frame_parser_init(&p);
+    cr_assert_eq(frame_parse(&p, g, sizeof g, &used, &f), SL_EPROTO_PAYLOAD);
+    frame_parser_fini(&p);
 }
+
+/* Parses the one frame in b (no preamble). */
+static frame one_frame(frame_parser *p, const bytebuf *b)
+{
+    frame_parser_init(p);
+    uint8_t pre[FRAME_PREAMBLE] = {'S', 'L', FRAME_VERSION};
+    frame f;
+    size_t used;
+    cr_assert_eq(frame_parse(p, pre, sizeof pre, &used, &f), 0);
+    cr_assert_eq(frame_parse(p, b->p, b->len, &used, &f), 1);
+    cr_assert_eq(used, b->len);
+    return f;
+}
+
+static const uint8_t tiny_recipe[] = {4, 't', 'i', 'n', 'y', CODEC_VERSION, 0};
 
 Test(proto, manifest_file_count_is_checked_against_the_payload)
 {
-    msg_manifest m = {0};
-    m.chunk_size = 100;
-    m.recipe = "x";
-    m.recipe_len = 1;
+    /* chunk size, recipe, hash, then a claim of 65536 files in a payload
+     * that holds none: refused before allocating for them. */
+    uint8_t pl[64];
+    size_t n = varint_put(pl, 100);
+    memcpy(pl + n, tiny_recipe, sizeof tiny_recipe);
+    n += sizeof tiny_recipe;
+    memset(pl + n, 0, MSG_RECIPE_HASH);
+    n += MSG_RECIPE_HASH;
+    n += varint_put(pl + n, 65536);
     bytebuf b = {0};
-    cr_assert_eq(msg_manifest_write(&b, &m), 0);
-    /* claim 65536 files in a payload that holds none */
-    le32_store(b.p + FRAME_HDR + 4 + 32 + 4 + 1 + 8, 65536);
-    frame f = {FRAME_MANIFEST, (uint32_t)(b.len - FRAME_HDR - 4), b.p + FRAME_HDR};
+    cr_assert_eq(frame_write(&b, FRAME_MANIFEST, pl, n), 0);
+    frame_parser p;
+    frame f = one_frame(&p, &b);
     msg_manifest out;
     cr_assert_eq(msg_manifest_read(&f, &out), SL_EPROTO_PAYLOAD);
+    frame_parser_fini(&p);
     bytebuf_fini(&b);
 }
 
@@ -221,18 +258,24 @@ static int manifest_with(const char *const *names, int n)
     msg_file files[8];
     msg_manifest m = {0};
     m.chunk_size = 100;
-    m.recipe = "x";
-    m.recipe_len = 1;
+    m.recipe = tiny_recipe;
+    m.recipe_len = sizeof tiny_recipe;
     m.nfiles = (uint32_t)n;
     m.files = files;
     for (int i = 0; i < n; i++)
         files[i] = (msg_file){names[i], (uint16_t)strlen(names[i]), 0, {0}};
     bytebuf b = {0};
     cr_assert_eq(msg_manifest_write(&b, &m), 0);
-    frame f = {FRAME_MANIFEST, (uint32_t)(b.len - FRAME_HDR - 4), b.p + FRAME_HDR};
+    frame_parser p;
+    frame f = one_frame(&p, &b);
     msg_manifest out;
     int rc = msg_manifest_read(&f, &out);
-    if (!rc) msg_manifest_fini(&out);
+    if (!rc) {
+        cr_assert_eq(out.recipe_len, sizeof tiny_recipe);
+        cr_assert_eq(memcmp(out.recipe, tiny_recipe, sizeof tiny_recipe), 0);
+        msg_manifest_fini(&out);
+    }
+    frame_parser_fini(&p);
     bytebuf_fini(&b);
     return rc;
 }
@@ -252,26 +295,85 @@ Test(proto, manifest_names_must_not_clash)
 Test(proto, messages_round_trip)
 {
     bytebuf b = {0};
-    msg_done d = {1, 2, 3, 4, 5, 6, 7, 8};
+    msg_done d = {8, 5, 6, 7000000};
     cr_assert_eq(msg_done_write(&b, &d), 0);
     frame_parser p;
-    frame_parser_init(&p);
-    frame f;
-    size_t used;
-    cr_assert_eq(frame_parse(&p, b.p, b.len, &used, &f), 1);
-    cr_assert_eq(used, b.len);
+    frame f = one_frame(&p, &b);
     msg_done e;
     cr_assert_eq(msg_done_read(&f, &e), 0);
-    cr_assert(e.raw == 1 && e.transcript == 2 && e.wire == 3 && e.chunks == 4 &&
-              e.zlib == 5 && e.xz == 6 && e.zstd == 7 && e.encode_us == 8);
+    cr_assert(e.encode_us == 8 && e.zlib == 5 && e.xz == 6 && e.zstd == 7000000);
+    frame_parser_fini(&p);
     b.len = 0;
     cr_assert_eq(msg_error_write(&b, SL_ELIMIT, "too big\nreally"), 0);
-    cr_assert_eq(frame_parse(&p, b.p, b.len, &used, &f), 1);
+    f = one_frame(&p, &b);
     msg_error er;
     cr_assert_eq(msg_error_read(&f, &er), 0);
     cr_assert_eq(er.code, SL_ELIMIT);
     cr_assert_str_eq(er.text, "too big really");
     frame_parser_fini(&p);
+    b.len = 0;
+    uint8_t data[3] = {1, 2, 3};
+    msg_chunk c = {300, 0xdeadbeef, MSG_CHUNK_DIGEST | MSG_CHUNK_STORED, 0x1122334455667788ull,
+                   data, 3};
+    cr_assert_eq(msg_chunk_write(&b, &c), 0);
+    f = one_frame(&p, &b);
+    msg_chunk r;
+    cr_assert_eq(msg_chunk_read(&f, &r), 0);
+    cr_assert(r.index == 300 && r.raw_crc == 0xdeadbeef && r.flags == c.flags &&
+              r.digest == c.digest && r.data_len == 3 && memcmp(r.data, data, 3) == 0);
+    frame_parser_fini(&p);
+    b.len = 0;
+    msg_ack a = {70000, 1ull << 40, 1, 3};
+    cr_assert_eq(msg_ack_write(&b, &a), 0);
+    f = one_frame(&p, &b);
+    msg_ack ra;
+    cr_assert_eq(msg_ack_read(&f, &ra), 0);
+    cr_assert(ra.chunks == 70000 && ra.raw == 1ull << 40 && ra.final == 1 && ra.files == 3);
+    frame_parser_fini(&p);
+    bytebuf_fini(&b);
+}
+
+Test(proto, recipes_cross_as_preset_names)
+{
+    static const char *const names[] = {"tiny", "small", "default", "max"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        recipe_params p, q;
+        cr_assert_eq(recipe_preset(names[i], &p), 0);
+        bytebuf b = {0};
+        cr_assert_eq(recipe_pack(&p, &b), 0);
+        cr_assert_leq(b.len, 2 + strlen(names[i]) + 1, "%s packs to %zu bytes", names[i], b.len);
+        size_t used;
+        recipe_error e;
+        cr_assert_eq(recipe_unpack(b.p, b.len, &used, &q, &e), 0, "%s", e.msg);
+        cr_assert_eq(used, b.len);
+        char t1[RECIPE_MAX_TEXT], t2[RECIPE_MAX_TEXT];
+        recipe_canonical(&p, t1, sizeof t1);
+        recipe_canonical(&q, t2, sizeof t2);
+        cr_assert_str_eq(t1, t2);
+        bytebuf_fini(&b);
+    }
+    /* A custom recipe crosses as the keys it changes. */
+    recipe_params p, q;
+    recipe_preset("default", &p);
+    p.seed = 42;
+    p.mixer_lr = 5;
+    bytebuf b = {0};
+    cr_assert_eq(recipe_pack(&p, &b), 0);
+    cr_assert(memmem(b.p, b.len, "seed=42\n", 8) && memmem(b.p, b.len, "mixer.lr=5\n", 11));
+    cr_assert_lt(b.len, 40u);
+    size_t used;
+    recipe_error e;
+    cr_assert_eq(recipe_unpack(b.p, b.len, &used, &q, &e), 0, "%s", e.msg);
+    cr_assert(q.seed == 42 && q.mixer_lr == 5 && q.hash_bits == p.hash_bits);
+    /* Another codec version is refused before anything else is read, and
+     * an unknown preset by name. */
+    b.p[1 + b.p[0]] = CODEC_VERSION + 1;
+    cr_assert_eq(recipe_unpack(b.p, b.len, &used, &q, &e), SL_EVERSION);
+    uint8_t unknown[] = {3, 'z', 'z', 'z', CODEC_VERSION, 0};
+    cr_assert_eq(recipe_unpack(unknown, sizeof unknown, &used, &q, &e), SL_EPRESET);
+    cr_assert(strstr(e.msg, "zzz"), "%s", e.msg);
+    for (size_t cut = 0; cut < sizeof tiny_recipe; cut++)
+        cr_assert_eq(recipe_unpack(tiny_recipe, cut, &used, &q, &e), SL_ETRUNCATED);
     bytebuf_fini(&b);
 }
 
@@ -300,13 +402,12 @@ Test(proto, order)
     proto_order_init(&o, PROTO_FROM_SENDER);
     proto_order_check(&o, FRAME_HELLO, 0);
     cr_assert_eq(proto_order_check(&o, FRAME_MANIFEST, 0), 0);
-    cr_assert_eq(proto_order_check(&o, FRAME_SYNC, 0), SL_EPROTO_ORDER);
+    cr_assert_eq(proto_order_check(&o, FRAME_MANIFEST, 0), SL_EPROTO_ORDER);
     proto_order_init(&o, PROTO_FROM_SENDER);
     proto_order_check(&o, FRAME_HELLO, 0);
     proto_order_check(&o, FRAME_MANIFEST, 0);
     cr_assert_eq(proto_order_check(&o, FRAME_CHUNK, 0), 0);
-    cr_assert_eq(proto_order_check(&o, FRAME_SYNC, 0), 0);
-    cr_assert_eq(proto_order_check(&o, FRAME_SYNC, 0), SL_EPROTO_ORDER);
+    cr_assert_eq(proto_order_check(&o, FRAME_CHUNK, 0), SL_EPROTO_ORDER);
     proto_order_init(&o, PROTO_FROM_SENDER);
     proto_order_check(&o, FRAME_HELLO, 0);
     proto_order_check(&o, FRAME_MANIFEST, 0);
@@ -314,9 +415,11 @@ Test(proto, order)
     proto_order_init(&o, PROTO_FROM_SENDER);
     proto_order_check(&o, FRAME_HELLO, 0);
     proto_order_check(&o, FRAME_MANIFEST, 0);
+    cr_assert_eq(proto_order_check(&o, FRAME_ERROR, 0), 0);
     cr_assert_eq(proto_order_check(&o, FRAME_DONE, 0), 0);
     cr_assert_eq(proto_order_check(&o, FRAME_CHUNK, 0), SL_EPROTO_ORDER);
-    cr_assert_eq(proto_order_check(&o, FRAME_ERROR, 0), 0);
+    cr_assert_eq(proto_order_check(&o, FRAME_ERROR, 0), SL_EPROTO_ORDER,
+                 "nothing follows DONE");
     proto_order_init(&o, PROTO_FROM_RECEIVER);
     proto_order_check(&o, FRAME_HELLO, 0);
     cr_assert_eq(proto_order_check(&o, FRAME_ACK, 0), 0);

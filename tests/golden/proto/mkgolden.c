@@ -1,34 +1,53 @@
 #define _GNU_SOURCE
 /* tests/golden/proto/mkgolden.c — derives the must-reject golden streams
- * from a valid one (valid-1.sls, recorded by satyad --out). Each mutation
- * is named after the error a reader must give; frames whose payload is
- * changed get a correct CRC again, so only the intended fault remains.
+ * from a valid one (valid-1.sls, recorded by satyad --out, with at least
+ * 16 chunks so that chunk 15 carries a model digest). Each mutation is
+ * named after the error a reader must give; a frame whose payload is
+ * changed gets a right CRC again, so only the intended fault remains.
  *   mkgolden valid-1.sls OUTDIR */
-#include "../../../common/container.h"
+#include "../../../common/byteorder.h"
 #include "../../../proto/frame.h"
-#include "../../../util/sha256.h"
-#include "../../../common/recipe.h"
+#include "../../../proto/msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fr { size_t off, len; int type; } fr;
+typedef struct fr { size_t off, hdr, len; int type; } fr;   /* len: whole frame */
 
 static uint8_t *data;
 static size_t size;
 static fr frames[4096];
 static int nfr;
+static const char *outdir;
 
-static void put(const char *dir, const char *name, const uint8_t *p, size_t n)
+static void put(const char *name, const uint8_t *p, size_t n)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", outdir, name);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(p, 1, n, f) != n || fclose(f)) { perror(path); exit(1); }
 }
 
-/* Copy of the stream with frame i's payload replaced (CRC recomputed). */
+static void scan(void)
+{
+    for (size_t off = FRAME_PREAMBLE; off < size; nfr++) {
+        uint64_t body;
+        int k = varint_get(data + off + 1, size - off - 1, &body);
+        if (k <= 0 || nfr == 4096) { fprintf(stderr, "bad frame at %zu\n", off); exit(1); }
+        frames[nfr] = (fr){off, 1 + (size_t)k, 1 + (size_t)k + body, data[off]};
+        off += frames[nfr].len;
+    }
+}
+
+/* The payload of frame i, without its CRC. */
+static const uint8_t *payload(int i, size_t *n)
+{
+    *n = frames[i].len - frames[i].hdr - (frame_has_crc(frames[i].type) ? FRAME_CRC : 0);
+    return data + frames[i].off + frames[i].hdr;
+}
+
+/* The stream with frame i's payload replaced (CRC recomputed). */
 static bytebuf with_payload(int i, const uint8_t *pl, size_t len)
 {
     bytebuf b = {0};
@@ -39,12 +58,104 @@ static bytebuf with_payload(int i, const uint8_t *pl, size_t len)
     return b;
 }
 
+static void put_with_payload(const char *name, int i, const uint8_t *pl, size_t len)
+{
+    bytebuf b = with_payload(i, pl, len);
+    put(name, b.p, b.len);
+    bytebuf_fini(&b);
+}
+
 static int find(int type, int nth)
 {
     for (int i = 0; i < nfr; i++)
         if (frames[i].type == type && nth-- == 0) return i;
     fprintf(stderr, "no frame of type %d\n", type);
     exit(1);
+}
+
+/* Header faults: magic, version, type, an oversize length, truncation,
+ * and a frame after DONE. */
+static void header_faults(uint8_t *m)
+{
+    memcpy(m, data, size); m[0] = 'X';                      put("bad-magic.sls", m, size);
+    memcpy(m, data, size); m[2] = 9;                        put("bad-version.sls", m, size);
+    memcpy(m, data, size); m[FRAME_PREAMBLE] = 42;          put("bad-type.sls", m, size);
+    /* HELLO's one-byte length made a 4-byte one just over the limit. */
+    bytebuf b = {0};
+    uint8_t big[4];
+    uint32_t over = frame_limit(FRAME_HELLO) + FRAME_CRC + 1;
+    big[0] = (uint8_t)(over | 0x80); big[1] = (uint8_t)((over >> 7) | 0x80);
+    big[2] = (uint8_t)((over >> 14) | 0x80); big[3] = (uint8_t)(over >> 21);
+    bytebuf_append(&b, data, FRAME_PREAMBLE + 1);
+    bytebuf_append(&b, big, 4);
+    bytebuf_append(&b, data + FRAME_PREAMBLE + 2, size - FRAME_PREAMBLE - 2);
+    put("bad-oversize.sls", b.p, b.len);
+    bytebuf_fini(&b);
+    put("bad-truncated.sls", data, size - 5);
+    int done = find(FRAME_DONE, 0);
+    b = (bytebuf){0};
+    bytebuf_append(&b, data, size);
+    bytebuf_append(&b, data + frames[done].off, frames[done].len);
+    put("bad-after-done.sls", b.p, b.len);
+    bytebuf_fini(&b);
+}
+
+/* Order faults: the stream without its HELLO, and CHUNK 1 before 0. */
+static void order_faults(void)
+{
+    bytebuf b = {0};
+    bytebuf_append(&b, data, FRAME_PREAMBLE);
+    bytebuf_append(&b, data + frames[0].off + frames[0].len,
+                   size - frames[0].off - frames[0].len);
+    put("bad-order-nohello.sls", b.p, b.len);
+    bytebuf_fini(&b);
+    int c0 = find(FRAME_CHUNK, 0), c1 = find(FRAME_CHUNK, 1);
+    b = (bytebuf){0};
+    bytebuf_append(&b, data, frames[c0].off);
+    bytebuf_append(&b, data + frames[c1].off, frames[c1].len);
+    bytebuf_append(&b, data + frames[c0].off, frames[c1].off - frames[c0].off);
+    bytebuf_append(&b, data + frames[c1].off + frames[c1].len,
+                   size - frames[c1].off - frames[c1].len);
+    put("bad-order-chunks.sls", b.p, b.len);
+    bytebuf_fini(&b);
+}
+
+/* Chunk faults: a reserved flag, a changed data byte, a changed digest. */
+static void chunk_faults(uint8_t *m)
+{
+    size_t n;
+    int c0 = find(FRAME_CHUNK, 0);
+    const uint8_t *p = payload(c0, &n);
+    /* index (1 byte here), raw CRC (4), flags (1), data */
+    memcpy(m, p, n); m[5] |= 0x80;                   put_with_payload("bad-reserved.sls", c0, m, n);
+    /* The first data byte: the chunk decodes to wrong bytes. (A change in
+     * the last byte may fall in the coder's flush, which is never read.) */
+    memcpy(m, p, n); m[6] ^= 0x40;                   put_with_payload("bad-rawcrc.sls", c0, m, n);
+    int c15 = find(FRAME_CHUNK, 15);
+    p = payload(c15, &n);
+    if (!(p[5] & MSG_CHUNK_DIGEST)) { fprintf(stderr, "chunk 15 has no digest\n"); exit(1); }
+    memcpy(m, p, n); m[6] ^= 1;                      put_with_payload("bad-desync.sls", c15, m, n);
+}
+
+/* Manifest faults: a bad CRC, an unsafe name, another codec version. */
+static void manifest_faults(uint8_t *m)
+{
+    int mi = find(FRAME_MANIFEST, 0);
+    memcpy(m, data, size); m[frames[mi].off + frames[mi].hdr + 4] ^= 1;
+    put("bad-checksum.sls", m, size);
+    size_t n;
+    const uint8_t *p = payload(mi, &n);
+    memcpy(m, p, n);
+    uint8_t *hit = memmem(m, n, "hello.txt", 9);
+    memcpy(hit, "../evil/x", 9);
+    put_with_payload("bad-name.sls", mi, m, n);
+    /* chunk size varint, then the packed recipe: name length, name,
+     * codec version (one byte for versions below 128). */
+    memcpy(m, p, n);
+    uint64_t cs;
+    int k = varint_get(m, n, &cs);
+    m[k + 1 + m[k]] = 9;
+    put_with_payload("bad-codec-version.sls", mi, m, n);
 }
 
 int main(int argc, char **argv)
@@ -55,59 +166,14 @@ int main(int argc, char **argv)
     data = malloc(1 << 20);
     size = fread(data, 1, 1 << 20, f);
     fclose(f);
-    for (size_t off = 0; off < size; nfr++) {
-        uint32_t len = le32_load(data + off + 6);
-        frames[nfr] = (fr){off, FRAME_HDR + len + FRAME_TRAILER, data[off + 3]};
-        off += frames[nfr].len;
-    }
-    const char *o = argv[2];
-    uint8_t *m = malloc(size);
-    bytebuf b;
-
-    memcpy(m, data, size); m[0] = 'X';                     put(o, "bad-magic.sls", m, size);
-    memcpy(m, data, size); m[2] = 9;                       put(o, "bad-version.sls", m, size);
-    memcpy(m, data, size); m[3] = 42;                      put(o, "bad-type.sls", m, size);
-    memcpy(m, data, size); m[4] = 1;                       put(o, "bad-reserved.sls", m, size);
-    memcpy(m, data, size); le32_store(m + 6, 0xFFFFFFF0u); put(o, "bad-oversize.sls", m, size);
-    put(o, "bad-truncated.sls", data, size - 5);
-    int mi = find(FRAME_MANIFEST, 0);
-    memcpy(m, data, size); m[frames[mi].off + FRAME_HDR + 40] ^= 1;
-    put(o, "bad-checksum.sls", m, size);
-    /* Out of order: the stream without its HELLO, and CHUNK 1 before 0. */
-    put(o, "bad-order-nohello.sls", data + frames[0].len, size - frames[0].len);
-    int c0 = find(FRAME_CHUNK, 0), c1 = find(FRAME_CHUNK, 1);
-    b = (bytebuf){0};
-    bytebuf_append(&b, data, frames[c0].off);
-    bytebuf_append(&b, data + frames[c1].off, frames[c1].len);
-    bytebuf_append(&b, data + frames[c0].off, frames[c1].off - frames[c0].off);
-    bytebuf_append(&b, data + frames[c1].off + frames[c1].len,
-                   size - frames[c1].off - frames[c1].len);
-    put(o, "bad-order-chunks.sls", b.p, b.len);
-    bytebuf_fini(&b);
-    /* The first data byte changed (after index, raw length, raw CRC and
-     * mode: 17 bytes), frame CRC made right again: the chunk decodes to
-     * wrong bytes. A change in the last byte may fall in the coder's
-     * flush, which a decoder need not read. */
-    const uint8_t *cp = data + frames[c0].off + FRAME_HDR;
-    size_t cl = frames[c0].len - FRAME_HDR - FRAME_TRAILER;
-    memcpy(m, cp, cl); m[17] ^= 0x40;
-    b = with_payload(c0, m, cl);                           put(o, "bad-rawcrc.sls", b.p, b.len);
-    bytebuf_fini(&b);
-    /* A manifest naming ../evil, and one for codec version 9 (with the
-     * recipe hash made right, so the version is what is refused). */
-    const uint8_t *mp = data + frames[mi].off + FRAME_HDR;
-    size_t ml = frames[mi].len - FRAME_HDR - FRAME_TRAILER;
-    memcpy(m, mp, ml);
-    uint8_t *hit = memmem(m, ml, "hello.txt", 9);
-    memcpy(hit, "../evil/x", 9);
-    b = with_payload(mi, m, ml);                           put(o, "bad-name.sls", b.p, b.len);
-    bytebuf_fini(&b);
-    memcpy(m, mp, ml);
-    hit = memmem(m, ml, CODEC_VERSION_LINE, strlen(CODEC_VERSION_LINE));
-    hit[14] = '9'; /* the version's first digit: another version */
-    uint32_t rl = le32_load(m + 36);
-    sha256_once(m + 40, rl, m + 4);
-    b = with_payload(mi, m, ml);                           put(o, "bad-codec-version.sls", b.p, b.len);
-    bytebuf_fini(&b);
+    outdir = argv[2];
+    scan();
+    uint8_t *m = malloc(size + 16);
+    header_faults(m);
+    order_faults();
+    chunk_faults(m);
+    manifest_faults(m);
+    free(m);
+    free(data);
     return 0;
 }
