@@ -83,7 +83,7 @@ UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.
             util/clock.c
 UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
-            sender/snd_baseline.c sender/snd_link.c
+            sender/snd_baseline.c sender/snd_link.c sender/snd_fanout.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
             receiver/rcv_file.c
 

@@ -112,12 +112,14 @@ static void after_work(uv_work_t *req, int status)
     c->prog_raw = c->core.pos;
     c->prog_total = c->core.have_manifest ? c->core.man.total : 0;
     c->prog_coded = c->core.st.transcript;
+    c->prog_wire = c->core.st.wire;
     c->queued -= c->cur->len;
     free(c->cur);
     c->cur = NULL;
     send_reply(c);
     if (c->job_rc != 0) { end_session(c, c->job_rc); return; }
-    if (!c->reading && !c->eof && !c->parse_err && !c->ending && c->queued < QUEUE_MAX / 2) {
+    if (!c->reading && !c->eof && !c->parse_err && !c->ending && !c->stopped &&
+        c->queued < QUEUE_MAX / 2) {
         int rc = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
         if (rc) c->eof = 1; /* the stream is gone: kick() ends the session */
         else c->reading = 1;
@@ -129,6 +131,13 @@ static void after_work(uv_work_t *req, int status)
 static void kick(rcv_conn *c)
 {
     if (c->working || c->ending) return;
+    if (c->stopped) {
+        int rc = rcv_core_abort(&c->core, SL_ECLOSED, &c->reply,
+                                "the receiver is shutting down; session abandoned");
+        send_reply(c);
+        end_session(c, rc);
+        return;
+    }
     if (c->head) {
         c->cur = c->head;
         c->head = c->head->next;
@@ -217,6 +226,15 @@ static void on_idle(uv_timer_t *t)
     if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
     c->reading = 0;
     kick(c);
+}
+
+void rcv_conn_stop(rcv_conn *c)
+{
+    if (c->ending || c->stopped) return;
+    c->stopped = 1;
+    if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+    kick(c);   /* now, or after the frame being decoded */
 }
 
 int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,

@@ -7,7 +7,10 @@
  * conn->core.st, conn->core.err, conn->peer and conn->result (1 ok, < 0
  * error) still readable; the connection frees itself after on_end returns.
  * Frames queue while one is being processed; past QUEUE_MAX bytes the
- * connection stops reading, so a fast sender waits in TCP, not in memory. */
+ * connection stops reading, so a fast sender waits in TCP, not in memory.
+ *   rcv_conn_stop(conn);   the receiver is shutting down: the session ends
+ *                          as soon as the frame being decoded is done, the
+ *                          sender hears why, and no file is left behind. */
 #ifndef SL_RCV_CONN_H
 #define SL_RCV_CONN_H
 
@@ -29,6 +32,7 @@ struct rcv_conn {
     uint64_t        idle_ms;
     int             handles;       /* open handles; freed when none is left */
     int             timed_out;
+    int             stopped;       /* rcv_conn_stop was called */
     uv_work_t       work;
     rcv_core        core;
     frame_parser    parser;
@@ -44,6 +48,7 @@ struct rcv_conn {
     /* Progress as of the last finished frame, for the loop thread to show
      * (the core itself belongs to the worker while a frame is processed). */
     uint64_t        prog_raw, prog_total, prog_coded;
+    uint64_t        prog_wire;     /* wire bytes of the frames processed */
     uint64_t        bytes_in;      /* read from the socket so far */
     rcv_conn_end_cb on_end;
     void           *arg;
@@ -51,5 +56,6 @@ struct rcv_conn {
 
 int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_cb cb,
                     void *arg, rcv_conn **out);
+void rcv_conn_stop(rcv_conn *c);
 
 #endif

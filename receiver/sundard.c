@@ -58,15 +58,21 @@ static void usage(FILE *f)
 "  -h, --help                this help;  -V, --version  the version\n");
 }
 
+/* The receiver's report: the figures both ends know agree with the
+ * sender's; the link rate is the sender's to state (a receiver only sees
+ * the bytes arrive), so it is left out here, and from --from entirely. */
 static void session_report(server *s, const rcv_core *core, int result, double elapsed,
-                           const char *peer)
+                           const char *peer, int stopped)
 {
     sl_stats st = core->st;
     st.ok = result == 1;
     st.raw = core->pos;
     st.elapsed_s = elapsed;
-    st.rate_bps = elapsed > 0 ? (uint64_t)((double)st.wire * 8.0 / elapsed) : 0;
-    if (result != 1) {
+    st.rate_bps = 0;
+    if (stopped) {
+        fprintf(stderr, "sundard: session from %s abandoned: the receiver is shutting down\n",
+                peer);
+    } else if (result != 1) {
         s->failures++;
         fprintf(stderr, "sundard: session from %s failed: %s (%s)\n", peer,
                 core->err[0] ? core->err : sl_strerror(result), sl_errname(result));
@@ -77,27 +83,47 @@ static void session_report(server *s, const rcv_core *core, int result, double e
         fprintf(stderr, "sundard: cannot write %s\n", s->json);
 }
 
+/* Between two decoded chunks, the bytes arriving are counted at the ratio
+ * of stream to wire bytes seen so far, so the line moves with the link
+ * rather than in steps of a chunk. */
 static void on_progress(uv_timer_t *t)
 {
     server *s = t->data;
     rcv_conn *c = s->latest;
     if (!c || !c->prog_total) return;
+    uint64_t raw = c->prog_raw;
+    if (c->prog_raw && c->prog_wire && c->bytes_in > c->prog_wire) {
+        raw += (uint64_t)((double)(c->bytes_in - c->prog_wire) * (double)c->prog_raw /
+                          (double)c->prog_wire);
+        if (raw > c->prog_total) raw = c->prog_total;
+    }
     double el = now_s() - c->t0, eta = -1;
-    if (c->prog_raw && el > 0)
-        eta = el * (double)(c->prog_total - c->prog_raw) / (double)c->prog_raw;
-    report_progress(stderr, "sundard", c->prog_raw, c->prog_total,
+    if (raw && el > 0) eta = el * (double)(c->prog_total - raw) / (double)raw;
+    report_progress(stderr, "sundard", raw, c->prog_total,
                     c->prog_raw ? (double)c->prog_coded * 8.0 / (double)c->prog_raw : 0,
                     el > 0 ? (double)c->bytes_in * 8.0 / el : 0, eta);
 }
 
+static void stop_conn(uv_handle_t *h, void *arg)
+{
+    server *s = arg;
+    if (h->type == UV_TCP && h != (uv_handle_t *)&s->listener && !uv_is_closing(h))
+        rcv_conn_stop(h->data);
+}
+
+/* Stops listening and ends every session in progress (each as soon as the
+ * chunk being decoded is done), removing what they had begun. The signal
+ * handlers stay, unreferenced: a second Ctrl-C while a chunk finishes
+ * must not kill us and leave temporaries behind. */
 static void stop(server *s)
 {
     if (s->stopping) return;
     s->stopping = 1;
     uv_close((uv_handle_t *)&s->progress, NULL);
     uv_close((uv_handle_t *)&s->listener, NULL);
-    uv_close((uv_handle_t *)&s->sigint, NULL);
-    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    uv_unref((uv_handle_t *)&s->sigint);
+    uv_unref((uv_handle_t *)&s->sigterm);
+    uv_walk(s->loop, stop_conn, s);
 }
 
 static void on_conn_end(rcv_conn *c, void *arg)
@@ -107,7 +133,7 @@ static void on_conn_end(rcv_conn *c, void *arg)
         s->latest = NULL;
         if (s->show_progress) fprintf(stderr, "\n");
     }
-    session_report(s, &c->core, c->result, now_s() - c->t0, c->peer);
+    session_report(s, &c->core, c->result, now_s() - c->t0, c->peer, c->stopped);
     if (s->once) stop(s);
 }
 
@@ -126,9 +152,11 @@ static void on_connection(uv_stream_t *srv, int status)
 
 static void on_signal(uv_signal_t *h, int sig)
 {
-    (void)sig;
-    fprintf(stderr, "sundard: stopping\n");
-    stop(h->data);
+    server *s = h->data;
+    if (s->latest && s->show_progress) fprintf(stderr, "\n");
+    fprintf(stderr, "sundard: %s; %s\n", sig == SIGINT ? "interrupted" : "terminated",
+            s->stopping ? "still stopping" : "stopping");
+    stop(s);
 }
 
 static int decode_file(server *s, const char *path)
@@ -157,7 +185,7 @@ static int decode_file(server *s, const char *path)
         result = rcv_core_feed(&core, &p, buf, n, &reply);
     }
     if (f != stdin) fclose(f);
-    session_report(s, &core, result, now_s() - t0, path);
+    session_report(s, &core, result, now_s() - t0, path, 0);
     rcv_core_fini(&core);
     frame_parser_fini(&p);
     bytebuf_fini(&reply);
@@ -228,6 +256,10 @@ static int serve(server *s, const char *listen, const char *port_file)
         return 1;
     }
     uv_run(s->loop, UV_RUN_DEFAULT);
+    if (!s->stopping) stop(s);
+    uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->sigterm, NULL);
+    uv_run(s->loop, UV_RUN_DEFAULT);
     uv_loop_close(s->loop);
     return 0;
 }
@@ -290,11 +322,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "sundard: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
-    struct stat st;
-    if (stat(s.cfg.outdir, &st) || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "sundard: --out %s is not a directory\n", s.cfg.outdir);
+    int created;
+    char why[600];
+    if (fileio_mkdirs(s.cfg.outdir, 0755, &created, why, sizeof why)) {
+        fprintf(stderr, "sundard: --out: %s\n", why);
         return 2;
     }
+    if (created && !s.quiet) fprintf(stderr, "sundard: created %s\n", s.cfg.outdir);
     signal(SIGPIPE, SIG_IGN);
     if (from) return decode_file(&s, from);
 

@@ -15,6 +15,14 @@
 #include <unistd.h>
 #include <zlib.h>
 
+static int cancelled(snd_encoder *e)
+{
+    uv_mutex_lock(&e->lock);
+    int c = e->cancel;
+    uv_mutex_unlock(&e->lock);
+    return c;
+}
+
 static void baseline_main(void *arg)
 {
     snd_encoder *e = arg;
@@ -27,6 +35,7 @@ static void baseline_main(void *arg)
     if (!buf) rc = SL_ENOMEM;
     while (!rc) {
         size_t got;
+        if (cancelled(e)) { rc = SL_ECLOSED; break; }
         rc = snd_reader_read(&r, buf, 1 << 20, &got, err, sizeof err);
         if (rc || !got) break;
         snd_baseline_feed(&b, buf, got);
@@ -48,6 +57,14 @@ static int spool_put(snd_encoder *e, bytebuf *frames, int last)
     if (fileio_write_all(e->fd, frames->p, frames->len)) return SL_EIO;
     uv_mutex_lock(&e->lock);
     e->st.spool_len += frames->len;
+    if (e->nmarks == e->capmarks) {
+        size_t cap = e->capmarks ? e->capmarks * 2 : 64;
+        snd_mark *m = realloc(e->marks, cap * sizeof *m);
+        if (m) { e->marks = m; e->capmarks = cap; }
+    }
+    if (e->nmarks < e->capmarks) /* without room, progress is merely coarser */
+        e->marks[e->nmarks++] = (snd_mark){e->st.spool_len, e->st.raw_done,
+                                           e->st.transcript};
     if (last) {
         e->st.gzip = e->gzip;
         e->st.xz = e->xz;
@@ -141,6 +158,11 @@ static void encoder_main(void *arg)
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
     while (!rc) {
         size_t got;
+        if (cancelled(e)) {
+            rc = SL_ECLOSED;
+            snprintf(err, sizeof err, "interrupted");
+            break;
+        }
         if ((rc = snd_reader_read(&r, raw, e->chunk, &got, err, sizeof err)) || !got) break;
         coded.len = 0;
         double t0 = now_s();
@@ -163,10 +185,12 @@ static void encoder_main(void *arg)
             break;
         }
     }
+    if (rc) snd_encoder_cancel(e); /* the baselines are not needed any more */
     uv_thread_join(&e->base);
     if (!rc && e->base_err) {
         rc = e->base_err;
-        snprintf(err, sizeof err, "baseline compressors failed: %s", sl_strerror(rc));
+        if (rc == SL_ECLOSED) snprintf(err, sizeof err, "interrupted");
+        else snprintf(err, sizeof err, "baseline compressors failed: %s", sl_strerror(rc));
     }
     if (!rc) {
         msg_done d = {(uint64_t)(t_codec * 1e6), e->gzip, e->xz, e->zstd};
@@ -209,6 +233,36 @@ void snd_encoder_status(snd_encoder *e, snd_status *out)
     uv_mutex_unlock(&e->lock);
 }
 
+void snd_encoder_position(snd_encoder *e, uint64_t spool_bytes, uint64_t *raw,
+                          uint64_t *coded)
+{
+    uv_mutex_lock(&e->lock);
+    /* The last mark at or before spool_bytes, then a straight line to the next. */
+    size_t lo = 0, hi = e->nmarks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (e->marks[mid].spool_end <= spool_bytes) lo = mid + 1;
+        else hi = mid;
+    }
+    snd_mark a = lo ? e->marks[lo - 1] : (snd_mark){0, 0, 0};
+    *raw = a.raw_end;
+    *coded = a.coded_end;
+    if (lo < e->nmarks && spool_bytes > a.spool_end) {
+        snd_mark b = e->marks[lo];
+        double f = (double)(spool_bytes - a.spool_end) / (double)(b.spool_end - a.spool_end);
+        *raw += (uint64_t)(f * (double)(b.raw_end - a.raw_end));
+        *coded += (uint64_t)(f * (double)(b.coded_end - a.coded_end));
+    }
+    uv_mutex_unlock(&e->lock);
+}
+
+void snd_encoder_cancel(snd_encoder *e)
+{
+    uv_mutex_lock(&e->lock);
+    e->cancel = 1;
+    uv_mutex_unlock(&e->lock);
+}
+
 void snd_encoder_join(snd_encoder *e)
 {
     uv_thread_join(&e->enc);
@@ -216,5 +270,7 @@ void snd_encoder_join(snd_encoder *e)
 
 void snd_encoder_fini(snd_encoder *e)
 {
+    free(e->marks);
+    e->marks = NULL;
     uv_mutex_destroy(&e->lock);
 }

@@ -9,6 +9,10 @@
  *
  *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, notify);
  *   from any thread: snd_encoder_status(&e, &st)    (bytes ready, done?, error)
+ *   snd_encoder_position(&e, spool_bytes, &raw, &coded)  (how much of the stream,
+ *                                   and of the transcript, the first spool_bytes carry)
+ *   snd_encoder_cancel(&e);    (from any thread: stop at the next chunk; the
+ *                               status then says finished, with err SL_ECLOSED)
  *   snd_encoder_join(&e);                           (waits for the threads)
  *   snd_encoder_fini(&e);                           (after the last status call)
  * `notify` (may be NULL) is signalled each time more spool is ready. */
@@ -31,6 +35,12 @@ typedef struct snd_status {
     double   encode_s;
 } snd_status;
 
+/* Where each chunk's frames end in the spool, and the stream and transcript
+ * bytes up to there: the progress of a link reads off how far it is. */
+typedef struct snd_mark {
+    uint64_t spool_end, raw_end, coded_end;
+} snd_mark;
+
 typedef struct snd_encoder {
     const snd_inputs    *in;
     const recipe_params *rp;
@@ -42,11 +52,17 @@ typedef struct snd_encoder {
     uv_thread_t  enc, base;
     int          base_err;
     uint64_t     gzip, xz, zstd;
+    int          cancel;      /* guarded by lock */
+    snd_mark    *marks;       /* guarded by lock */
+    size_t       nmarks, capmarks;
 } snd_encoder;
 
 int  snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
                        uint32_t chunk, int fd, uv_async_t *notify);
 void snd_encoder_status(snd_encoder *e, snd_status *out);
+void snd_encoder_position(snd_encoder *e, uint64_t spool_bytes, uint64_t *raw,
+                          uint64_t *coded);
+void snd_encoder_cancel(snd_encoder *e);
 void snd_encoder_join(snd_encoder *e);
 void snd_encoder_fini(snd_encoder *e);
 

@@ -12,7 +12,7 @@
 
 #define TICK_MS    10
 #define MAX_WRITE  (64 * 1024)
-#define MAX_INFLIGHT (1u << 20)
+#define MAX_INFLIGHT (256u << 10)  /* per receiver: bounds the sender's memory */
 
 typedef struct delayed {
     struct delayed *next;
@@ -148,6 +148,11 @@ void snd_link_pump(snd_link *l)
             write_now(l, buf, n);
         }
     }
+}
+
+void snd_link_abort(snd_link *l, const char *why)
+{
+    finish(l, 0, "%s: %s", l->cfg.target, why);
 }
 
 static void on_tick(uv_timer_t *t)

@@ -3,6 +3,7 @@
  *
  *   snd_link *l = snd_link_new(loop, &cfg, on_end, arg);   // connects
  *   snd_link_pump(l)          whenever the spool grew (cheap; idempotent)
+ *   snd_link_abort(l, why)    ends it now, as a failure (Ctrl-C)
  *   on_end(l, arg) runs once, after every handle is closed; then read
  *   l->ok / l->err and free it with snd_link_free(l).
  * The throttle: a libuv timer adds rate/8 bytes per second to a bucket
@@ -59,6 +60,7 @@ struct snd_link {
 snd_link *snd_link_new(uv_loop_t *loop, const snd_link_cfg *cfg, snd_link_end_cb cb,
                        void *arg);
 void snd_link_pump(snd_link *l);
+void snd_link_abort(snd_link *l, const char *why);
 void snd_link_free(snd_link *l);
 
 #endif

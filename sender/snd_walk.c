@@ -151,7 +151,7 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
         if (!strcmp(p, "-")) {
             bytebuf b = {0};
             rc = read_stdin(&b, err, cap);
-            char *name = strdup("stdin");
+            char *name = strdup(in->stdin_name ? in->stdin_name : "stdin");
             if (!rc && !name) rc = SL_ENOMEM;
             if (!rc) rc = add(in, NULL, name, b.p, b.len);
             if (rc) { free(name); bytebuf_fini(&b); }

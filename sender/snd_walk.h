@@ -8,7 +8,8 @@
  * A file is named by its last path component; a directory by its own name
  * followed by the relative path of each regular file below it (sorted, so
  * the order is reproducible; symlinks and special files are skipped); "-"
- * is stdin, read whole, named "stdin". Every name must pass
+ * is stdin, read whole, named in.stdin_name (set it before the walk; NULL:
+ * "stdin"). Every name must pass
  * msg_name_check, and names must be unique. */
 #ifndef SL_SND_WALK_H
 #define SL_SND_WALK_H
@@ -28,6 +29,7 @@ typedef struct snd_inputs {
     snd_input *v;
     size_t     n, cap;
     uint64_t   total;
+    const char *stdin_name;   /* the wire name of "-" (--name); NULL: "stdin" */
 } snd_inputs;
 
 int  snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t cap);

@@ -128,3 +128,42 @@ int fileio_save(const char *path, const void *p, size_t n, int mode, char *why, 
     }
     return fileio_tmp_commit(&t, why, cap);
 }
+
+/* Makes one directory; an existing directory is fine, anything else there is not. */
+static int mkdir_one(const char *path, int mode, int *made, char *why, size_t cap)
+{
+    struct stat st;
+    *made = 0;
+    if (mkdir(path, (mode_t)mode) == 0) {
+        *made = 1;
+        return 0;
+    }
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
+    if (errno == EEXIST)
+        snprintf(why, cap, "%s exists and is not a directory", path);
+    else
+        snprintf(why, cap, "cannot create directory %s: %s", path, strerror(errno));
+    return SL_EIO;
+}
+
+int fileio_mkdirs(const char *path, int mode, int *created, char *why, size_t cap)
+{
+    *created = 0;
+    char *p = strdup(path);
+    if (!p) {
+        snprintf(why, cap, "out of memory");
+        return SL_ENOMEM;
+    }
+    size_t l = strlen(p);
+    while (l > 1 && p[l - 1] == '/') p[--l] = 0;   /* "received/" is "received" */
+    int rc = 0, made = 0;
+    for (char *s = p + 1; *s && !rc; s++) {
+        if (*s != '/' || s[-1] == '/') continue;
+        *s = 0;
+        rc = mkdir_one(p, mode, &made, why, cap);
+        *s = '/';
+    }
+    if (!rc) rc = mkdir_one(p, mode, created, why, cap);
+    free(p);
+    return rc;
+}

@@ -14,6 +14,8 @@
  *   or fileio_tmp_abort(&t);                        // close, unlink
  * The temporary is ".NAME.part-XXXXXX" beside the final name.
  *   fileio_save(path, p, n, 0644, why, sizeof why)   does all three at once.
+ *   fileio_mkdirs(path, 0755, &created, why, sizeof why)   mkdir -p; *created
+ *                                  says whether path itself was made just now
  * Every call returns 0 or a negative SL_E* code, with why[] filled in. */
 #ifndef SL_FILEIO_H
 #define SL_FILEIO_H
@@ -33,5 +35,6 @@ int  fileio_tmp_open(fileio_tmp *t, const char *path, int mode, char *why, size_
 int  fileio_tmp_commit(fileio_tmp *t, char *why, size_t cap);
 void fileio_tmp_abort(fileio_tmp *t);
 int  fileio_save(const char *path, const void *p, size_t n, int mode, char *why, size_t cap);
+int  fileio_mkdirs(const char *path, int mode, int *created, char *why, size_t cap);
 
 #endif

@@ -36,9 +36,13 @@ void report_print(FILE *f, const sl_stats *s)
     if (s->rate_bps) fprintf(f, " over a %.1f kbit/s link", (double)s->rate_bps / 1000.0);
     fprintf(f, "\n");
     double bpc = s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0;
-    fprintf(f, "  wire       %s bytes (frames included), %.1f%% saved vs raw, "
-               "%.3f bits/byte coded\n",
-            units_commas(s->wire, a), pct_saved(s->wire, s->raw), bpc);
+    if (s->wire >= s->raw) /* the frames and recipe cost more than coding saved */
+        fprintf(f, "  wire       %s bytes (frames included): %s; stored\n",
+                units_commas(s->wire, a), s->raw < 4096 ? "too small to gain" : "no gain");
+    else
+        fprintf(f, "  wire       %s bytes (frames included), %.1f%% saved vs raw, "
+                   "%.3f bits/byte coded\n",
+                units_commas(s->wire, a), pct_saved(s->wire, s->raw), bpc);
     if (s->xz || s->zstd || s->zlib)
     {
         double vs = s->xz ? 100.0 * (1.0 - (double)s->wire / (double)s->xz) : 0.0;
@@ -57,7 +61,7 @@ void report_print(FILE *f, const sl_stats *s)
             units_commas(s->recipe, a), units_commas(code, b),
             units_commas(s->transcript, c),
             units_commas(s->recipe + code + s->transcript, d));
-    if (s->codec_s > 0 && s->raw)
+    if (s->codec_s > 0 && s->raw >= 4096)
         fprintf(f, "  model      %.1f s of %s, %.0f KB/s\n", s->codec_s,
                 strcmp(s->who, "satyad") ? "decoding" : "encoding",
                 (double)s->raw / 1000.0 / s->codec_s);

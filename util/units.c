@@ -37,23 +37,68 @@ static int scaled(uint64_t milli, uint64_t mult, uint64_t *out)
     return 0;
 }
 
+/* The unit after the number: a prefix (k, M, G in either case, powers of
+ * 1000), then bits ("", bit, bits, bps, bit/s, any case) or bytes (a capital
+ * B: B, B/s, Bps; or byte, bytes, bytes/s). A lone lower-case "b" ("56kb")
+ * is refused: people mean either. Sets *mult to bits per second per unit;
+ * returns 0 ok, 1 ambiguous, -1 unknown. */
+static int rate_unit(const char *u, uint64_t *mult)
+{
+    uint64_t pre = 1;
+    switch (*u) {
+    case 'k': case 'K': pre = 1000; u++; break;
+    case 'm': case 'M': pre = 1000000; u++; break;
+    case 'g': case 'G': pre = 1000000000; u++; break;
+    default: break;
+    }
+    static const char *const bits[] = {"", "bit", "bits", "bps", "bit/s", "bits/s"};
+    static const char *const bytes[] = {"B", "B/s", "Bps", "byte", "bytes", "byte/s",
+                                        "bytes/s"};
+    for (size_t i = 0; i < sizeof bytes / sizeof bytes[0]; i++)
+        if (!strcmp(u, bytes[i]) || (i >= 3 && !strcasecmp(u, bytes[i]))) {
+            *mult = pre * 8;
+            return 0;
+        }
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if (!strcasecmp(u, bits[i]) && *u != 'B') {
+            *mult = pre;
+            return 0;
+        }
+    if (!strcmp(u, "b") || !strcmp(u, "b/s")) return 1;
+    return -1;
+}
+
+int units_rate_why(const char *s, uint64_t *bps, char *why, size_t cap)
+{
+    if (!strcmp(s, "0") || !strcasecmp(s, "unlimited")) {
+        *bps = 0;
+        return 0;
+    }
+    uint64_t m, mult;
+    const char *u = number_milli(s, &m);
+    int kind = u ? rate_unit(u, &mult) : -1;
+    if (kind == 1) {
+        int n = (int)(u - s) + (strchr("kKmMgG", *u) ? 1 : 0); /* number and prefix */
+        snprintf(why, cap, "'%s' is ambiguous: write %.*sbit for bits per second or "
+                 "%.*sB/s for bytes per second", s, n, s, n, s);
+        return SL_EINVAL;
+    }
+    if (kind < 0 || scaled(m, mult, bps)) {
+        snprintf(why, cap, "'%s' is not a rate: write 56k, 56kbit/s, 1M, 7KB/s, "
+                 "or 0 (unlimited)", s);
+        return SL_EINVAL;
+    }
+    if (*bps == 0) {
+        snprintf(why, cap, "'%s' is less than 1 bit/s: write 0 or unlimited for no limit", s);
+        return SL_EINVAL;
+    }
+    return 0;
+}
+
 int units_rate(const char *s, uint64_t *bps)
 {
-    uint64_t m;
-    const char *u = number_milli(s, &m);
-    if (!u) return SL_EINVAL;
-    static const struct { const char *unit; uint64_t mult; } tab[] = {
-        {"", 1}, {"bit", 1}, {"bps", 1},
-        {"kbit", 1000}, {"kbps", 1000}, {"mbit", 1000000}, {"mbps", 1000000},
-        {"gbit", 1000000000}, {"gbps", 1000000000},
-        {"B", 8}, {"KB", 8000}, {"MB", 8000000}, {"GB", 8000000000ull},
-    };
-    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++) {
-        int bytes = strchr(tab[i].unit, 'B') != NULL;
-        if (bytes ? strcmp(u, tab[i].unit) == 0 : strcasecmp(u, tab[i].unit) == 0)
-            return scaled(m, tab[i].mult, bps);
-    }
-    return SL_EINVAL;
+    char why[8];
+    return units_rate_why(s, bps, why, sizeof why);
 }
 
 int units_size(const char *s, uint64_t *bytes)

@@ -24,7 +24,7 @@ Test(util, units)
     cr_assert_eq(units_rate("0", &v), 0);      cr_assert_eq(v, 0);
     cr_assert_eq(units_rate("-5kbit", &v), SL_EINVAL);
     cr_assert_eq(units_rate("fast", &v), SL_EINVAL);
-    cr_assert_eq(units_rate("56kbits", &v), SL_EINVAL);
+    cr_assert_eq(units_rate("56kbits", &v), 0); cr_assert_eq(v, 56000);
     cr_assert_eq(units_size("64K", &v), 0);    cr_assert_eq(v, 65536);
     cr_assert_eq(units_size("2G", &v), 0);     cr_assert_eq(v, 2ull << 30);
     cr_assert_eq(units_size("100", &v), 0);    cr_assert_eq(v, 100);
@@ -34,6 +34,42 @@ Test(util, units)
     cr_assert_eq(units_ms("100ms", &v), 0);    cr_assert_eq(v, 100);
     cr_assert_eq(units_ms("2s", &v), 0);       cr_assert_eq(v, 2000);
     cr_assert_eq(units_ms("2h", &v), SL_EINVAL);
+}
+
+/* The spellings people type, each with the value it must mean. */
+Test(util, rate_spellings)
+{
+    static const struct { const char *s; uint64_t bps; } ok[] = {
+        {"56k", 56000}, {"56kbit", 56000}, {"56kbps", 56000}, {"56kbit/s", 56000},
+        {"56K", 56000}, {"56Kbit/s", 56000}, {"1M", 1000000}, {"1Mbit", 1000000},
+        {"1mbps", 1000000}, {"7KB/s", 56000}, {"7KB", 56000}, {"7kB/s", 56000},
+        {"7KBps", 56000}, {"1MB/s", 8000000}, {"2.5kbit", 2500}, {"100", 100},
+        {"1G", 1000000000}, {"10kbytes/s", 80000}, {"0", 0}, {"unlimited", 0},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        uint64_t v = 1;
+        char why[200] = "";
+        cr_assert_eq(units_rate_why(ok[i].s, &v, why, sizeof why), 0, "%s: %s", ok[i].s, why);
+        cr_assert_eq(v, ok[i].bps, "%s gave %llu", ok[i].s, (unsigned long long)v);
+    }
+}
+
+Test(util, rate_refusals_say_why)
+{
+    uint64_t v;
+    char why[200];
+    cr_assert_eq(units_rate_why("56kb", &v, why, sizeof why), SL_EINVAL);
+    cr_assert(strstr(why, "ambiguous") && strstr(why, "56kbit") && strstr(why, "56kB/s"),
+              "%s", why);
+    cr_assert_eq(units_rate_why("1Mb/s", &v, why, sizeof why), SL_EINVAL);
+    cr_assert(strstr(why, "ambiguous") && strstr(why, "1Mbit"), "%s", why);
+    cr_assert_eq(units_rate_why("0.5", &v, why, sizeof why), SL_EINVAL,
+                 "0.5 bit/s must not silently mean unlimited");
+    cr_assert(strstr(why, "less than 1 bit/s"), "%s", why);
+    cr_assert_eq(units_rate_why("fast", &v, why, sizeof why), SL_EINVAL);
+    cr_assert(strstr(why, "not a rate"), "%s", why);
+    cr_assert_eq(units_rate_why("56kbit/h", &v, why, sizeof why), SL_EINVAL);
+    cr_assert_eq(units_rate_why("-1k", &v, why, sizeof why), SL_EINVAL);
 }
 
 Test(util, hostport_connect_forms)
