@@ -4,6 +4,7 @@
 #   make test       unit tests, end-to-end tests, determinism check
 #   make demo       see it work
 #   make bench      compression and speed figures beside xz and zstd
+#   make compose-demo  docker-compose.yml end to end (Docker or Podman)
 #   make fuzz       libFuzzer builds of the fuzz targets (make test replays them)
 #   make deps       install build and test dependencies (Debian, apt-get);
 #                   `make` installs only what building needs
@@ -205,8 +206,13 @@ deps-test:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_TEST)
 
+# docker-compose.yml end to end with Docker or Podman (tools/compose_demo.sh);
+# it needs neither the build nor the test dependencies on this machine.
+compose-demo:
+	tools/compose_demo.sh
+
 clean:
 	rm -rf build build-san build-det
 
-.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean
+.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean compose-demo
 .SECONDARY:

@@ -1,0 +1,27 @@
+#!/bin/sh
+# tools/compose_satya.sh — satya's command in docker-compose.yml: shape this
+# container's own link, wait for sundar to listen, then send.
+#   compose-satya PATH...      (env: LINK_RATE, RECIPE, TO)
+# The shaping is tc's token bucket on eth0 (what leaves this container), so
+# satyad itself runs unthrottled. tbf's `latency 400ms` keeps a queue deep
+# enough that bursts are not dropped (a short one doubles the time through
+# TCP timeouts); a larger `burst` would leave the link unshaped.
+set -eu
+: "${LINK_RATE:=56kbit}" "${RECIPE:=default}" "${TO:=sundar}"
+tc qdisc add dev eth0 root tbf rate "$LINK_RATE" burst 4kb latency 400ms
+echo "satya: eth0 shaped to $LINK_RATE (tc tbf); sending $* to $TO with recipe $RECIPE"
+# depends_on starts sundar first but does not wait for it to listen: try
+# again while the connection is refused (for about 10 s), and only then.
+i=0
+while :; do
+  if satyad --send "$@" --to "$TO" --rate 0 --recipe "$RECIPE" 2>/tmp/satyad.err; then
+    cat /tmp/satyad.err >&2
+    exit 0
+  fi
+  i=$((i + 1))
+  if ! grep -q "cannot connect" /tmp/satyad.err || [ $i -ge 50 ]; then
+    cat /tmp/satyad.err >&2
+    exit 1
+  fi
+  sleep 0.2
+done
