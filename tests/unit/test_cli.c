@@ -1,0 +1,209 @@
+/* tests/unit/test_cli.c — the three programs as a new user meets them: the
+ * messages for mistyped ports, hosts and rates, sundard making its --out,
+ * Ctrl-C, the report of a tiny input, --name for stdin, and slcodec's
+ * gzip-like manners (exit codes, -v, --version, each error once). */
+#include "e2e.h"
+
+#include <stdarg.h>
+
+/* Runs a program with the arguments up to a NULL; stderr to `log`; its
+ * exit status. */
+static int cli(const scratch *s, const char *log, const char *prog, ...)
+{
+    char *argv[16] = {(char *)bin(prog)};
+    va_list ap;
+    va_start(ap, prog);
+    for (int i = 1; i < 15 && (argv[i] = va_arg(ap, char *)); i++) continue;
+    va_end(ap);
+    return run(argv, NULL, path_in(s, log), 30);
+}
+
+/* How many lines of `log` contain `needle`. */
+static int lines_with(const char *log, const char *needle)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "grep -c -- '%s' '%s'", needle, log);
+    FILE *p = popen(cmd, "r");
+    int n = 0;
+    cr_assert_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    return n;
+}
+
+Test(cli, to_missing_port_bad_port_unknown_host_are_three_messages, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *f = strdup(text_file(&s, "a.txt", 100, 1));
+    cr_assert_eq(cli(&s, "m.log", "satyad", "--send", f, "--to", "localhost:", NULL), 2);
+    assert_log_has(path_in(&s, "m.log"), "missing port after");
+    cr_assert_eq(cli(&s, "b.log", "satyad", "--send", f, "--to", "localhost:99999", NULL), 2);
+    assert_log_has(path_in(&s, "b.log"), "bad port");
+    cr_assert_eq(cli(&s, "u.log", "satyad", "--send", f, "--to", "no-such-host.invalid", NULL),
+                 2);
+    assert_log_has(path_in(&s, "u.log"), "cannot resolve host");
+    cr_assert_eq(cli(&s, "l.log", "sundard", "--listen", "99999", NULL), 2);
+    assert_log_has(path_in(&s, "l.log"), "bad port");
+    cr_assert_eq(cli(&s, "l2.log", "sundard", "--listen", "127.0.0.1:", NULL), 2);
+    assert_log_has(path_in(&s, "l2.log"), "missing port");
+    cr_assert_eq(cli(&s, "l3.log", "sundard", "--listen", "no-such-host.invalid:1", NULL),
+                 2);
+    assert_log_has(path_in(&s, "l3.log"), "cannot resolve host");
+    free(f);
+    scratch_fini(&s);
+}
+
+Test(cli, rates_as_people_type_them, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    /* --print-recipe stops after the options are read: no receiver needed. */
+    cr_assert_eq(cli(&s, "a.log", "satyad", "--rate", "56kb", "--print-recipe", NULL), 2);
+    assert_log_has(path_in(&s, "a.log"), "ambiguous: write 56kbit");
+    cr_assert_eq(cli(&s, "h.log", "satyad", "--rate", "0.5", "--print-recipe", NULL), 2);
+    assert_log_has(path_in(&s, "h.log"), "less than 1 bit/s");
+    cr_assert_eq(cli(&s, "w.log", "satyad", "--rate", "10", "--print-recipe", NULL), 0);
+    assert_log_has(path_in(&s, "w.log"), "warning: --rate 10 is 10 bit/s");
+    static const char *ok[] = {"56k", "56kbit", "56kbps", "56kbit/s", "1M", "1Mbit", "7KB/s",
+                               "unlimited", "0"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        cr_assert_eq(cli(&s, "ok.log", "satyad", "--rate", ok[i], "--print-recipe", NULL), 0,
+                     "--rate %s", ok[i]);
+        cr_assert_eq(lines_with(path_in(&s, "ok.log"), "satyad"), 0, "--rate %s", ok[i]);
+    }
+    scratch_fini(&s);
+}
+
+Test(cli, sundard_makes_its_out_and_says_where_it_listens, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    receiver r;
+    char *out = path_in(&s, "new/deeper/received/");
+    /* start_receiver makes out itself: ask for a directory below it instead. */
+    char *argv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file",
+                    path_in(&s, "port"), "--out", out, NULL};
+    r.pid = spawn(argv, NULL, path_in(&s, "rx.log"));
+    double end = now_s() + 10;
+    while (access(path_in(&s, "port"), R_OK) && now_s() < end) usleep(10000);
+    kill(r.pid, SIGTERM);
+    cr_assert_eq(wait_for(r.pid, 10), 0);
+    struct stat st;
+    cr_assert_eq(stat(path_in(&s, "new/deeper/received"), &st), 0);
+    cr_assert(S_ISDIR(st.st_mode));
+    assert_log_has(path_in(&s, "rx.log"), "created ");
+    assert_log_has(path_in(&s, "rx.log"), "listening on 127.0.0.1:");
+    write_file(path_in(&s, "plain"), (const uint8_t *)"x", 1);
+    cr_assert_eq(cli(&s, "f.log", "sundard", "--out", path_in(&s, "plain"), NULL), 2);
+    assert_log_has(path_in(&s, "f.log"), "exists and is not a directory");
+    scratch_fini(&s);
+}
+
+Test(cli, tiny_input_is_stored_and_stdin_takes_a_name, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *in = strdup(text_file(&s, "in.txt", 3, 2));
+    char *args[] = {"--send", "-", "--name", "notes/today.txt", "--rate", "0", NULL};
+    outcome o = transfer(&s, in, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    assert_same(in, path_in(&s, "out/notes/today.txt"));
+    assert_log_has(path_in(&s, "tx.log"), "too small to gain; stored");
+    assert_log_has(path_in(&s, "rx.log"), "too small to gain; stored");
+    cr_assert_eq(lines_with(path_in(&s, "tx.log"), "saved"), 0, "negative savings reported");
+    cr_assert_eq(lines_with(path_in(&s, "rx.log"), "kbit/s"), 0, "the receiver claims a link");
+    char *f = path_in(&s, "in.txt");
+    cr_assert_eq(cli(&s, "n.log", "satyad", "--send", f, "--name", "x", NULL), 2);
+    assert_log_has(path_in(&s, "n.log"), "give --send - as well");
+    free(in);
+    scratch_fini(&s);
+}
+
+Test(cli, from_a_recording_reports_no_link, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *f = strdup(text_file(&s, "r.txt", 20000, 3));
+    cr_assert_eq(cli(&s, "tx.log", "satyad", "--send", f, "--out", path_in(&s, "r.sls"), NULL),
+                 0);
+    mkdir(path_in(&s, "out"), 0755);
+    cr_assert_eq(cli(&s, "rx.log", "sundard", "--from", path_in(&s, "r.sls"), "--out",
+                     path_in(&s, "out"), NULL), 0);
+    assert_same(f, path_in(&s, "out/r.txt"));
+    cr_assert_eq(lines_with(path_in(&s, "rx.log"), "kbit/s"), 0, "--from claims a link rate");
+    free(f);
+    scratch_fini(&s);
+}
+
+/* Ctrl-C in the middle of a session at 20 kbit/s (a few seconds long). */
+Test(cli, ctrl_c_stops_sundard_promptly_and_leaves_nothing, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *f = strdup(text_file(&s, "long.txt", 60000, 4));
+    receiver r;
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    char *argv[] = {(char *)bin("satyad"), "--send", f, "--to", r.to, "--rate", "20kbit",
+                    "--recipe", "tiny", "--chunk", "4K", NULL};
+    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    usleep(1500000);
+    double t0 = now_s();
+    kill(r.pid, SIGINT);
+    wait_for(r.pid, 10);
+    cr_assert_lt(now_s() - t0, 2.0, "sundard took %.1f s to stop", now_s() - t0);
+    cr_assert_eq(wait_for(tx, 10), 1);
+    assert_log_has(path_in(&s, "tx.log"), "the receiver is shutting down");
+    assert_log_has(path_in(&s, "rx.log"), "abandoned");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s' -type f)\"", path_in(&s, "out"));
+    cr_assert_eq(system(cmd), 0, "sundard left files behind");
+    free(f);
+    scratch_fini(&s);
+}
+
+Test(cli, ctrl_c_stops_satyad_at_once_without_a_part_file, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *f = strdup(text_file(&s, "big.txt", 400000, 5));
+    char *argv[] = {(char *)bin("satyad"), "--send", f, "--out", path_in(&s, "rec.sls"),
+                    "--recipe", "max", NULL};
+    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    usleep(800000);
+    double t0 = now_s();
+    kill(tx, SIGINT);
+    cr_assert_eq(wait_for(tx, 10), 130);
+    cr_assert_lt(now_s() - t0, 1.0, "satyad took %.1f s to stop", now_s() - t0);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test -z \"$(find '%s' -name '*rec.sls*')\"", s.dir);
+    cr_assert_eq(system(cmd), 0, "satyad left its --out (or a .part) behind");
+    assert_log_has(path_in(&s, "tx.log"), "was not written");
+    free(f);
+    scratch_fini(&s);
+}
+
+Test(cli, slcodec_like_gzip, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *f = strdup(text_file(&s, "t.txt", 5000, 6));
+    char *slc = strdup(path_in(&s, "t.slc"));
+    cr_assert_eq(cli(&s, "c.log", "slcodec", "c", "-v", "-r", "tiny", f, slc, NULL), 0);
+    assert_log_has(path_in(&s, "c.log"), "t.txt: 5000 -> ");
+    assert_log_has(path_in(&s, "c.log"), "bits/byte");
+    cr_assert_eq(lines_with(path_in(&s, "c.log"), ""), 1, "-v is one line");
+    cr_assert_eq(cli(&s, "d.log", "slcodec", "d", slc, path_in(&s, "t.out"), NULL), 0);
+    assert_same(f, path_in(&s, "t.out"));
+    cr_assert_eq(lines_with(path_in(&s, "d.log"), ""), 0, "quiet without -v");
+    cr_assert_eq(cli(&s, "e.log", "slcodec", "d", f, path_in(&s, "x.out"), NULL), 1);
+    cr_assert_eq(lines_with(path_in(&s, "e.log"), "slcodec"), 1, "an error, printed once");
+    cr_assert_eq(access(path_in(&s, "x.out"), F_OK), -1);
+    cr_assert_eq(cli(&s, "u.log", "slcodec", "c", "-r", "nosuch", f, slc, NULL), 2);
+    cr_assert_eq(lines_with(path_in(&s, "u.log"), "nosuch"), 1);
+    cr_assert_eq(cli(&s, "o.log", "slcodec", "c", "--bogus", f, slc, NULL), 2);
+    cr_assert_eq(cli(&s, "v.log", "slcodec", "--version", NULL), 0);
+    free(f);
+    free(slc);
+    scratch_fini(&s);
+}
