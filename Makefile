@@ -5,6 +5,8 @@
 #   make demo       see it work
 #   make bench      compression and speed figures beside xz and zstd
 #   make compose-demo  docker-compose.yml end to end (Docker or Podman)
+#   make install [PREFIX=/usr/local] [DESTDIR=]    satyad, sundard, slcodec, their
+#                   man pages, bash completion and a systemd unit; make uninstall
 #   make fuzz       libFuzzer builds of the fuzz targets (make test replays them)
 #   make deps       install build and test dependencies (Debian, apt-get);
 #                   `make` installs only what building needs
@@ -46,7 +48,7 @@ TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-BUILD_GOALS = all demo bench
+BUILD_GOALS = all demo bench install
 TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz
 
 .DEFAULT_GOAL := all
@@ -86,7 +88,7 @@ UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
             sender/snd_baseline.c sender/snd_link.c sender/snd_fanout.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
-            receiver/rcv_file.c
+            receiver/rcv_file.c receiver/rcv_meta.c
 
 # The decoder's own source, xz-compressed: the "code" term of the
 # description length, measured at build time.
@@ -138,9 +140,10 @@ $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslutil.a $(B)/libslcodec.a
 demo: all
 	B=$(B) tools/demo.sh
 
-CORPUS ?= $(wildcard ../shared/corpus/canterbury)
+# The Canterbury corpus where the development setup has it, else the
+# corpus shipped in corpus/ (a fresh clone).
+CORPUS ?= $(or $(wildcard ../shared/corpus/canterbury),corpus)
 bench: $(B)/slbench $(B)/satyad $(B)/sundard
-	@if [ -z "$(CORPUS)" ]; then echo "bench: no corpus; use make bench CORPUS=dir"; exit 2; fi
 	$(B)/slbench $(BENCH_ARGS) $(CORPUS)
 	@echo "== the link case: satyad -> sundard on loopback, recipe default"
 	B=$(B) tools/bench_link.sh $(CORPUS)
@@ -153,14 +156,25 @@ else
 CRIT_LIBS := $(shell pkg-config --libs criterion)
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o \
-                   $(HOST_LIBS)
+                   $(B)/receiver/rcv_meta.o $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(NET_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -MMD -MP -c $< -o $@
 
-test: test-unit test-determinism test-fuzz-replay
+# Every suite runs, even after one fails, and the last line counts them all:
+# "N passed, M failed" (tests/tally.sh).
+TALLY = SL_BIN=$(B) B=$(B) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp tests/tally.sh \
+        $(B)/test-results
+test: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slcodec $(B)/fuzz/replay_stream \
+      $(B)/fuzz/replay_recipe
+	@rm -f $(B)/test-results
+	@for t in $(UNIT_BIN); do $(TALLY) $$t --jobs 2; done
+	@TALLY_LABEL=determinism $(TALLY) tests/determinism/run.sh
+	@TALLY_LABEL=fuzz-replay $(TALLY) $(MAKE) -s test-fuzz-replay
+	@TALLY_LABEL=install $(TALLY) tests/install_check.sh
+	@tests/tally.sh --summary $(B)/test-results
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.
@@ -206,6 +220,38 @@ deps-test:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_TEST)
 
+# Installing: the three programs, man pages, bash completion, and an example
+# systemd unit for sundard (tools/sundard.service.in, sandboxed).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MAN1DIR  = $(PREFIX)/share/man/man1
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
+UNITDIR  = $(PREFIX)/lib/systemd/system
+INSTALL_DIRS = $(BINDIR) $(MAN1DIR) $(COMPDIR) $(UNITDIR)
+PROGRAMS = satyad sundard slcodec
+
+ifeq ($(BUILD_OK),yes)
+install: $(PROGRAMS:%=$(B)/%)
+	install -d $(INSTALL_DIRS:%=$(DESTDIR)%)
+	install -m 0755 $(PROGRAMS:%=$(B)/%) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(MAN1DIR)/
+	for p in $(PROGRAMS); do install -m 0644 tools/completion.bash $(DESTDIR)$(COMPDIR)/$$p; done
+	sed 's|@BINDIR@|$(BINDIR)|g' tools/sundard.service.in > $(DESTDIR)$(UNITDIR)/sundard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sundard.service
+endif
+
+# Removes what install put there, and the directories only it uses (bash
+# completion's and systemd's) once empty; into a DESTDIR, every directory it
+# left empty, so that nothing remains.
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(PROGRAMS:%=$(DESTDIR)$(MAN1DIR)/%.1) \
+	      $(PROGRAMS:%=$(DESTDIR)$(COMPDIR)/%) $(DESTDIR)$(UNITDIR)/sundard.service
+	$(if $(DESTDIR),-cd $(DESTDIR) && for d in $(INSTALL_DIRS:/%=%); do \
+	  rmdir -p --ignore-fail-on-non-empty $$d 2>/dev/null; done; true)
+	-rmdir $(DESTDIR)$(COMPDIR) $(DESTDIR)$(UNITDIR) $(dir $(DESTDIR)$(COMPDIR)) \
+	       $(dir $(DESTDIR)$(UNITDIR)) 2>/dev/null; true
+
 # docker-compose.yml end to end with Docker or Podman (tools/compose_demo.sh);
 # it needs neither the build nor the test dependencies on this machine.
 compose-demo:
@@ -214,5 +260,5 @@ compose-demo:
 clean:
 	rm -rf build build-san build-det
 
-.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean compose-demo
+.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean compose-demo uninstall
 .SECONDARY:

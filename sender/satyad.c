@@ -32,7 +32,7 @@
 /* What the command line asked for. */
 typedef struct satyad_opts {
     char       **paths;
-    int          npaths, quiet, print_recipe;
+    int          npaths, quiet, print_recipe, follow_symlinks;
     snd_targets  targets;
     const char  *recipe_arg, *out, *json, *name;
     uint64_t     chunk, rate, latency;
@@ -63,6 +63,8 @@ static void usage(FILE *f)
 "  -s, --send PATH      file, directory (sent recursively) or - for stdin;\n"
 "                       repeatable, and further arguments are paths too\n"
 "  -n, --name NAME      the name stdin's bytes arrive under (default: stdin)\n"
+"      --follow-symlinks send what symlinks in a directory point to (default:\n"
+"                       skip them, and say so)\n"
 "  -t, --to HOST[:PORT] a receiver (repeatable: encode once, send to all);\n"
 "                       port 4647 unless given; default 127.0.0.1 unless --out\n"
 "  -T, --to-file LIST   receivers, one HOST[:PORT] a line (# comments)\n"
@@ -214,6 +216,7 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         {"rate", required_argument, 0, 'R'}, {"latency", required_argument, 0, 'L'},
         {"out", required_argument, 0, 'o'}, {"json", required_argument, 0, 'j'},
         {"print-recipe", no_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
+        {"follow-symlinks", no_argument, 0, 'F'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
     o->recipe_arg = "default";
@@ -251,6 +254,7 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         case 'o': o->out = optarg; break;
         case 'j': o->json = optarg; break;
         case 'P': o->print_recipe = 1; break;
+        case 'F': o->follow_symlinks = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
@@ -424,9 +428,13 @@ static int run(const satyad_opts *o, const recipe_params *rp, int *interrupted)
     signal(SIGPIPE, SIG_IGN);
     snd_inputs in = {0};
     in.stdin_name = o->name;
+    in.follow_symlinks = o->follow_symlinks;
     char err[512] = "";
     int rc;
-    if (snd_walk(&in, o->paths, o->npaths, err, sizeof err)) {
+    int walked = snd_walk(&in, o->paths, o->npaths, err, sizeof err);
+    for (size_t i = 0; i < in.nnotes && !o->quiet; i++)
+        fprintf(stderr, "satyad: %s\n", in.notes[i]);
+    if (walked) {
         fprintf(stderr, "satyad: %s\n", err);
         rc = 1;
     } else {

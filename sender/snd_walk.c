@@ -32,6 +32,33 @@ static int add(snd_inputs *in, char *path, char *name, uint8_t *data, uint64_t s
     return 0;
 }
 
+static int note(snd_inputs *in, const char *fmt, const char *a, const char *b)
+{
+    char line[8400];
+    snprintf(line, sizeof line, fmt, a, b);
+    char **v = realloc(in->notes, (in->nnotes + 1) * sizeof *v);
+    if (!v) return SL_ENOMEM;
+    in->notes = v;
+    if (!(v[in->nnotes] = strdup(line))) return SL_ENOMEM;
+    in->nnotes++;
+    return 0;
+}
+
+/* The directories being walked, outermost first: a symlink to one of them
+ * would walk for ever. */
+typedef struct walk_stack {
+    const struct walk_stack *up;
+    dev_t dev;
+    ino_t ino;
+} walk_stack;
+
+static int on_stack(const walk_stack *w, const struct stat *st)
+{
+    for (; w; w = w->up)
+        if (w->dev == st->st_dev && w->ino == st->st_ino) return 1;
+    return 0;
+}
+
 static char *join(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -48,8 +75,59 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(snd_inputs *in, const char *dir, const char *prefix, char *err, size_t cap)
+static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
+                    const walk_stack *up, char *err, size_t cap);
+
+/* One entry of a directory: a file is added, a directory walked, a symlink
+ * followed or noted, anything else noted. Takes path and name. */
+static int walk_entry(snd_inputs *in, char *path, char *name, const walk_stack *up,
+                      char *err, size_t cap)
 {
+    struct stat st;
+    int rc = 0, skip = 0;
+    if (lstat(path, &st)) {
+        snprintf(err, cap, "cannot stat %s: %s", path, strerror(errno));
+        rc = SL_EIO;
+    } else if (S_ISLNK(st.st_mode)) {
+        char target[4096];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        target[n > 0 ? n : 0] = 0;
+        skip = 1;
+        if (!in->follow_symlinks)
+            rc = note(in, "skipped symlink %s -> %s (--follow-symlinks sends what it points to)",
+                      path, target);
+        else if (stat(path, &st))
+            rc = note(in, "skipped symlink %s -> %s: it points nowhere", path, target);
+        else if (S_ISDIR(st.st_mode) && on_stack(up, &st))
+            rc = note(in, "skipped symlink %s -> %s: a loop back to a directory above", path,
+                      target);
+        else
+            skip = 0;   /* followed: st is what it points to */
+    }
+    if (rc || skip) {
+        /* noted, or failed */
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = walk_dir(in, path, name, up, err, cap);
+    } else if (S_ISREG(st.st_mode)) {
+        rc = add(in, path, name, NULL, (uint64_t)st.st_size);
+        if (!rc) path = name = NULL; /* owned by in now */
+    } else {
+        rc = note(in, "skipped %s: %s", path, "not a regular file, directory or symlink");
+    }
+    free(path);
+    free(name);
+    return rc;
+}
+
+static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
+                    const walk_stack *up, char *err, size_t cap)
+{
+    struct stat self;
+    if (stat(dir, &self)) {
+        snprintf(err, cap, "cannot stat %s: %s", dir, strerror(errno));
+        return SL_EIO;
+    }
+    walk_stack here = {up, self.st_dev, self.st_ino};
     DIR *d = opendir(dir);
     if (!d) {
         snprintf(err, cap, "cannot read directory %s: %s", dir, strerror(errno));
@@ -74,19 +152,13 @@ static int walk_dir(snd_inputs *in, const char *dir, const char *prefix, char *e
     if (!rc) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && !rc; i++) {
         char *path = join(dir, names[i]), *name = join(prefix, names[i]);
-        struct stat st;
-        if (!path || !name) rc = SL_ENOMEM;
-        else if (lstat(path, &st)) {
-            snprintf(err, cap, "cannot stat %s: %s", path, strerror(errno));
-            rc = SL_EIO;
-        } else if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(in, path, name, err, cap);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = add(in, path, name, NULL, (uint64_t)st.st_size);
-            if (!rc) path = name = NULL; /* owned by in now */
+        if (!path || !name) {
+            free(path);
+            free(name);
+            rc = SL_ENOMEM;
+        } else {
+            rc = walk_entry(in, path, name, &here, err, cap);
         }
-        free(path);
-        free(name);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
@@ -174,7 +246,7 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
         char *name = strdup(base);
         if (!name) { free(copy); rc = SL_ENOMEM; break; }
         if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(in, copy, name, err, cap);
+            rc = walk_dir(in, copy, name, NULL, err, cap);
             free(copy);
             free(name);
         } else if (S_ISREG(st.st_mode)) {
@@ -224,6 +296,8 @@ void snd_inputs_free(snd_inputs *in)
         free(in->v[i].data);
     }
     free(in->v);
+    for (size_t i = 0; i < in->nnotes; i++) free(in->notes[i]);
+    free(in->notes);
     memset(in, 0, sizeof *in);
 }
 

@@ -7,7 +7,11 @@
  *   snd_inputs_free(&in);
  * A file is named by its last path component; a directory by its own name
  * followed by the relative path of each regular file below it (sorted, so
- * the order is reproducible; symlinks and special files are skipped); "-"
+ * the order is reproducible). A symbolic link below a directory is skipped
+ * with a note in in.notes, or with in.follow_symlinks set, sent as what it
+ * points to (a file, or a directory walked in turn; a link back to a
+ * directory being walked is noted, not followed); special files are
+ * skipped with a note. Paths named on the command line are followed. "-"
  * is stdin, read whole, named in.stdin_name (set it before the walk; NULL:
  * "stdin"). Every name must pass
  * msg_name_check, and names must be unique. */
@@ -30,6 +34,9 @@ typedef struct snd_inputs {
     size_t     n, cap;
     uint64_t   total;
     const char *stdin_name;   /* the wire name of "-" (--name); NULL: "stdin" */
+    int         follow_symlinks;
+    char      **notes;        /* what was skipped, and why: one line each */
+    size_t      nnotes;
 } snd_inputs;
 
 int  snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t cap);

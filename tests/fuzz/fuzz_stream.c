@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frame_parser_fini(&p);
     bytebuf_fini(&reply);
     if (result == 1) {
-        char cmd[128];
+        char cmd[160];  /* room for the longest dir (64) twice */
         snprintf(cmd, sizeof cmd, "rm -rf '%s'/* '%s'/.[!.]*", dir, dir);
         if (system(cmd)) abort();
     }

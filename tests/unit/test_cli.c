@@ -207,3 +207,47 @@ Test(cli, slcodec_like_gzip, .timeout = 60)
     free(slc);
     scratch_fini(&s);
 }
+
+/* A tree with a symlink to a file, one back to the tree itself, and one to
+ * nowhere. */
+static char *link_tree(const scratch *s)
+{
+    char *tree = strdup(path_in(s, "tree"));
+    mkdir(tree, 0755);
+    write_file(path_in(s, "tree/a.txt"), (const uint8_t *)"alpha\n", 6);
+    cr_assert_eq(symlink("a.txt", path_in(s, "tree/link")), 0);
+    cr_assert_eq(symlink(".", path_in(s, "tree/loop")), 0);
+    cr_assert_eq(symlink("no-such-file", path_in(s, "tree/dangling")), 0);
+    return tree;
+}
+
+Test(cli, symlinks_are_reported_and_followed_on_request, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    char *tree = link_tree(&s);
+    char *args[] = {"--send", tree, "--rate", "0", "--recipe", "tiny", NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    assert_same(path_in(&s, "tree/a.txt"), path_in(&s, "out/tree/a.txt"));
+    cr_assert_eq(access(path_in(&s, "out/tree/link"), F_OK), -1);
+    cr_assert_eq(lines_with(path_in(&s, "tx.log"), "skipped symlink"), 3);
+    assert_log_has(path_in(&s, "tx.log"), "tree/link -> a.txt (--follow-symlinks");
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path_in(&s, "out"));
+    cr_assert_eq(system(cmd), 0);
+    char *args2[] = {"--send", tree, "--follow-symlinks", "--rate", "0", "--recipe", "tiny",
+                     NULL};
+    o = transfer(&s, NULL, NULL, NULL, args2);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    assert_same(path_in(&s, "tree/a.txt"), path_in(&s, "out/tree/link"));
+    struct stat st;
+    cr_assert_eq(lstat(path_in(&s, "out/tree/link"), &st), 0);
+    cr_assert(S_ISREG(st.st_mode), "a followed link arrives as a file");
+    assert_log_has(path_in(&s, "tx.log"), "a loop back to a directory above");
+    assert_log_has(path_in(&s, "tx.log"), "it points nowhere");
+    free(tree);
+    scratch_fini(&s);
+}
