@@ -178,7 +178,8 @@ test: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slcodec $(B)/fuzz/replay_stream 
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.
-FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(HOST_LIBS)
+FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(B)/receiver/rcv_meta.o \
+            $(HOST_LIBS)
 $(B)/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
@@ -193,8 +194,8 @@ fuzz:
 	@mkdir -p build-fuzz
 	for t in stream recipe; do \
 	  clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(CODEC_SRC) \
-	    $(PROTO_SRC) $(UTIL_SRC) receiver/rcv_core.c receiver/rcv_file.c $(NET_LIBS) \
-	    || exit 1; done
+	    $(PROTO_SRC) $(UTIL_SRC) receiver/rcv_core.c receiver/rcv_file.c receiver/rcv_meta.c \
+	    $(NET_LIBS) || exit 1; done
 	@echo "run: build-fuzz/fuzz_stream -max_total_time=60 tests/golden/proto"
 
 # One Criterion binary per module; each runs with a timeout.

@@ -92,29 +92,6 @@ int msg_hello_read(const frame *f, msg_hello *m)
     return 0;
 }
 
-static int ieq(const char *a, size_t n, const char *b)
-{
-    if (strlen(b) != n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char x = a[i];
-        if (x >= 'a' && x <= 'z') x = (char)(x - 32);
-        if (x != b[i]) return 0;
-    }
-    return 1;
-}
-
-static int is_device(const char *s, size_t n)
-{
-    const char *dot = memchr(s, '.', n);
-    size_t base = dot ? (size_t)(dot - s) : n;
-    static const char *const dev[] = {"CON", "PRN", "AUX", "NUL"};
-    for (int i = 0; i < 4; i++)
-        if (ieq(s, base, dev[i])) return 1;
-    if (base == 4 && (ieq(s, 3, "COM") || ieq(s, 3, "LPT")) && s[3] >= '1' && s[3] <= '9')
-        return 1;
-    return 0;
-}
-
 int msg_name_check(const char *name, size_t len)
 {
     if (len == 0 || len > MSG_MAX_NAME || name[0] == '/') return SL_EPROTO_NAME;
@@ -129,7 +106,6 @@ int msg_name_check(const char *name, size_t len)
         const char *comp = name + start;
         if (n == 0 || (n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.'))
             return SL_EPROTO_NAME;
-        if (is_device(comp, n)) return SL_EPROTO_NAME;
         start = end + 1;
     }
     return 0;
@@ -143,10 +119,14 @@ int msg_manifest_write(bytebuf *out, const msg_manifest *m)
     wput(&b, m->recipe_hash, MSG_RECIPE_HASH);
     putv(&b, m->nfiles);
     for (uint32_t i = 0; i < m->nfiles; i++) {
-        putv(&b, m->files[i].name_len);
-        wput(&b, m->files[i].name, m->files[i].name_len);
-        putv(&b, m->files[i].size);
-        wput(&b, m->files[i].sha256, 32);
+        const msg_file *fl = &m->files[i];
+        putv(&b, fl->name_len);
+        wput(&b, fl->name, fl->name_len);
+        putv(&b, fl->mode);
+        putv(&b, fl->mtime);
+        if (fl->mode & MSG_MODE_DIR) continue;
+        putv(&b, fl->size);
+        wput(&b, fl->sha256, 32);
     }
     return emit(out, FRAME_MANIFEST, &b);
 }
@@ -184,9 +164,9 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
     m->nfiles = getv32(&c, MSG_MAX_FILES);
     if (c.bad || m->chunk_size == 0) return SL_EPROTO_PAYLOAD;
     memcpy(m->recipe_hash, h, MSG_RECIPE_HASH);
-    /* Each file takes at least 35 bytes: refuse a count the payload
-     * cannot hold before allocating for it. */
-    if ((uint64_t)m->nfiles * 35 > (uint64_t)(c.end - c.p)) return SL_EPROTO_PAYLOAD;
+    /* Each entry takes at least 4 bytes (a directory's): refuse a count
+     * the payload cannot hold before allocating for it. */
+    if ((uint64_t)m->nfiles * 4 > (uint64_t)(c.end - c.p)) return SL_EPROTO_PAYLOAD;
     m->files = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->files);
     if (!m->files) return SL_ENOMEM;
     uint64_t sum = 0;
@@ -195,10 +175,15 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
         msg_file *fl = &m->files[i];
         fl->name_len = (uint16_t)getv32(&c, MSG_MAX_NAME);
         fl->name = (const char *)take(&c, fl->name_len);
-        fl->size = getv(&c);
-        const uint8_t *s = take(&c, 32);
+        fl->mode = getv32(&c, MSG_MODE_PERM | MSG_MODE_DIR);
+        if (fl->mode & ~(MSG_MODE_PERM | MSG_MODE_DIR)) c.bad = 1;  /* set-id, sticky */
+        fl->mtime = getv(&c);
+        if (!(fl->mode & MSG_MODE_DIR)) {
+            fl->size = getv(&c);
+            const uint8_t *s = take(&c, 32);
+            if (s) memcpy(fl->sha256, s, 32);
+        }
         if (c.bad) { rc = SL_EPROTO_PAYLOAD; break; }
-        memcpy(fl->sha256, s, 32);
         rc = msg_name_check(fl->name, fl->name_len);
         if (fl->size > UINT64_MAX - sum) rc = SL_EPROTO_PAYLOAD;
         sum += fl->size;
@@ -217,7 +202,7 @@ int msg_manifest_read(const frame *f, msg_manifest *m)
             for (uint32_t i = 0; i < m->nfiles && !rc; i++)
                 for (uint16_t k = 1; k < m->files[i].name_len && !rc; k++)
                     if (m->files[i].name[k] == '/') {
-                        msg_file key = {m->files[i].name, k, 0, {0}};
+                        msg_file key = {m->files[i].name, k, 0, 0, 0, {0}};
                         const msg_file *kp = &key;
                         if (bsearch(&kp, order, m->nfiles, sizeof *order, name_cmp))
                             rc = SL_EPROTO_NAME;

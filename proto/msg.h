@@ -27,11 +27,18 @@ typedef struct msg_hello {
     uint32_t caps;
 } msg_hello;
 
+/* A manifest entry's mode: the permission bits, and MSG_MODE_DIR for an
+ * empty directory (no bytes, no size, no SHA-256). */
+#define MSG_MODE_PERM     0777u
+#define MSG_MODE_DIR      010000u
+
 typedef struct msg_file {
     const char *name;            /* not NUL-terminated; name_len bytes */
     uint16_t    name_len;
-    uint64_t    size;
-    uint8_t     sha256[32];
+    uint32_t    mode;            /* MSG_MODE_PERM bits, | MSG_MODE_DIR */
+    uint64_t    mtime;           /* seconds since 1970-01-01 UTC */
+    uint64_t    size;            /* 0 for a directory */
+    uint8_t     sha256[32];      /* zeros for a directory */
 } msg_file;
 
 typedef struct msg_manifest {

@@ -1,5 +1,6 @@
 /* receiver/rcv_core.c — see rcv_core.h and proto/PROTOCOL.md. */
 #include "rcv_core.h"
+#include "rcv_meta.h"
 #include "../common/err.h"
 #include "../util/clock.h"
 #include "../util/sha256.h"
@@ -79,9 +80,18 @@ static int advance(rcv_core *c, bytebuf *reply)
         if (c->cur_open || c->file_idx >= c->man.nfiles) return 0;
         const msg_file *mf = &c->man.files[c->file_idx];
         cur = &c->files[c->file_idx];
+        if (mf->mode & MSG_MODE_DIR) { /* no bytes: made when the session ends well */
+            cur->fd = -1;
+            c->files_done++;
+            c->file_idx++;
+            continue;
+        }
         int rc = rcv_file_open(cur, c->outdir, mf->name, mf->name_len, mf->size,
                                mf->sha256, why, sizeof why);
         if (rc) return fail(c, reply, rc, "%s", why);
+        cur->mode = mf->mode;
+        cur->mtime = mf->mtime;
+        cur->mask = c->lim.umask;
         c->cur_open = 1;
     }
 }
@@ -230,7 +240,9 @@ int rcv_core_frame(rcv_core *c, const frame *f, bytebuf *reply)
         /* Everything arrived and matched: now the files appear. */
         char why[400];
         for (uint32_t i = 0; i < c->man.nfiles; i++)
-            if ((rc = rcv_file_commit(&c->files[i], why, sizeof why))) {
+            if (c->man.files[i].mode & MSG_MODE_DIR) {
+                continue;
+            } else if ((rc = rcv_file_commit(&c->files[i], why, sizeof why))) {
                 for (uint32_t j = i + 1; j < c->man.nfiles; j++) rcv_file_abort(&c->files[j]);
                 free(c->files);
                 c->files = NULL;
@@ -238,6 +250,16 @@ int rcv_core_frame(rcv_core *c, const frame *f, bytebuf *reply)
             }
         free(c->files);
         c->files = NULL;
+        /* Then the empty directories, after every file (a file made inside
+         * a directory would change its time). */
+        for (uint32_t i = 0; i < c->man.nfiles; i++) {
+            const msg_file *mf = &c->man.files[i];
+            if ((mf->mode & MSG_MODE_DIR) &&
+                (rc = rcv_meta_mkdir_path(c->outdir, mf->name, mf->name_len, mf->mode,
+                                          (int64_t)mf->mtime, (mode_t)c->lim.umask, why,
+                                          sizeof why)))
+                return fail(c, reply, rc, "%s", why);
+        }
         c->st.raw = c->pos;
         c->st.zlib = d.zlib;
         c->st.xz = d.xz;

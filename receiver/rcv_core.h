@@ -25,6 +25,7 @@
 typedef struct rcv_limits {
     uint64_t max_output;     /* total bytes of one session; 0 = none */
     uint64_t max_model_mem;  /* bytes the recipe's model may take; 0 = none */
+    uint32_t umask;          /* taken from the carried modes (rcv_meta_umask) */
 } rcv_limits;
 
 typedef struct rcv_core {

@@ -1,5 +1,6 @@
 /* receiver/rcv_file.c — see rcv_file.h. */
 #include "rcv_file.h"
+#include "rcv_meta.h"
 #include "../common/err.h"
 
 #include <errno.h>
@@ -105,9 +106,14 @@ int rcv_file_finish(rcv_file *f, char *err, size_t cap)
         rcv_file_abort(f);
         return SL_EPROTO_HASH;
     }
+    int rc = rcv_meta_apply(f->fd, f->mode, (int64_t)f->mtime, 0, (mode_t)f->mask, err, cap);
+    if (rc) {
+        rcv_file_abort(f);
+        return rc;
+    }
     if (fsync(f->fd) || close(f->fd)) {
         f->fd = -1;
-        int rc = fail(err, cap, SL_EIO, "cannot write", f->tmp);
+        rc = fail(err, cap, SL_EIO, "cannot write", f->tmp);
         rcv_file_abort(f);
         return rc;
     }

@@ -10,7 +10,8 @@
  * (a symlink, say) is refused, so nothing is written outside outdir. The
  * bytes go to a temporary ".NAME.sl-XXXXXX" beside the final name, which
  * appears only by rename after the SHA-256 matched and the whole session
- * ended well. */
+ * ended well. Set mode, mtime and mask after opening: finish applies them
+ * (rcv_meta_apply) before the file is closed. */
 #ifndef SL_RCV_FILE_H
 #define SL_RCV_FILE_H
 
@@ -24,6 +25,8 @@ typedef struct rcv_file {
     sha256_ctx *sha;
     uint64_t    size, written;
     uint8_t     want[32];
+    uint32_t    mode, mask;      /* carried permission bits; the receiver's umask */
+    uint64_t    mtime;
 } rcv_file;
 
 int  rcv_file_open(rcv_file *f, const char *outdir, const char *name, size_t len,

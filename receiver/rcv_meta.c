@@ -68,3 +68,46 @@ int rcv_meta_mkdir(int dirfd, const char *name, uint32_t mode, int64_t mtime_s,
     }
     return rc;
 }
+
+int rcv_meta_mkdir_path(const char *outdir, const char *name, size_t len, uint32_t mode,
+                        int64_t mtime_s, mode_t mask, char *why, size_t cap)
+{
+    char comp[4097];
+    int fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0, made;
+    if (fd < 0) {
+        snprintf(why, cap, "cannot open %s: %s", outdir, strerror(errno));
+        return SL_EIO;
+    }
+    size_t a = 0;
+    while (!rc) {
+        const char *slash = memchr(name + a, '/', len - a);
+        size_t b = slash ? (size_t)(slash - name) : len;
+        if (b - a >= sizeof comp) {
+            snprintf(why, cap, "a name component is too long");
+            rc = SL_EPROTO_NAME;
+            break;
+        }
+        memcpy(comp, name + a, b - a);
+        comp[b - a] = 0;
+        if (!slash) {
+            rc = rcv_meta_mkdir(fd, comp, mode, mtime_s, 0, mask, &made, why, cap);
+            break;
+        }
+        if (mkdirat(fd, comp, 0777) && errno != EEXIST) {
+            snprintf(why, cap, "cannot create directory %.*s: %s", (int)b, name, strerror(errno));
+            rc = SL_EIO;
+            break;
+        }
+        int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            snprintf(why, cap, "%.*s exists and is not a directory", (int)b, name);
+            rc = SL_EPROTO_NAME;
+            break;
+        }
+        close(fd);
+        fd = next;
+        a = b + 1;
+    }
+    close(fd);
+    return rc;
+}

@@ -4,6 +4,7 @@
  * Run `sundard --help` for the options. */
 #include "rcv_conn.h"
 #include "rcv_core.h"
+#include "rcv_meta.h"
 #include "../common/err.h"
 #include "../util/clock.h"
 #include "../util/fileio.h"
@@ -281,6 +282,7 @@ int main(int argc, char **argv)
     s.cfg.outdir = ".";
     s.cfg.lim.max_output = 64ull << 30;
     s.cfg.lim.max_model_mem = 2ull << 30;
+    s.cfg.lim.umask = (uint32_t)rcv_meta_umask();   /* applied to the carried modes */
     s.cfg.idle_ms = 300000;
     int c;
     while ((c = getopt_long(argc, argv, "l:o:f:qhV", opts, NULL)) != -1) {

@@ -32,7 +32,7 @@
 /* What the command line asked for. */
 typedef struct satyad_opts {
     char       **paths;
-    int          npaths, quiet, print_recipe, follow_symlinks;
+    int          npaths, quiet, print_recipe, follow_symlinks, portable_names;
     snd_targets  targets;
     const char  *recipe_arg, *out, *json, *name;
     uint64_t     chunk, rate, latency;
@@ -65,6 +65,7 @@ static void usage(FILE *f)
 "  -n, --name NAME      the name stdin's bytes arrive under (default: stdin)\n"
 "      --follow-symlinks send what symlinks in a directory point to (default:\n"
 "                       skip them, and say so)\n"
+"      --portable-names refuse names Windows could not hold (aux.c, a:b, ...)\n"
 "  -t, --to HOST[:PORT] a receiver (repeatable: encode once, send to all);\n"
 "                       port 4647 unless given; default 127.0.0.1 unless --out\n"
 "  -T, --to-file LIST   receivers, one HOST[:PORT] a line (# comments)\n"
@@ -216,7 +217,7 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         {"rate", required_argument, 0, 'R'}, {"latency", required_argument, 0, 'L'},
         {"out", required_argument, 0, 'o'}, {"json", required_argument, 0, 'j'},
         {"print-recipe", no_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
-        {"follow-symlinks", no_argument, 0, 'F'},
+        {"follow-symlinks", no_argument, 0, 'F'}, {"portable-names", no_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
     o->recipe_arg = "default";
@@ -255,6 +256,7 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         case 'j': o->json = optarg; break;
         case 'P': o->print_recipe = 1; break;
         case 'F': o->follow_symlinks = 1; break;
+        case 'W': o->portable_names = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
@@ -429,6 +431,7 @@ static int run(const satyad_opts *o, const recipe_params *rp, int *interrupted)
     snd_inputs in = {0};
     in.stdin_name = o->name;
     in.follow_symlinks = o->follow_symlinks;
+    in.portable_names = o->portable_names;
     char err[512] = "";
     int rc;
     int walked = snd_walk(&in, o->paths, o->npaths, err, sizeof err);

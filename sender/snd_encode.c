@@ -113,6 +113,8 @@ static int write_manifest(snd_encoder *e, bytebuf *out)
         m.files[i].name_len = (uint16_t)strlen(e->in->v[i].name);
         m.files[i].size = e->in->v[i].size;
         memcpy(m.files[i].sha256, e->in->v[i].sha256, 32);
+        m.files[i].mode = e->in->v[i].mode | (e->in->v[i].dir ? MSG_MODE_DIR : 0);
+        m.files[i].mtime = e->in->v[i].mtime;
     }
     rc = msg_manifest_write(out, &m);
     free(m.files);

@@ -10,10 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static int add(snd_inputs *in, char *path, char *name, uint8_t *data, uint64_t size)
+/* st: where mode and time come from (NULL: stdin). */
+static int add(snd_inputs *in, char *path, char *name, uint8_t *data, uint64_t size,
+               const struct stat *st)
 {
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 16;
@@ -28,6 +32,16 @@ static int add(snd_inputs *in, char *path, char *name, uint8_t *data, uint64_t s
     x->name = name;
     x->data = data;
     x->size = size;
+    if (st) {
+        x->mode = (uint32_t)(st->st_mode & 0777);
+        x->mtime = st->st_mtim.tv_sec > 0 ? (uint64_t)st->st_mtim.tv_sec : 0;
+        x->dir = S_ISDIR(st->st_mode);
+    } else {
+        mode_t mask = umask(022);
+        umask(mask);
+        x->mode = 0644 & ~(uint32_t)mask;
+        x->mtime = (uint64_t)time(NULL);
+    }
     in->total += size;
     return 0;
 }
@@ -75,6 +89,41 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int cmp_case(const void *a, const void *b)
+{
+    return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A Windows device name, with or without an extension. */
+static int is_device(const char *s, size_t n)
+{
+    const char *dot = memchr(s, '.', n);
+    size_t base = dot ? (size_t)(dot - s) : n;
+    static const char *const dev[] = {"CON", "PRN", "AUX", "NUL"};
+    for (int i = 0; i < 4; i++)
+        if (base == 3 && !strncasecmp(s, dev[i], 3)) return 1;
+    return base == 4 && (!strncasecmp(s, "COM", 3) || !strncasecmp(s, "LPT", 3)) &&
+           s[3] >= '1' && s[3] <= '9';
+}
+
+int snd_walk_portable(const char *name, char *why, size_t cap)
+{
+    for (const char *c = name; *c;) {
+        size_t n = strcspn(c, "/");
+        const char *bad = NULL;
+        if (is_device(c, n)) bad = "a Windows device name";
+        else if (n && (c[n - 1] == '.' || c[n - 1] == ' ')) bad = "ends in a dot or a space";
+        for (size_t i = 0; i < n && !bad; i++)
+            if (strchr("<>:\"|?*", c[i])) bad = "has a character Windows refuses (<>:\"|?*)";
+        if (bad) {
+            snprintf(why, cap, "'%.*s' in '%s' %s", (int)n, c, name, bad);
+            return SL_EPROTO_NAME;
+        }
+        c += n + (c[n] == '/');
+    }
+    return 0;
+}
+
 static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
                     const walk_stack *up, char *err, size_t cap);
 
@@ -109,7 +158,7 @@ static int walk_entry(snd_inputs *in, char *path, char *name, const walk_stack *
     } else if (S_ISDIR(st.st_mode)) {
         rc = walk_dir(in, path, name, up, err, cap);
     } else if (S_ISREG(st.st_mode)) {
-        rc = add(in, path, name, NULL, (uint64_t)st.st_size);
+        rc = add(in, path, name, NULL, (uint64_t)st.st_size, &st);
         if (!rc) path = name = NULL; /* owned by in now */
     } else {
         rc = note(in, "skipped %s: %s", path, "not a regular file, directory or symlink");
@@ -150,6 +199,7 @@ static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
     }
     closedir(d);
     if (!rc) qsort(names, n, sizeof *names, cmp_str);
+    size_t before = in->n;
     for (size_t i = 0; i < n && !rc; i++) {
         char *path = join(dir, names[i]), *name = join(prefix, names[i]);
         if (!path || !name) {
@@ -162,6 +212,11 @@ static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
+    if (!rc && in->n == before) { /* nothing below it is sent: it arrives as itself */
+        char *p = strdup(dir), *nm = strdup(prefix);
+        rc = p && nm ? add(in, p, nm, NULL, 0, &self) : SL_ENOMEM;
+        if (rc) { free(p); free(nm); }
+    }
     return rc;
 }
 
@@ -183,6 +238,7 @@ static int read_stdin(bytebuf *b, char *err, size_t cap)
 
 static int hash_file(snd_input *x, char *err, size_t cap)
 {
+    if (x->dir) return 0;
     sha256_ctx *c = sha256_new();
     if (!c) return SL_ENOMEM;
     if (!x->path) {
@@ -225,7 +281,7 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
             rc = read_stdin(&b, err, cap);
             char *name = strdup(in->stdin_name ? in->stdin_name : "stdin");
             if (!rc && !name) rc = SL_ENOMEM;
-            if (!rc) rc = add(in, NULL, name, b.p, b.len);
+            if (!rc) rc = add(in, NULL, name, b.p, b.len, NULL);
             if (rc) { free(name); bytebuf_fini(&b); }
             continue;
         }
@@ -250,7 +306,7 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
             free(copy);
             free(name);
         } else if (S_ISREG(st.st_mode)) {
-            rc = add(in, copy, name, NULL, (uint64_t)st.st_size);
+            rc = add(in, copy, name, NULL, (uint64_t)st.st_size, &st);
             if (rc) { free(copy); free(name); }
         } else {
             snprintf(err, cap, "%s is neither a regular file nor a directory", p);
@@ -260,10 +316,15 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
         }
     }
     for (size_t i = 0; i < in->n && !rc; i++) {
+        char why[200];
         if (msg_name_check(in->v[i].name, strlen(in->v[i].name))) {
             snprintf(err, cap, "cannot send %s: its name '%s' is not allowed on the wire "
                      "(see PROTOCOL.md, Names)", in->v[i].path ? in->v[i].path : "stdin",
                      in->v[i].name);
+            rc = SL_EPROTO_NAME;
+        } else if (in->portable_names && snd_walk_portable(in->v[i].name, why, sizeof why)) {
+            snprintf(err, cap, "cannot send %s with --portable-names: %s",
+                     in->v[i].path ? in->v[i].path : "stdin", why);
             rc = SL_EPROTO_NAME;
         }
     }
@@ -277,6 +338,15 @@ int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t c
                 snprintf(err, cap, "two inputs would both be named '%s'", names[i]);
                 rc = SL_EPROTO_NAME;
             }
+        if (in->portable_names && !rc) { /* Windows folds case: sort that way too */
+            qsort(names, in->n, sizeof *names, cmp_case);
+            for (size_t i = 1; i < in->n && !rc; i++)
+                if (!strcasecmp(names[i - 1], names[i])) {
+                    snprintf(err, cap, "cannot send with --portable-names: '%s' and '%s' "
+                             "differ only in case", names[i - 1], names[i]);
+                    rc = SL_EPROTO_NAME;
+                }
+        }
         free(names);
     }
     if (in->n > MSG_MAX_FILES && !rc) {

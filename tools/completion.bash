@@ -18,9 +18,9 @@ _satyad()
         -s|--send|-T|--to-file|-o|--out|--json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "--send --name --follow-symlinks --to --to-file --recipe
-            --chunk --rate --latency --out --json --print-recipe --quiet --help --version" \
-            -- "$cur"))
+        COMPREPLY=($(compgen -W "--send --name --follow-symlinks --portable-names --to
+            --to-file --recipe --chunk --rate --latency --out --json --print-recipe --quiet
+            --help --version" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!mkdtemp(dir)) abort();
     }
     /* Small limits keep each run fast; a hostile recipe is refused. */
-    rcv_limits lim = {1 << 20, 64 << 20};
+    rcv_limits lim = {1 << 20, 64 << 20, 0};
     rcv_core core;
     rcv_core_init(&core, &lim, dir);
     frame_parser p;

@@ -251,3 +251,75 @@ Test(cli, symlinks_are_reported_and_followed_on_request, .timeout = 60)
     free(tree);
     scratch_fini(&s);
 }
+
+static void set_time(const char *path, time_t t)
+{
+    struct timespec ts[2] = {{t, 0}, {t, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0, "%s", path);
+}
+
+Test(cli, modes_times_and_empty_directories_arrive, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    mkdir(path_in(&s, "t"), 0755);
+    mkdir(path_in(&s, "t/empty"), 0700);
+    mkdir(path_in(&s, "t/x"), 0755);
+    mkdir(path_in(&s, "t/x/y"), 0755);
+    write_file(path_in(&s, "t/run.sh"), (const uint8_t *)"#!/bin/sh\n", 10);
+    write_file(path_in(&s, "t/secret"), (const uint8_t *)"s", 1);
+    chmod(path_in(&s, "t/run.sh"), 0755);
+    chmod(path_in(&s, "t/secret"), 0600);
+    set_time(path_in(&s, "t/run.sh"), 1500000000);
+    set_time(path_in(&s, "t/secret"), 1600000000);
+    set_time(path_in(&s, "t/empty"), 1400000000);
+    char *tree = strdup(path_in(&s, "t"));
+    mode_t mask = umask(0);   /* sundard inherits ours, and applies it */
+    umask(mask);
+    char *args[] = {"--send", tree, "--rate", "0", "--recipe", "tiny", "--quiet", NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    static const struct { const char *path; int dir; mode_t mode; time_t mtime; } want[] = {
+        {"out/t/run.sh", 0, 0755, 1500000000}, {"out/t/secret", 0, 0600, 1600000000},
+        {"out/t/empty", 1, 0700, 1400000000}, {"out/t/x/y", 1, 0755, 0},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct stat st;
+        cr_assert_eq(stat(path_in(&s, want[i].path), &st), 0, "%s did not arrive",
+                     want[i].path);
+        cr_assert_eq(S_ISDIR(st.st_mode) != 0, want[i].dir, "%s", want[i].path);
+        cr_assert_eq(st.st_mode & 07777, want[i].mode & ~mask, "%s: mode %o",
+                     want[i].path, st.st_mode & 07777);
+        if (want[i].mtime)
+            cr_assert_eq(st.st_mtime, want[i].mtime, "%s: mtime", want[i].path);
+    }
+    free(tree);
+    scratch_fini(&s);
+}
+
+Test(cli, windows_rules_only_with_portable_names, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    mkdir(path_in(&s, "src"), 0755);
+    write_file(path_in(&s, "src/aux.c"), (const uint8_t *)"int x;\n", 7);
+    char *tree = strdup(path_in(&s, "src"));
+    char *args[] = {"--send", tree, "--rate", "0", "--recipe", "tiny", "--quiet", NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 0, "aux.c is a fine name on Linux");
+    cr_assert_eq(o.rx, 0);
+    assert_same(path_in(&s, "src/aux.c"), path_in(&s, "out/src/aux.c"));
+    cr_assert_neq(cli(&s, "p.log", "satyad", "--send", tree, "--portable-names", "--out",
+                      path_in(&s, "p.sls"), NULL), 0);
+    assert_log_has(path_in(&s, "p.log"), "a Windows device name");
+    cr_assert_eq(access(path_in(&s, "p.sls"), F_OK), -1);
+    write_file(path_in(&s, "src/README"), (const uint8_t *)"a", 1);
+    write_file(path_in(&s, "src/readme"), (const uint8_t *)"b", 1);
+    unlink(path_in(&s, "src/aux.c"));
+    cr_assert_neq(cli(&s, "c.log", "satyad", "--send", tree, "--portable-names", "--out",
+                      path_in(&s, "p.sls"), NULL), 0);
+    assert_log_has(path_in(&s, "c.log"), "differ only in case");
+    free(tree);
+    scratch_fini(&s);
+}

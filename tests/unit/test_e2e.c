@@ -187,9 +187,9 @@ static uint64_t json_u64(const char *path, const char *key)
 
 /* The lean wire (PROTOCOL.md): a one-file session with a preset recipe
  * carries its transcript and little else, and both ends count the same
- * wire bytes. Today 112 bytes: preamble 3, HELLO 7, MANIFEST 74 (the
- * recipe 7, its hash 16, the file's SHA-256 32), the CHUNK's header 9 and
- * digest 8, DONE 11; the bound leaves room for a file's mode and time. */
+ * wire bytes. Today 119 bytes: preamble 3, HELLO 7, MANIFEST 81 (the
+ * recipe 7, its hash 16, the file's mode 2, time 5 and SHA-256 32), the
+ * CHUNK's header 9 and digest 8, DONE 11. */
 Test(e2e, wire_carries_almost_nothing_but_transcript, .timeout = 120)
 {
     scratch s;

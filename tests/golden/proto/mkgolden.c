@@ -137,7 +137,8 @@ static void chunk_faults(uint8_t *m)
     memcpy(m, p, n); m[6] ^= 1;                      put_with_payload("bad-desync.sls", c15, m, n);
 }
 
-/* Manifest faults: a bad CRC, an unsafe name, another codec version. */
+/* Manifest faults: a bad CRC, an unsafe name, a set-uid mode, another
+ * codec version. */
 static void manifest_faults(uint8_t *m)
 {
     int mi = find(FRAME_MANIFEST, 0);
@@ -149,6 +150,15 @@ static void manifest_faults(uint8_t *m)
     uint8_t *hit = memmem(m, n, "hello.txt", 9);
     memcpy(hit, "../evil/x", 9);
     put_with_payload("bad-name.sls", mi, m, n);
+    /* hello.txt's mode, right after its name, with the set-uid bit (the
+     * varint keeps its length: both are below 2^14). */
+    memcpy(m, p, n);
+    hit = memmem(m, n, "hello.txt", 9) + 9;
+    uint64_t mode;
+    int mk = varint_get(hit, n - (size_t)(hit - m), &mode);
+    if (mk != 2) { fprintf(stderr, "hello.txt's mode is not a 2-byte varint\n"); exit(1); }
+    varint_put(hit, mode | 04000);
+    put_with_payload("bad-mode.sls", mi, m, n);
     /* chunk size varint, then the packed recipe: name length, name,
      * codec version (one byte for versions below 128). */
     memcpy(m, p, n);

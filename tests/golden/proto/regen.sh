@@ -7,10 +7,21 @@ set -euo pipefail
 cd "$(dirname "$0")"
 top=../../..
 make -s -C "$top" build/satyad build/libslproto.a build/libslcodec.a
-"$top/build/satyad" --quiet --recipe tiny --chunk 16 --send input/hello.txt \
-  --send input/sub --out valid-1.sls
-"$top/build/satyad" --quiet --recipe tiny --chunk 4096 --send input/sub/empty \
+# The inputs with fixed modes and times, and an empty directory (which git
+# cannot hold): valid-1.sls carries hello.txt as 0640 and sub/nothing.
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+cp -r input/hello.txt input/sub "$t/"
+mkdir "$t/sub/nothing"
+chmod 0640 "$t/hello.txt"
+chmod 0644 "$t/sub/data.bin" "$t/sub/empty"
+chmod 0750 "$t/sub/nothing"
+touch -d @1000000000 "$t/hello.txt" "$t/sub/data.bin" "$t/sub/empty" "$t/sub/nothing"
+"$top/build/satyad" --quiet --recipe tiny --chunk 16 --send "$t/hello.txt" \
+  --send "$t/sub" --out valid-1.sls
+"$top/build/satyad" --quiet --recipe tiny --chunk 4096 --send "$t/sub/empty" \
   --out valid-empty.sls
+cp valid-empty.sls ../../fuzz/seeds/stream/
 cc -O2 -I"$top" -o /tmp/mkgolden.$$ mkgolden.c "$top/build/libslproto.a" \
   "$top/build/libslcodec.a" -lz
 /tmp/mkgolden.$$ valid-1.sls .
