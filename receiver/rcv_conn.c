@@ -112,7 +112,7 @@ static void after_work(uv_work_t *req, int status)
     c->prog_raw = c->core.pos;
     c->prog_total = c->core.have_manifest ? c->core.man.total : 0;
     c->prog_coded = c->core.st.transcript;
-    c->prog_wire = c->core.st.wire;
+    c->prog_chunk = c->core.have_manifest ? c->core.man.chunk_size : 0;
     c->queued -= c->cur->len;
     free(c->cur);
     c->cur = NULL;
@@ -210,6 +210,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         }
     }
     free(buf->base);
+    /* How much of a CHUNK frame has come in: progress between chunks. */
+    const frame_parser *fp = &c->parser;
+    c->prog_arriving = fp->hdr_done && fp->hdr[0] == FRAME_CHUNK && fp->len
+                           ? (double)fp->body.len / (double)fp->len : 0;
     if (c->reading && c->queued > QUEUE_MAX) {
         uv_read_stop(s);
         c->reading = 0;

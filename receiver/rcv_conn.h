@@ -48,7 +48,9 @@ struct rcv_conn {
     /* Progress as of the last finished frame, for the loop thread to show
      * (the core itself belongs to the worker while a frame is processed). */
     uint64_t        prog_raw, prog_total, prog_coded;
-    uint64_t        prog_wire;     /* wire bytes of the frames processed */
+    uint64_t        prog_chunk;    /* the manifest's chunk size */
+    double          prog_arriving; /* share of the next CHUNK frame read so far */
+    uint64_t        prog_shown;    /* what the progress line last showed */
     uint64_t        bytes_in;      /* read from the socket so far */
     rcv_conn_end_cb on_end;
     void           *arg;

@@ -84,20 +84,24 @@ static void session_report(server *s, const rcv_core *core, int result, double e
         fprintf(stderr, "sundard: cannot write %s\n", s->json);
 }
 
-/* Between two decoded chunks, the bytes arriving are counted at the ratio
- * of stream to wire bytes seen so far, so the line moves with the link
- * rather than in steps of a chunk. */
+/* The stream bytes received: those decoded, a chunk being decoded or
+ * waiting, and the share of the next CHUNK frame that has come in, so that
+ * the line moves with the link rather than in steps of a chunk. */
 static void on_progress(uv_timer_t *t)
 {
     server *s = t->data;
     rcv_conn *c = s->latest;
     if (!c || !c->prog_total) return;
-    uint64_t raw = c->prog_raw;
-    if (c->prog_raw && c->prog_wire && c->bytes_in > c->prog_wire) {
-        raw += (uint64_t)((double)(c->bytes_in - c->prog_wire) * (double)c->prog_raw /
-                          (double)c->prog_wire);
-        if (raw > c->prog_total) raw = c->prog_total;
+    uint64_t raw = c->prog_raw, left = c->prog_total - raw;
+    uint64_t next = c->prog_chunk < left ? c->prog_chunk : left;  /* the next chunk's size */
+    if (c->head || c->working) { /* a whole chunk is in: the one after is arriving */
+        raw += next;
+        left -= next;
+        next = c->prog_chunk < left ? c->prog_chunk : left;
     }
+    raw += (uint64_t)(c->prog_arriving * (double)next);
+    if (raw < c->prog_shown) raw = c->prog_shown;   /* never backwards */
+    c->prog_shown = raw;
     double el = now_s() - c->t0, eta = -1;
     if (raw && el > 0) eta = el * (double)(c->prog_total - raw) / (double)raw;
     report_progress(stderr, "sundard", raw, c->prog_total,

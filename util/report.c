@@ -103,6 +103,6 @@ void report_progress(FILE *f, const char *who, uint64_t done, uint64_t total,
     fprintf(f, "\r%s: %s/%s bytes %5.1f%%  %.3f bits/byte  %.1f kbit/s", who,
             units_commas(done, a), units_commas(total, b), pct, bpc, wire_bps / 1000.0);
     if (eta_s >= 0) fprintf(f, "  ETA %.0f s", eta_s);
-    fprintf(f, "   ");
+    fprintf(f, "\033[K");   /* erase what a longer line left (only ever on a terminal) */
     fflush(f);
 }

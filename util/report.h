@@ -32,7 +32,8 @@ void report_print(FILE *f, const sl_stats *s);
 /* Writes JSON to path via a temporary file; 0 or SL_EIO. */
 int  report_json(const char *path, const sl_stats *s);
 /* One line, rewritten in place: bytes done of total, bits per byte so
- * far, the wire rate, and the ETA (negative: unknown). */
+ * far, the wire rate, and the ETA (negative: unknown). For a terminal only:
+ * it ends with the ANSI erase-to-end-of-line. */
 void report_progress(FILE *f, const char *who, uint64_t done, uint64_t total,
                      double bpc, double wire_bps, double eta_s);
 
