@@ -352,7 +352,8 @@ static int finish_session(app *a, const satyad_opts *o, const snd_inputs *in,
                      "session\n", a->nlinks > 1 ? "s" : "", a->nlinks > 1 ? "" : "s");
         return 128 + a->interrupted;
     }
-    if (snd_fanout_report(stderr, a->links, a->nlinks, o->quiet)) ok = 0;
+    size_t failed = snd_fanout_report(stderr, a->links, a->nlinks, o->quiet);
+    if (failed) ok = 0;
     sl_stats s = {0};
     s.who = "satyad";
     s.ok = ok;
@@ -370,7 +371,8 @@ static int finish_session(app *a, const satyad_opts *o, const snd_inputs *in,
     s.rate_bps = a->nlinks ? o->rate : 0;
     s.elapsed_s = elapsed;
     s.codec_s = st.encode_s;
-    if (!o->quiet && !st.err) report_print(stderr, &s);
+    /* The figures, unless nothing was delivered anywhere. */
+    if (!o->quiet && !st.err && (o->out || failed < a->nlinks)) report_print(stderr, &s);
     if (o->json && report_json(o->json, &s)) {
         fprintf(stderr, "satyad: cannot write %s\n", o->json);
         ok = 0;

@@ -87,6 +87,14 @@ int snd_targets_resolve(snd_targets *t, uint16_t default_port, char *err, size_t
             snprintf(err, cap, "--to %s: %s", t->v[i].spec, why);
             return SL_EINVAL;
         }
+        /* From here on, named with its port: "lab1" is "lab1:4647". */
+        char full[300];
+        snprintf(full, sizeof full, strchr(hp.host, ':') ? "[%s]:%u" : "%s:%u", hp.host,
+                 (unsigned)hp.port);
+        char *spec = strdup(full);
+        if (!spec) return SL_ENOMEM;
+        free(t->v[i].spec);
+        t->v[i].spec = spec;
         for (size_t j = 0; j < i; j++)
             if (same_addr(&t->v[j].addr, &t->v[i].addr)) {
                 snprintf(err, cap, "--to %s: the same receiver as %s; each receiver once",
@@ -119,6 +127,7 @@ size_t snd_fanout_report(FILE *f, snd_link *const *links, size_t n, int quiet)
     }
     if (n > 1 && (!quiet || failed))
         fprintf(f, "satyad: %zu of %zu receivers confirmed the session%s\n", n - failed, n,
-                failed ? "; the others failed, as above" : "");
+                !failed ? "" : failed == n ? "; every one failed, as above"
+                                           : "; the others failed, as above");
     return failed;
 }

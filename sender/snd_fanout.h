@@ -4,7 +4,8 @@
  *   snd_targets t = {0};
  *   snd_targets_add(&t, "host:port");                   // --to
  *   snd_targets_load(&t, "class.txt", err, cap);        // --to-file
- *   snd_targets_resolve(&t, 4647, err, cap);            // every address, or why not
+ *   snd_targets_resolve(&t, 4647, err, cap);            // every address, or why not;
+ *                                     // each spec then names its port ("lab1:4647")
  *   ... one snd_link per t.v[i] ...
  *   failed = snd_fanout_report(stderr, links, n, quiet);
  *   snd_targets_free(&t);

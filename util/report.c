@@ -33,7 +33,10 @@ void report_print(FILE *f, const sl_stats *s)
     fprintf(f, "%s: %s, %u file%s, %s bytes in %.1f s", s->who,
             s->ok ? "session complete" : "SESSION FAILED", s->files,
             s->files == 1 ? "" : "s", units_commas(s->raw, a), s->elapsed_s);
-    if (s->rate_bps) fprintf(f, " over a %.1f kbit/s link", (double)s->rate_bps / 1000.0);
+    if (s->rate_bps >= 1000000)
+        fprintf(f, " over a %g Mbit/s link", (double)s->rate_bps / 1e6);
+    else if (s->rate_bps)
+        fprintf(f, " over a %g kbit/s link", (double)s->rate_bps / 1e3);
     fprintf(f, "\n");
     double bpc = s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0;
     if (s->wire >= s->raw) /* the frames and recipe cost more than coding saved */
