@@ -271,84 +271,91 @@ static int hash_file(snd_input *x, char *err, size_t cap)
     return 0;
 }
 
+/* One command-line path: "-" (stdin), a file, or a directory tree. */
+static int add_path(snd_inputs *in, const char *p, char *err, size_t cap)
+{
+    int rc = 0;
+    if (!strcmp(p, "-")) {
+        bytebuf b = {0};
+        rc = read_stdin(&b, err, cap);
+        char *name = strdup(in->stdin_name ? in->stdin_name : "stdin");
+        if (!rc && !name) rc = SL_ENOMEM;
+        if (!rc) rc = add(in, NULL, name, b.p, b.len, NULL);
+        if (rc) { free(name); bytebuf_fini(&b); }
+        return rc;
+    }
+    struct stat st;
+    if (stat(p, &st)) {
+        snprintf(err, cap, "cannot read %s: %s", p, strerror(errno));
+        return SL_EIO;
+    }
+    /* The wire name starts at the last component ("a/b/" -> "b"). */
+    char *copy = strdup(p);
+    if (!copy) return SL_ENOMEM;
+    size_t l = strlen(copy);
+    while (l > 1 && copy[l - 1] == '/') copy[--l] = 0;
+    const char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    if (!strcmp(base, ".") || !strcmp(base, "..") || !*base) base = "files";
+    char *name = strdup(base);
+    if (!name) rc = SL_ENOMEM;
+    else if (S_ISDIR(st.st_mode)) rc = walk_dir(in, copy, name, NULL, err, cap);
+    else if (S_ISREG(st.st_mode) && !(rc = add(in, copy, name, NULL, (uint64_t)st.st_size, &st)))
+        return 0;   /* in owns copy and name now */
+    else if (!rc) {
+        snprintf(err, cap, "%s is neither a regular file nor a directory", p);
+        rc = SL_EINVAL;
+    }
+    free(copy);
+    free(name);
+    return rc;
+}
+
+/* Every name allowed on the wire (and by Windows, with portable_names),
+ * and no two alike (nor, with portable_names, alike but for case). */
+static int check_names(snd_inputs *in, char *err, size_t cap)
+{
+    int rc = 0;
+    for (size_t i = 0; i < in->n && !rc; i++) {
+        char why[200];
+        const char *from = in->v[i].path ? in->v[i].path : "stdin";
+        if (msg_name_check(in->v[i].name, strlen(in->v[i].name))) {
+            snprintf(err, cap, "cannot send %s: its name '%s' is not allowed on the wire "
+                     "(see PROTOCOL.md, Names)", from, in->v[i].name);
+            rc = SL_EPROTO_NAME;
+        } else if (in->portable_names && snd_walk_portable(in->v[i].name, why, sizeof why)) {
+            snprintf(err, cap, "cannot send %s with --portable-names: %s", from, why);
+            rc = SL_EPROTO_NAME;
+        }
+    }
+    if (rc || in->n < 2) return rc;
+    char **names = malloc(in->n * sizeof *names);
+    if (!names) return SL_ENOMEM;
+    for (size_t i = 0; i < in->n; i++) names[i] = in->v[i].name;
+    qsort(names, in->n, sizeof *names, cmp_str);
+    for (size_t i = 1; i < in->n && !rc; i++)
+        if (!strcmp(names[i - 1], names[i])) {
+            snprintf(err, cap, "two inputs would both be named '%s'", names[i]);
+            rc = SL_EPROTO_NAME;
+        }
+    if (in->portable_names && !rc) { /* Windows folds case: sort that way too */
+        qsort(names, in->n, sizeof *names, cmp_case);
+        for (size_t i = 1; i < in->n && !rc; i++)
+            if (!strcasecmp(names[i - 1], names[i])) {
+                snprintf(err, cap, "cannot send with --portable-names: '%s' and '%s' "
+                         "differ only in case", names[i - 1], names[i]);
+                rc = SL_EPROTO_NAME;
+            }
+    }
+    free(names);
+    return rc;
+}
+
 int snd_walk(snd_inputs *in, char *const *paths, int npaths, char *err, size_t cap)
 {
     int rc = 0;
-    for (int i = 0; i < npaths && !rc; i++) {
-        const char *p = paths[i];
-        if (!strcmp(p, "-")) {
-            bytebuf b = {0};
-            rc = read_stdin(&b, err, cap);
-            char *name = strdup(in->stdin_name ? in->stdin_name : "stdin");
-            if (!rc && !name) rc = SL_ENOMEM;
-            if (!rc) rc = add(in, NULL, name, b.p, b.len, NULL);
-            if (rc) { free(name); bytebuf_fini(&b); }
-            continue;
-        }
-        struct stat st;
-        if (stat(p, &st)) {
-            snprintf(err, cap, "cannot read %s: %s", p, strerror(errno));
-            rc = SL_EIO;
-            break;
-        }
-        /* The wire name starts at the last component ("a/b/" -> "b"). */
-        char *copy = strdup(p);
-        if (!copy) { rc = SL_ENOMEM; break; }
-        size_t l = strlen(copy);
-        while (l > 1 && copy[l - 1] == '/') copy[--l] = 0;
-        const char *slash = strrchr(copy, '/');
-        const char *base = slash ? slash + 1 : copy;
-        if (!strcmp(base, ".") || !strcmp(base, "..") || !*base) base = "files";
-        char *name = strdup(base);
-        if (!name) { free(copy); rc = SL_ENOMEM; break; }
-        if (S_ISDIR(st.st_mode)) {
-            rc = walk_dir(in, copy, name, NULL, err, cap);
-            free(copy);
-            free(name);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = add(in, copy, name, NULL, (uint64_t)st.st_size, &st);
-            if (rc) { free(copy); free(name); }
-        } else {
-            snprintf(err, cap, "%s is neither a regular file nor a directory", p);
-            free(copy);
-            free(name);
-            rc = SL_EINVAL;
-        }
-    }
-    for (size_t i = 0; i < in->n && !rc; i++) {
-        char why[200];
-        if (msg_name_check(in->v[i].name, strlen(in->v[i].name))) {
-            snprintf(err, cap, "cannot send %s: its name '%s' is not allowed on the wire "
-                     "(see PROTOCOL.md, Names)", in->v[i].path ? in->v[i].path : "stdin",
-                     in->v[i].name);
-            rc = SL_EPROTO_NAME;
-        } else if (in->portable_names && snd_walk_portable(in->v[i].name, why, sizeof why)) {
-            snprintf(err, cap, "cannot send %s with --portable-names: %s",
-                     in->v[i].path ? in->v[i].path : "stdin", why);
-            rc = SL_EPROTO_NAME;
-        }
-    }
-    if (!rc && in->n > 1) {
-        char **names = malloc(in->n * sizeof *names);
-        if (!names) return SL_ENOMEM;
-        for (size_t i = 0; i < in->n; i++) names[i] = in->v[i].name;
-        qsort(names, in->n, sizeof *names, cmp_str);
-        for (size_t i = 1; i < in->n && !rc; i++)
-            if (!strcmp(names[i - 1], names[i])) {
-                snprintf(err, cap, "two inputs would both be named '%s'", names[i]);
-                rc = SL_EPROTO_NAME;
-            }
-        if (in->portable_names && !rc) { /* Windows folds case: sort that way too */
-            qsort(names, in->n, sizeof *names, cmp_case);
-            for (size_t i = 1; i < in->n && !rc; i++)
-                if (!strcasecmp(names[i - 1], names[i])) {
-                    snprintf(err, cap, "cannot send with --portable-names: '%s' and '%s' "
-                             "differ only in case", names[i - 1], names[i]);
-                    rc = SL_EPROTO_NAME;
-                }
-        }
-        free(names);
-    }
+    for (int i = 0; i < npaths && !rc; i++) rc = add_path(in, paths[i], err, cap);
+    if (!rc) rc = check_names(in, err, cap);
     if (in->n > MSG_MAX_FILES && !rc) {
         snprintf(err, cap, "%zu files; one session carries at most %d", in->n, MSG_MAX_FILES);
         rc = SL_ETOOBIG;
