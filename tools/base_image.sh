@@ -39,7 +39,7 @@ $SUDO mmdebstrap --quiet --variant=minbase --mode=root \
   --aptopt='Acquire::Check-Valid-Until "false"' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   bookworm "$work/rootfs.tar" ${mirror:+"$mirror"}
-$SUDO "$engine" import --change 'CMD ["bash"]' \
+$SUDO "$engine" import $([ "$engine" = podman ] && echo --quiet) --change 'CMD ["bash"]' \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   "$work/rootfs.tar" "$IMAGE" >/dev/null
 echo "base image: $IMAGE built from $(basename "${mirror:-the default mirror}") and imported"

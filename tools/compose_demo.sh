@@ -72,9 +72,11 @@ if ! "${compose[@]}" -p "$project" up --exit-code-from satya >"$log/up.log" 2>&1
 fi
 up_s=$(secs "$t")
 # The daemons' own lines, without the engine's chatter (Docker prefixes each
-# with its container's name; podman-compose 1.0.3 does not).
-sed -E 's/^[a-z0-9_-]+ +\| ?//' "$log/up.log" | grep -E '^(satyad|sundard|satya):|^  ' || true
-wire=$(sed -nE 's/^[a-z0-9_ -]*\|? ?  wire +([0-9,]+) bytes.*/\1/p' "$log/up.log" | head -1 | tr -d ,)
+# with its container's name, in colour; podman-compose 1.0.3 does not).
+sed -E 's/\x1b\[[0-9;]*m//g; s/^[a-z0-9_-]+ +\| ?//' "$log/up.log" \
+  | grep -E '^(satyad|sundard|satya):|^  ' > "$log/daemons.log" || true
+cat "$log/daemons.log"
+wire=$(sed -nE 's/^  wire +([0-9,]+) bytes.*/\1/p' "$log/daemons.log" | head -1 | tr -d ,)
 if [ -n "$wire" ]; then
   echo "== the link: tc tbf at $LINK_RATE; the session's $wire wire bytes need" \
        "$(awk -v w="$wire" -v r="$LINK_RATE" 'BEGIN { m = r ~ /[mM]/ ? 1e6 : r ~ /[kK]/ ? 1e3 : 1;
