@@ -198,7 +198,7 @@ static int walk_dir(snd_inputs *in, const char *dir, const char *prefix,
         n++;
     }
     closedir(d);
-    if (!rc) qsort(names, n, sizeof *names, cmp_str);
+    if (!rc && n) qsort(names, n, sizeof *names, cmp_str);
     size_t before = in->n;
     for (size_t i = 0; i < n && !rc; i++) {
         char *path = join(dir, names[i]), *name = join(prefix, names[i]);
