@@ -216,6 +216,9 @@ deps-build:
 	@echo "Installing build dependencies with apt-get"
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_BUILD)
+# The build dependencies' names, for the Dockerfile (one list to keep).
+deps-list-build:
+	@echo $(APT_BUILD)
 deps-test:
 	@echo "Installing test dependencies with apt-get"
 	$(SUDO) apt-get update -qq
@@ -261,5 +264,6 @@ compose-demo:
 clean:
 	rm -rf build build-san build-det
 
-.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test clean compose-demo uninstall
+.PHONY: $(BUILD_GOALS) $(TEST_GOALS) deps deps-build deps-test deps-list-build clean \
+        compose-demo uninstall
 .SECONDARY:
