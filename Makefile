@@ -79,7 +79,7 @@ PROTO_SRC = proto/frame.c proto/msg.c proto/order.c
 PROTO_OBJ = $(PROTO_SRC:%.c=$(B)/%.o)
 # fileio and recipe_arg use libc only, so slcodec (cross-built) can link them.
 UTIL_LIBC = util/fileio.c util/recipe_arg.c
-UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c \
+UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c util/prior.c \
             util/clock.c
 UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \

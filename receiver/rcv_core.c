@@ -2,6 +2,7 @@
 #include "rcv_core.h"
 #include "../common/err.h"
 #include "../util/clock.h"
+#include "../util/prior.h"
 #include "../util/sha256.h"
 
 #include <stdarg.h>
@@ -131,8 +132,21 @@ static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
         return fail(c, reply, SL_ELIMIT,
                     "session would write %llu bytes; this receiver allows %llu (--max-output)",
                     (unsigned long long)c->man.total, (unsigned long long)c->lim.max_output);
-    if ((rc = codec_new(&c->dec, &rp)))
+    sl_prior pr = {0};
+    char why[512];
+    if (rp.prior_size && (rc = prior_find(&pr, c->priors, &rp, why, sizeof why)))
+        return fail(c, reply, rc, "refused before decoding: %s", why);
+    if ((rc = codec_new(&c->dec, &rp))) {
+        prior_free(&pr);
         return fail(c, reply, rc, "cannot build the model: %s", sl_strerror(rc));
+    }
+    if (rp.prior_size) {
+        double t0 = now_s();
+        rc = prior_train(c->dec, pr.data, pr.size, &c->st.prior);
+        c->st.codec_s += now_s() - t0;
+        prior_free(&pr);
+        if (rc) return fail(c, reply, rc, "cannot train on the prior: %s", sl_strerror(rc));
+    }
     c->files = calloc(c->man.nfiles ? c->man.nfiles : 1, sizeof *c->files);
     if (!c->files) return fail(c, reply, SL_ENOMEM, "out of memory for the file table");
     c->st.recipe = c->man.recipe_len;

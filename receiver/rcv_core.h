@@ -2,6 +2,7 @@
  * frames in, files out, replies to send back.
  *
  *   rcv_core c; rcv_core_init(&c, &limits, outdir);
+ *   c.priors = dir;     (optional: where priors are found by SHA-256)
  *   for each parsed frame f:
  *       rc = rcv_core_frame(&c, &f, &reply);
  *       send reply (HELLO, ACK, or ERROR frames) if a peer is listening;
@@ -30,6 +31,7 @@ typedef struct rcv_limits {
 typedef struct rcv_core {
     rcv_limits   lim;
     const char  *outdir;
+    const char  *priors;         /* directory of priors, NULL: none */
     proto_order  order;
     uint8_t     *man_copy;       /* the MANIFEST payload, which man points into */
     msg_manifest man;

@@ -48,6 +48,8 @@ static void usage(FILE *f)
 "                            port 0 picks a free port (see --port-file)\n"
 "  -o, --out DIR             where files go (default: the current directory)\n"
 "  -f, --from FILE           decode a stream recorded with satyad --out\n"
+"      --priors DIR          where priors are: a recipe's prior is found here by\n"
+"                            SHA-256, whatever its name (satyad --prior)\n"
 "      --once                exit after one session; non-zero if it failed\n"
 "      --max-output SIZE     largest session to accept (default 64G)\n"
 "      --max-model-mem SIZE  largest model a recipe may ask for (default 2G)\n"
@@ -140,6 +142,7 @@ static int decode_file(server *s, const char *path)
     }
     rcv_core core;
     rcv_core_init(&core, &s->cfg.lim, s->cfg.outdir);
+    core.priors = s->cfg.priors;
     frame_parser p;
     frame_parser_init(&p);
     bytebuf reply = {0};
@@ -241,6 +244,7 @@ int main(int argc, char **argv)
         {"max-model-mem", required_argument, 0, 'm'},
         {"port-file", required_argument, 0, 'p'}, {"json", required_argument, 0, 'j'},
         {"idle-timeout", required_argument, 0, 'I'},
+        {"priors", required_argument, 0, 'P'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     server s;
@@ -268,6 +272,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'p': port_file = optarg; break;
+        case 'P': s.cfg.priors = optarg; break;
         case 'I': {
             char *end;
             unsigned long sec = strtoul(optarg, &end, 10);
@@ -293,6 +298,10 @@ int main(int argc, char **argv)
     struct stat st;
     if (stat(s.cfg.outdir, &st) || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "sundard: --out %s is not a directory\n", s.cfg.outdir);
+        return 2;
+    }
+    if (s.cfg.priors && (stat(s.cfg.priors, &st) || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "sundard: --priors %s is not a directory\n", s.cfg.priors);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

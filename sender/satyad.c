@@ -53,6 +53,8 @@ static void usage(FILE *f)
 "  -t, --to HOST:PORT   a receiver (repeatable: encode once, send to all);\n"
 "                       default 127.0.0.1:4647 unless --out is given\n"
 "  -r, --recipe R       preset (tiny, small, default, max) or recipe file\n"
+"      --prior FILE     train both models on FILE before the first byte; the\n"
+"                       receiver needs the same file in its --priors DIR\n"
 "  -c, --chunk SIZE     raw bytes per chunk (default 64K; max 16M)\n"
 "      --rate RATE      link rate, e.g. 56kbit, 1mbit, 2MB (bytes/s); 0 = no\n"
 "                       limit (default 56kbit, a modem)\n"
@@ -140,6 +142,34 @@ static int open_spool(const char *out, fileio_tmp *t)
     return fd;
 }
 
+/* --prior FILE: the recipe records the file's SHA-256 and size. A recipe
+ * file that already names a prior must name this one, and needs it. */
+static int setup_prior(const char *path, recipe_params *rp, sl_prior *pr)
+{
+    char why[512], what[160];
+    if (!path) {
+        if (!rp->prior_size) return 0;
+        prior_describe(rp, what, sizeof what);
+        fprintf(stderr, "satyad: the recipe names a prior (%s); give the file with --prior\n",
+                what);
+        return SL_EPRIOR_MISSING;
+    }
+    if (prior_load(pr, path, why, sizeof why)) {
+        fprintf(stderr, "satyad: --prior: %s\n", why);
+        return SL_EIO;
+    }
+    if (rp->prior_size &&
+        (rp->prior_size != pr->size || memcmp(rp->prior_sha256, pr->sha256, 32))) {
+        prior_describe(rp, what, sizeof what);
+        fprintf(stderr, "satyad: --prior %s is not the prior the recipe names (%s) (%s)\n",
+                path, what, sl_errname(SL_EPRIOR_MISMATCH));
+        prior_free(pr);
+        return SL_EPRIOR_MISMATCH;
+    }
+    prior_to_recipe(pr, rp);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -148,11 +178,12 @@ int main(int argc, char **argv)
         {"rate", required_argument, 0, 'R'}, {"latency", required_argument, 0, 'L'},
         {"out", required_argument, 0, 'o'}, {"json", required_argument, 0, 'j'},
         {"print-recipe", no_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
+        {"prior", required_argument, 0, 'p'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     const char *targets[MAX_LINKS];
     int npaths = 0, ntargets = 0, quiet = 0, print_recipe = 0;
-    const char *recipe_arg = "default", *out = NULL, *json = NULL;
+    const char *recipe_arg = "default", *out = NULL, *json = NULL, *prior_path = NULL;
     uint64_t chunk = 64 << 10, rate = 56000, latency = 0;
     int c;
     while ((c = getopt_long(argc, argv, "s:t:r:c:o:qhV", opts, NULL)) != -1) {
@@ -187,6 +218,7 @@ int main(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'j': json = optarg; break;
+        case 'p': prior_path = optarg; break;
         case 'P': print_recipe = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -196,7 +228,9 @@ int main(int argc, char **argv)
     }
     while (optind < argc) paths[npaths++] = argv[optind++];
     recipe_params rp;
+    sl_prior prior = {0};
     if (recipe_from_arg("satyad", recipe_arg, &rp)) return 2;
+    if (setup_prior(prior_path, &rp, &prior)) return 2;
     if (print_recipe) {
         char text[RECIPE_MAX_TEXT];
         if (recipe_canonical(&rp, text, sizeof text) < 0) return 1;
@@ -261,7 +295,8 @@ int main(int argc, char **argv)
         return 1;
     }
     a.t0 = now_s();
-    if (snd_encoder_start(&a.enc, &in, &rp, (uint32_t)chunk, fd, &a.notify)) {
+    if (snd_encoder_start(&a.enc, &in, &rp, prior.size ? &prior : NULL, (uint32_t)chunk, fd,
+                          &a.notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
     }
@@ -316,6 +351,7 @@ int main(int argc, char **argv)
     bytebuf packed = {0};
     if (recipe_pack(&rp, &packed) == 0) s.recipe = packed.len;
     bytebuf_fini(&packed);
+    s.prior = st.prior_bytes;
     s.zlib = st.gzip;
     s.xz = st.xz;
     s.zstd = st.zstd;
@@ -332,6 +368,7 @@ int main(int argc, char **argv)
     if (!out) close(fd);
     bytebuf_fini(&hello);
     snd_inputs_free(&in);
+    prior_free(&prior);
     uv_loop_close(a.loop);
     return ok ? 0 : 1;
 }

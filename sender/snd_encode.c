@@ -123,6 +123,20 @@ static int put_chunk(codec *c, uint32_t idx, const uint8_t *raw, size_t got, int
     return msg_chunk_write(out, &m);
 }
 
+/* The prior, before the first chunk: its own transcript size is what
+ * sending it would have cost. */
+static int train_prior(snd_encoder *e, codec *c, double *t_codec)
+{
+    uint64_t bytes;
+    double t0 = now_s();
+    int rc = prior_train(c, e->prior->data, e->prior->size, &bytes);
+    *t_codec += now_s() - t0;
+    uv_mutex_lock(&e->lock);
+    e->st.prior_bytes = bytes;
+    uv_mutex_unlock(&e->lock);
+    return rc;
+}
+
 static void encoder_main(void *arg)
 {
     snd_encoder *e = arg;
@@ -139,6 +153,8 @@ static void encoder_main(void *arg)
     if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
     if (!rc && (rc = write_manifest(e, &out)))
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
+    if (!rc && e->prior && (rc = train_prior(e, c, &t_codec)))
+        snprintf(err, sizeof err, "cannot train on the prior: %s", sl_strerror(rc));
     while (!rc) {
         size_t got;
         if ((rc = snd_reader_read(&r, raw, e->chunk, &got, err, sizeof err)) || !got) break;
@@ -185,11 +201,12 @@ static void encoder_main(void *arg)
 }
 
 int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                      uint32_t chunk, int fd, uv_async_t *notify)
+                      const sl_prior *prior, uint32_t chunk, int fd, uv_async_t *notify)
 {
     memset(e, 0, sizeof *e);
     e->in = in;
     e->rp = rp;
+    e->prior = prior;
     e->chunk = chunk;
     e->fd = fd;
     e->notify = notify;

@@ -7,7 +7,9 @@
  * waits for the network, and memory stays bounded however slow the
  * receivers are: what is not yet sent waits on disk.
  *
- *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, notify);
+ *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, prior, chunk, fd, notify);
+ * prior (NULL: none) is trained on before the first chunk (util/prior.h);
+ * the status then carries its own transcript size, prior_bytes.
  *   from any thread: snd_encoder_status(&e, &st)    (bytes ready, done?, error)
  *   snd_encoder_join(&e);                           (waits for the threads)
  *   snd_encoder_fini(&e);                           (after the last status call)
@@ -17,6 +19,7 @@
 
 #include "snd_walk.h"
 #include "../common/recipe.h"
+#include "../util/prior.h"
 #include <uv.h>
 
 typedef struct snd_status {
@@ -28,12 +31,14 @@ typedef struct snd_status {
     int      err;
     char     errmsg[256];
     uint64_t gzip, xz, zstd;
+    uint64_t prior_bytes;    /* the prior's own transcript (0: no prior) */
     double   encode_s;
 } snd_status;
 
 typedef struct snd_encoder {
     const snd_inputs    *in;
     const recipe_params *rp;
+    const sl_prior      *prior;
     uint32_t     chunk;
     int          fd;
     uv_async_t  *notify;
@@ -45,7 +50,7 @@ typedef struct snd_encoder {
 } snd_encoder;
 
 int  snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                       uint32_t chunk, int fd, uv_async_t *notify);
+                       const sl_prior *prior, uint32_t chunk, int fd, uv_async_t *notify);
 void snd_encoder_status(snd_encoder *e, snd_status *out);
 void snd_encoder_join(snd_encoder *e);
 void snd_encoder_fini(snd_encoder *e);
