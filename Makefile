@@ -4,6 +4,8 @@
 #   make test       unit tests, end-to-end tests, determinism check
 #   make demo       see it work
 #   make bench      compression and speed figures beside xz and zstd
+#   make lesson     the ladder of recipes on a corpus, as figures and a page
+#                   (CORPUS=file-or-dir, default corpus/alice29.txt) in build/lesson
 #   make fuzz       libFuzzer builds of the fuzz targets (make test replays them)
 #   make deps       install build and test dependencies (Debian, apt-get);
 #                   `make` installs only what building needs
@@ -33,11 +35,11 @@ endif
 BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson
 TEST_PKGS   = criterion
 BUILD_TOOLS = pkg-config xz
-TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd
+TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd jq xmllint curl
 APT_BUILD   = build-essential pkg-config libuv1-dev libssl-dev libsodium-dev zlib1g-dev \
               liblzma-dev libzstd-dev libjansson-dev xz-utils
 APT_TEST    = libcriterion-dev clang zstd gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-              qemu-user iproute2
+              qemu-user iproute2 jq libxml2-utils curl
 
 have_tools = $(shell for t in $(1); do command -v $$t >/dev/null || exit 1; done && echo yes)
 BUILD_OK := $(if $(call have_tools,$(BUILD_TOOLS)),$(shell pkg-config --exists $(BUILD_PKGS) && echo yes))
@@ -45,8 +47,8 @@ TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-BUILD_GOALS = all demo bench
-TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz
+BUILD_GOALS = all demo bench lesson
+TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson
 
 .DEFAULT_GOAL := all
 # Without the build dependencies, every public target installs them and
@@ -97,7 +99,7 @@ $(B)/util/report.o: $(DECODER_SRC)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench $(B)/satyad $(B)/sundard
+all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench $(B)/satyad $(B)/sundard $(B)/sllesson
 
 $(B)/libslproto.a: $(PROTO_OBJ)
 	rm -f $@
@@ -134,6 +136,17 @@ $(B)/slcodec: $(B)/tools/slcodec.o $(UTIL_LIBC:%.c=$(B)/%.o) $(B)/libslcodec.a
 $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslutil.a $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
+# make lesson: every preset on one corpus (tools/lesson.h).
+LESSON_SRC = tools/lesson.c tools/lesson_run.c tools/lesson_svg.c tools/lesson_page.c \
+             sender/snd_walk.c sender/snd_baseline.c
+$(B)/sllesson: $(LESSON_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
+
+LESSON_CORPUS = $(if $(filter command line environment,$(origin CORPUS)),$(CORPUS),corpus/alice29.txt)
+LESSON_DIR   ?= $(B)/lesson
+lesson: $(B)/sllesson
+	$(B)/sllesson --out $(LESSON_DIR) $(LESSON_CORPUS)
+
 demo: all
 	B=$(B) tools/demo.sh
 
@@ -159,7 +172,11 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -MMD -MP -c $< -o $@
 
-test: test-unit test-determinism test-fuzz-replay
+test: test-unit test-determinism test-fuzz-replay test-lesson
+
+# make lesson on a small corpus, its JSON and figures checked.
+test-lesson: $(B)/sllesson
+	tests/lesson/check.sh $(B)
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.
