@@ -32,12 +32,12 @@ endif
 
 # Building needs only the libraries and tools below; `make test` (and fuzz)
 # also needs the test tools. Each installs what it lacks with apt-get.
-BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson
+BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson libmicrohttpd
 TEST_PKGS   = criterion
 BUILD_TOOLS = pkg-config xz
 TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd jq xmllint curl
 APT_BUILD   = build-essential pkg-config libuv1-dev libssl-dev libsodium-dev zlib1g-dev \
-              liblzma-dev libzstd-dev libjansson-dev xz-utils
+              liblzma-dev libzstd-dev libjansson-dev xz-utils libmicrohttpd-dev
 APT_TEST    = libcriterion-dev clang zstd gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
               qemu-user iproute2 jq libxml2-utils curl
 
@@ -64,7 +64,8 @@ else
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(BUILD_PKGS))
 BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
-NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd)
+NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd \
+                                    libmicrohttpd)
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
@@ -76,7 +77,7 @@ CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
 # Layers, each using only those before it (DESIGN.md):
 #   common (codec, libc only) <- proto (wire format) <- util (host helpers)
-#   <- sender, receiver <- tools
+#   <- net (dashboard) <- sender, receiver <- tools
 PROTO_SRC = proto/frame.c proto/msg.c proto/order.c
 PROTO_OBJ = $(PROTO_SRC:%.c=$(B)/%.o)
 # fileio and recipe_arg use libc only, so slcodec (cross-built) can link them.
@@ -84,10 +85,13 @@ UTIL_LIBC = util/fileio.c util/recipe_arg.c
 UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c util/prior.c \
             util/clock.c
 UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
+# net: what both daemons need on a socket (the dashboard's web server).
+NET_SRC   = net/web.c net/web_board.c
+NET_OBJ   = $(NET_SRC:%.c=$(B)/%.o) $(B)/net/web_assets.o
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
-            sender/snd_baseline.c sender/snd_link.c
+            sender/snd_baseline.c sender/snd_link.c sender/snd_web.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
-            receiver/rcv_file.c
+            receiver/rcv_file.c receiver/rcv_web.c
 
 # The decoder's own source, xz-compressed: the "code" term of the
 # description length, measured at build time.
@@ -109,7 +113,19 @@ $(B)/libslutil.a: $(UTIL_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-HOST_LIBS = $(B)/libslutil.a $(B)/libslproto.a $(B)/libslcodec.a
+$(B)/libslnet.a: $(NET_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# The dashboard's page, styles and script, compiled in (net/web_assets.h).
+WEB_ASSETS = net/web/index.html net/web/dash.css net/web/dash.js
+$(B)/net/web_assets.c: $(WEB_ASSETS) net/web/embed.sh
+	@mkdir -p $(dir $@)
+	net/web/embed.sh $@ $(WEB_ASSETS)
+$(B)/net/web_assets.o: $(B)/net/web_assets.c net/web_assets.h
+	$(CC) $(CFLAGS) -I. -c $< -o $@
+
+HOST_LIBS = $(B)/libslnet.a $(B)/libslutil.a $(B)/libslproto.a $(B)/libslcodec.a
 
 $(B)/satyad: $(SND_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread

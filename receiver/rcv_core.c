@@ -151,6 +151,12 @@ static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
     if (!c->files) return fail(c, reply, SL_ENOMEM, "out of memory for the file table");
     c->st.recipe = c->man.recipe_len;
     c->st.files = c->man.nfiles;
+    if (c->obs.on_chunk) {
+        c->costs = malloc((size_t)c->man.chunk_size * sizeof *c->costs);
+        if (!c->costs || codec_byte_costs(c->dec, c->costs))
+            return fail(c, reply, SL_ENOMEM, "out of memory for the byte costs");
+    }
+    if (c->obs.on_manifest) c->obs.on_manifest(c->obs.arg, c);
     return advance(c, reply);
 }
 
@@ -203,6 +209,7 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
     c->pos += raw_len;
     c->st.chunks++;
     c->st.transcript += m.data_len;
+    if (c->obs.on_chunk) c->obs.on_chunk(c->obs.arg, c, c->raw.p, c->costs, raw_len);
     if ((rc = advance(c, reply))) return rc;
     msg_ack a = {c->st.chunks, c->pos, 0, c->files_done};
     return msg_ack_write(reply, &a);
@@ -308,4 +315,6 @@ void rcv_core_fini(rcv_core *c)
     free(c->man_copy);
     c->man_copy = NULL;
     bytebuf_fini(&c->raw);
+    free(c->costs);
+    c->costs = NULL;
 }

@@ -5,6 +5,7 @@
 #include "snd_encode.h"
 #include "snd_link.h"
 #include "snd_walk.h"
+#include "snd_web.h"
 #include "../common/err.h"
 #include "../common/recipe.h"
 #include "../proto/msg.h"
@@ -39,6 +40,9 @@ typedef struct app {
     int          nlinks, links_ended, closing;
     uint64_t     total;
     double       t0;
+    snd_web      web;         /* --web: the dashboard */
+    uv_timer_t   webtick;
+    uint64_t     rate;
 } app;
 
 static void usage(FILE *f)
@@ -61,6 +65,8 @@ static void usage(FILE *f)
 "      --latency MS     one-way delay added to the link (default 0)\n"
 "  -o, --out FILE       record the stream to FILE (decode with sundard --from)\n"
 "      --json FILE      write the final figures as JSON\n"
+"      --web [HOST:]PORT  serve a live dashboard (127.0.0.1 unless HOST is given)\n"
+"      --web-hold SEC   keep the dashboard up SEC seconds after the transfer\n"
 "      --print-recipe   print the canonical recipe and exit\n"
 "  -q, --quiet          no progress line and no report\n"
 "  -h, --help           this help;  -V, --version  the version\n");
@@ -75,6 +81,22 @@ static void maybe_close(app *a)
     a->closing = 1;
     uv_close((uv_handle_t *)&a->notify, NULL);
     uv_close((uv_handle_t *)&a->progress, NULL);
+    if (a->web.web) uv_close((uv_handle_t *)&a->webtick, NULL);
+}
+
+/* --web: the slowest receiver's figures, four times a second. */
+static void on_webtick(uv_timer_t *t)
+{
+    app *a = t->data;
+    snd_status st;
+    snd_encoder_status(&a->enc, &st);
+    uint64_t done = a->nlinks ? UINT64_MAX : st.raw_done;
+    uint64_t wire = a->nlinks ? UINT64_MAX : st.spool_len;
+    for (int i = 0; i < a->nlinks; i++) {
+        if (a->links[i]->ack.raw < done) done = a->links[i]->ack.raw;
+        if (a->links[i]->written < wire) wire = a->links[i]->written;
+    }
+    snd_web_update(&a->web, &st, done, wire, a->nlinks ? a->rate : 0);
 }
 
 static void on_link_end(snd_link *l, void *arg)
@@ -179,11 +201,14 @@ int main(int argc, char **argv)
         {"out", required_argument, 0, 'o'}, {"json", required_argument, 0, 'j'},
         {"print-recipe", no_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
         {"prior", required_argument, 0, 'p'},
+        {"web", required_argument, 0, 'W'}, {"web-hold", required_argument, 0, 'H'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     const char *targets[MAX_LINKS];
     int npaths = 0, ntargets = 0, quiet = 0, print_recipe = 0;
     const char *recipe_arg = "default", *out = NULL, *json = NULL, *prior_path = NULL;
+    const char *web_at = NULL;
+    uint64_t web_hold = 0;
     uint64_t chunk = 64 << 10, rate = 56000, latency = 0;
     int c;
     while ((c = getopt_long(argc, argv, "s:t:r:c:o:qhV", opts, NULL)) != -1) {
@@ -219,6 +244,17 @@ int main(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'j': json = optarg; break;
         case 'p': prior_path = optarg; break;
+        case 'W': web_at = optarg; break;
+        case 'H': {
+            char *end;
+            web_hold = strtoull(optarg, &end, 10);
+            if (!*optarg || *end || optarg[0] == '-' || web_hold > 86400) {
+                fprintf(stderr, "satyad: --web-hold must be 0..86400 seconds, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
         case 'P': print_recipe = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
@@ -294,9 +330,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "satyad: cannot set up the event loop: %s\n", uv_strerror(rc));
         return 1;
     }
+    a.rate = rate;
+    a.webtick.data = &a;
+    char text[RECIPE_MAX_TEXT];
+    if (snd_web_start(&a.web, web_at, ntargets ? targets[0] : out, &in,
+                      (uint64_t)recipe_canonical(&rp, text, sizeof text)) ||
+        (a.web.web && ((rc = uv_timer_init(a.loop, &a.webtick)) ||
+                       (rc = uv_timer_start(&a.webtick, on_webtick, 0, 250))))) {
+        fprintf(stderr, "satyad: no dashboard\n");
+        return 1;
+    }
+    snd_encode_opts eo = {prior.size ? &prior : NULL, a.web.web ? snd_web_chunk : NULL, &a.web};
     a.t0 = now_s();
-    if (snd_encoder_start(&a.enc, &in, &rp, prior.size ? &prior : NULL, (uint32_t)chunk, fd,
-                          &a.notify)) {
+    if (snd_encoder_start(&a.enc, &in, &rp, &eo, (uint32_t)chunk, fd, &a.notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
     }
@@ -363,6 +409,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "satyad: cannot write %s\n", json);
         ok = 0;
     }
+    snd_web_end(&a.web, &s, ok ? NULL : st.err ? st.errmsg : "a receiver failed");
+    snd_web_stop(&a.web, (unsigned)web_hold);
     for (int i = 0; i < a.nlinks; i++) snd_link_free(a.links[i]);
     snd_encoder_fini(&a.enc);
     if (!out) close(fd);

@@ -38,6 +38,13 @@ static void baseline_main(void *arg)
     e->gzip = b.gzip;
     e->xz = b.xz;
     e->zstd = b.zstd;
+    if (!e->base_err) {   /* known before DONE: the dashboard's race wants them */
+        uv_mutex_lock(&e->lock);
+        e->st.gzip = b.gzip;
+        e->st.xz = b.xz;
+        e->st.zstd = b.zstd;
+        uv_mutex_unlock(&e->lock);
+    }
 }
 
 /* Appends whole frames to the spool and publishes them; `last` marks the
@@ -129,7 +136,7 @@ static int train_prior(snd_encoder *e, codec *c, double *t_codec)
 {
     uint64_t bytes;
     double t0 = now_s();
-    int rc = prior_train(c, e->prior->data, e->prior->size, &bytes);
+    int rc = prior_train(c, e->opts.prior->data, e->opts.prior->size, &bytes);
     *t_codec += now_s() - t0;
     uv_mutex_lock(&e->lock);
     e->st.prior_bytes = bytes;
@@ -153,8 +160,12 @@ static void encoder_main(void *arg)
     if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
     if (!rc && (rc = write_manifest(e, &out)))
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
-    if (!rc && e->prior && (rc = train_prior(e, c, &t_codec)))
+    if (!rc && e->opts.prior && (rc = train_prior(e, c, &t_codec)))
         snprintf(err, sizeof err, "cannot train on the prior: %s", sl_strerror(rc));
+    uint32_t *costs = NULL;
+    if (!rc && e->opts.on_chunk &&
+        (!(costs = malloc(e->chunk * sizeof *costs)) || codec_byte_costs(c, costs)))
+        snprintf(err, sizeof err, "%s", sl_strerror(rc = SL_ENOMEM));
     while (!rc) {
         size_t got;
         if ((rc = snd_reader_read(&r, raw, e->chunk, &got, err, sizeof err)) || !got) break;
@@ -163,6 +174,7 @@ static void encoder_main(void *arg)
         rc = codec_encode(c, raw, got, &coded);
         t_codec += now_s() - t0;
         if (rc) break;
+        if (e->opts.on_chunk) e->opts.on_chunk(e->opts.arg, raw, costs, got);
         done += got;
         if ((rc = put_chunk(c, idx, raw, got, done == e->in->total, &coded, &out,
                             &transcript)))
@@ -192,6 +204,7 @@ static void encoder_main(void *arg)
     snd_reader_fini(&r);
     codec_free(c);
     free(raw);
+    free(costs);
     bytebuf_fini(&out);
     bytebuf_fini(&coded);
     if (rc) {
@@ -201,12 +214,13 @@ static void encoder_main(void *arg)
 }
 
 int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                      const sl_prior *prior, uint32_t chunk, int fd, uv_async_t *notify)
+                      const snd_encode_opts *opts, uint32_t chunk, int fd,
+                      uv_async_t *notify)
 {
     memset(e, 0, sizeof *e);
     e->in = in;
     e->rp = rp;
-    e->prior = prior;
+    if (opts) e->opts = *opts;
     e->chunk = chunk;
     e->fd = fd;
     e->notify = notify;
