@@ -2,7 +2,7 @@
 #
 #   make            build everything (installs dependencies first if missing)
 #   make test       unit tests, end-to-end tests, determinism check
-#   make demo       see it work
+#   make demo       see it work (DEMO_HOLD=SEC keeps the dashboard up after; default 5)
 #   make bench      compression and speed figures beside xz and zstd
 #   make lesson     the ladder of recipes on a corpus, as figures and a page
 #                   (CORPUS=file-or-dir, default corpus/alice29.txt) in build/lesson
@@ -35,11 +35,12 @@ endif
 BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson libmicrohttpd
 TEST_PKGS   = criterion
 BUILD_TOOLS = pkg-config xz
-TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd jq xmllint curl
+TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd jq xmllint curl chromium \
+              chromedriver
 APT_BUILD   = build-essential pkg-config libuv1-dev libssl-dev libsodium-dev zlib1g-dev \
               liblzma-dev libzstd-dev libjansson-dev xz-utils libmicrohttpd-dev
 APT_TEST    = libcriterion-dev clang zstd gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-              qemu-user iproute2 jq libxml2-utils curl
+              qemu-user iproute2 jq libxml2-utils curl chromium chromium-driver
 
 have_tools = $(shell for t in $(1); do command -v $$t >/dev/null || exit 1; done && echo yes)
 BUILD_OK := $(if $(call have_tools,$(BUILD_TOOLS)),$(shell pkg-config --exists $(BUILD_PKGS) && echo yes))
@@ -48,7 +49,7 @@ TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_GOALS = all demo bench lesson
-TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson
+TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson test-web
 
 .DEFAULT_GOAL := all
 # Without the build dependencies, every public target installs them and
@@ -163,8 +164,9 @@ LESSON_DIR   ?= $(B)/lesson
 lesson: $(B)/sllesson
 	$(B)/sllesson --out $(LESSON_DIR) $(LESSON_CORPUS)
 
+DEMO_HOLD ?= 5
 demo: all
-	B=$(B) tools/demo.sh
+	B=$(B) DEMO_HOLD=$(DEMO_HOLD) tools/demo.sh
 
 CORPUS ?= $(wildcard ../shared/corpus/canterbury)
 bench: $(B)/slbench $(B)/satyad $(B)/sundard
@@ -188,11 +190,16 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags criterion) -MMD -MP -c $< -o $@
 
-test: test-unit test-determinism test-fuzz-replay test-lesson
+test: test-unit test-determinism test-fuzz-replay test-lesson test-web
 
 # make lesson on a small corpus, its JSON and figures checked.
 test-lesson: $(B)/sllesson
 	tests/lesson/check.sh $(B)
+
+# The dashboard: its API with curl, then the page in headless Chromium.
+test-web: $(B)/satyad $(B)/sundard
+	tests/web/api.sh $(B)
+	tests/web/chromium.sh $(B)
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.

@@ -280,19 +280,28 @@ static json_t *summary_json(const web_board *b, const sess *s)
     return o;
 }
 
+/* Costs in bits, rounded to 1/1000 to keep the events short; the figures
+ * themselves keep the precision of --json (JSON_REAL_PRECISION(6)). */
+static json_t *bits3(uint64_t units, uint64_t count)
+{
+    if (!count) return json_real(0.0);
+    uint64_t milli = (units * 1000 + (uint64_t)CODEC_COST_ONE * count / 2) /
+                     ((uint64_t)CODEC_COST_ONE * count);
+    return json_real((double)milli / 1000.0);
+}
+
 /* The summary plus the loss curve and the heat-map. */
 static json_t *detail_json(const web_board *b, const sess *s)
 {
     json_t *o = summary_json(b, s), *bpb = json_array(), *hb = json_array(),
            *hc = json_array();
     for (int i = 0; bpb && i < s->nbins; i++)
-        json_array_append_new(bpb, json_real(s->bin_count[i]
-            ? (double)s->bin_units[i] / CODEC_COST_ONE / (double)s->bin_count[i] : 0.0));
+        json_array_append_new(bpb, bits3(s->bin_units[i], s->bin_count[i]));
     size_t first = (s->heat_at + WEB_HEAT - s->heat_n) % WEB_HEAT;
     for (size_t i = 0; hb && hc && i < s->heat_n; i++) {
         size_t k = (first + i) % WEB_HEAT;
         json_array_append_new(hb, json_integer(s->heat_b[k]));
-        json_array_append_new(hc, json_real((double)s->heat_c[k] / CODEC_COST_ONE));
+        json_array_append_new(hc, bits3(s->heat_c[k], 1));
     }
     if (o)
         json_object_set_new(o, "curve", json_pack("{s:I, s:o}", "bin_bytes",
@@ -327,7 +336,7 @@ char *web_board_events(web_board *b, uint64_t seen)
     for (int i = 0; i < b->n; i++) {
         if (b->s[i]->version <= seen) continue;
         json_t *o = detail_json(b, b->s[i]);
-        char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4)) : NULL;
+        char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
         json_decref(o);
         if (!text) continue;
         size_t need = len + strlen(text) + 32;

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # tools/demo.sh — `make demo`: Sundar listens on loopback, Satya sends this
 # project's own sources over a 56 kbit/s link, both print their reports,
-# and the received tree is compared byte for byte with the original.
+# and the received tree is compared byte for byte with the original. Sundar
+# serves a live dashboard (DEMO_WEB, default a free port on 127.0.0.1) and
+# keeps it up DEMO_HOLD seconds after the transfer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=${B:-build}
 RATE=${RATE:-56kbit}
 RECIPE=${RECIPE:-default}
+DEMO_WEB=${DEMO_WEB:-127.0.0.1:0}
+DEMO_HOLD=${DEMO_HOLD:-5}
 work=$B/demo
 rm -rf "$work"
 mkdir -p "$work/out" "$work/corpus"
@@ -14,11 +18,14 @@ mkdir -p "$work/out" "$work/corpus"
 # format and both daemons.
 cp -r README.md common proto sender receiver "$work/corpus/"
 
-"$B/sundard" --listen 127.0.0.1:0 --port-file "$work/port" --out "$work/out" --once &
+"$B/sundard" --listen 127.0.0.1:0 --port-file "$work/port" --out "$work/out" --once \
+  --web "$DEMO_WEB" --web-hold "$DEMO_HOLD" 2> >(tee "$work/rx.log" >&2) &
 rx=$!
 trap 'kill $rx 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$work/port" ] && grep -q 'dashboard at' "$work/rx.log" && break; sleep 0.05; done
 port=$(cat "$work/port")
+url=$(grep -o 'dashboard at http://[^ ]*' "$work/rx.log" | head -1 | cut -d' ' -f3)
+echo "== Watch it live: open $url in a browser (up until $DEMO_HOLD s after the transfer)"
 
 echo "== Satya sends $(du -sh "$work/corpus" | cut -f1) of sources at $RATE with recipe '$RECIPE'"
 "$B/satyad" --send "$work/corpus" --to "127.0.0.1:$port" --rate "$RATE" --recipe "$RECIPE"
