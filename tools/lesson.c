@@ -147,9 +147,9 @@ int main(int argc, char **argv)
     uint64_t chunk = 64 << 10;
     int opt;
     while ((opt = getopt_long(argc, argv, "o:c:h", opts, NULL)) != -1) {
+        int chunk_ok = opt == 'c' && !units_size(optarg, &chunk) && chunk && chunk <= (16u << 20);
         if (opt == 'o') out = optarg;
-        else if (opt == 'c' && !units_size(optarg, &chunk) && chunk && chunk <= (16u << 20)) continue;
-        else return usage(opt == 'h' ? stdout : stderr, opt == 'h' ? 0 : 2);
+        else if (!chunk_ok) return usage(opt == 'h' ? stdout : stderr, opt == 'h' ? 0 : 2);
     }
     if (optind + 1 != argc) return usage(stderr, 2);
     setvbuf(stdout, NULL, _IOLBF, 0);   /* the table between the progress lines */

@@ -1,11 +1,11 @@
 /* tools/lesson.h — `make lesson`: the ladder of recipes on one corpus, the
  * figures of the talk, and a page a class can look at.
  *
- *   lesson_corpus c;  lesson_load(&c, path, err, cap);     // file or directory
- *   lesson_row r;     lesson_run(&r, &c, "tiny", NULL, chunk);  // one recipe
- *   lesson_run(&r, &c, "max", &c, chunk);                   // ... with the corpus as prior
- *   lesson_write_curves(f, &l);  lesson_write_dl(f, &l);   // the two figures (SVG)
- *   lesson_write_page(f, &l);                               // index.html
+ *   lesson_corpus c;  lesson_load(&c, path, err, cap);       // file or directory
+ *   lesson_row r;     lesson_run(&r, &c, "tiny", 0, chunk, err, cap);   // one recipe
+ *   lesson_run(&r, &c, "max", 1, chunk, err, cap);   // ... with the corpus as its prior
+ *   lesson_write_curves(f, &l);  lesson_write_dl(f, &l);     // the two figures (SVG)
+ *   lesson_write_page(f, &l);                                 // index.html
  *
  * A row codes the corpus as satyad does: one stream of every file in
  * order, cut into chunks, each counted at its coded size or, when coding
