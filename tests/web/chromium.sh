@@ -92,5 +92,9 @@ jq -e --slurpfile rx "$work/rx.json" 'length >= 10 and
   || fail "the page's final figures $(cat "$work/final.json") differ from --json $(cat "$work/rx.json")"
 js 'return document.getElementById("decoded").textContent;' | grep -q '"50,000 of 50,000"' \
   || fail "the page does not show all 50,000 bytes decoded"
-printf 'web chromium test: looks %s; %.1f s; 1 passed, 0 failed\n' "$second" \
+load=$(js 'const n = performance.getEntriesByType("navigation")[0];
+  const r = performance.getEntriesByType("resource").filter((e) => !e.name.endsWith("/events"));
+  return {page_bytes: [n, ...r].reduce((a, e) => a + e.decodedBodySize, 0),
+          load_ms: Math.round(n.loadEventEnd - n.startTime)};')
+printf 'web chromium test: page %s; looks %s; %.1f s; 1 passed, 0 failed\n' "$load" "$second" \
   "$(echo "$(date +%s.%N) - $t0" | bc)"
