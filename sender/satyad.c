@@ -332,9 +332,7 @@ int main(int argc, char **argv)
     }
     a.rate = rate;
     a.webtick.data = &a;
-    char text[RECIPE_MAX_TEXT];
-    if (snd_web_start(&a.web, web_at, ntargets ? targets[0] : out, &in,
-                      (uint64_t)recipe_canonical(&rp, text, sizeof text)) ||
+    if (snd_web_start(&a.web, web_at, ntargets ? targets[0] : out, &in, &rp) ||
         (a.web.web && ((rc = uv_timer_init(a.loop, &a.webtick)) ||
                        (rc = uv_timer_start(&a.webtick, on_webtick, 0, 250))))) {
         fprintf(stderr, "satyad: no dashboard\n");

@@ -10,7 +10,7 @@
 #define NAMES_SHOWN 50
 
 int snd_web_start(snd_web *w, const char *where, const char *peer, const snd_inputs *in,
-                  uint64_t recipe_bytes)
+                  const recipe_params *rp)
 {
     memset(w, 0, sizeof *w);
     if (!where) return 0;
@@ -23,7 +23,10 @@ int snd_web_start(snd_web *w, const char *where, const char *peer, const snd_inp
     w->id = web_board_session(w->board, peer);
     const char *names[NAMES_SHOWN] = {0};
     for (size_t i = 0; i < in->n && i < NAMES_SHOWN; i++) names[i] = in->v[i].name;
-    web_board_manifest(w->board, w->id, (uint32_t)in->n, names, in->total, recipe_bytes, 0);
+    bytebuf packed = {0};   /* the recipe as it crosses the wire */
+    recipe_pack(rp, &packed);
+    web_board_manifest(w->board, w->id, (uint32_t)in->n, names, in->total, packed.len, 0);
+    bytebuf_fini(&packed);
     fprintf(stderr, "satyad: dashboard at %s\n", web_url(w->web));
     return 0;
 }

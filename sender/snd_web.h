@@ -2,7 +2,7 @@
  * session for the whole encode, its peer the receivers (or the --out file).
  *
  *   snd_web w;
- *   snd_web_start(&w, where, peer, &inputs, recipe_bytes);   // serves the page
+ *   snd_web_start(&w, where, peer, &inputs, &recipe);       // serves the page
  *   opts.on_chunk = snd_web_chunk; opts.arg = &w;             // the encoder's bytes
  *   snd_web_update(&w, &status, delivered, wire, rate_bps);   // from the loop, often
  *   snd_web_end(&w, &stats, err);                             // the figures of --json
@@ -22,7 +22,7 @@ typedef struct snd_web {
 } snd_web;
 
 int  snd_web_start(snd_web *w, const char *where, const char *peer, const snd_inputs *in,
-                   uint64_t recipe_bytes);
+                   const recipe_params *rp);
 void snd_web_chunk(void *arg, const uint8_t *raw, const uint32_t *costs, size_t n);
 void snd_web_update(snd_web *w, const snd_status *st, uint64_t delivered, uint64_t wire,
                     uint64_t rate_bps);

@@ -125,8 +125,10 @@ int lesson_run(lesson_row *r, const lesson_corpus *c, const char *preset, int wi
         prior_from_memory(&pr, c->data, c->size);
         prior_to_recipe(&pr, &rp);
     }
-    char text[RECIPE_MAX_TEXT];
-    int tl = recipe_canonical(&rp, text, sizeof text);
+    bytebuf packed = {0};   /* the recipe as it crosses the wire */
+    int tl = recipe_pack(&rp, &packed);
+    tl = tl < 0 ? tl : (int)packed.len;
+    bytebuf_fini(&packed);
     r->file_bits = calloc(c->nfiles, sizeof *r->file_bits);
     r->bin_bytes = (c->size + LESSON_BINS - 1) / LESSON_BINS;
     r->nbins = (int)((c->size + r->bin_bytes - 1) / r->bin_bytes);
