@@ -64,14 +64,38 @@ void web_board_free(web_board *b)
     free(b);
 }
 
-/* Text from the wire made safe for a JSON string: bytes outside printable
- * ASCII become '?', so jansson never meets invalid UTF-8. */
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    if (s[0] >= 0xf5) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80) return 0;
+    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) return 0;
+    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))) return 0;
+    return n;
+}
+
+/* Text from the wire made safe for a JSON string: well-formed UTF-8 stays,
+ * control bytes and broken sequences become '?', so jansson never refuses
+ * it; cut short to fit cap. */
 static void safe_copy(char *dst, size_t cap, const char *src)
 {
-    size_t i = 0;
-    for (; src[i] && i + 1 < cap; i++)
-        dst[i] = (unsigned char)src[i] < 0x20 || (unsigned char)src[i] > 0x7e ? '?' : src[i];
-    dst[i] = 0;
+    const unsigned char *s = (const unsigned char *)src;
+    size_t o = 0;
+    while (*s && o + 1 < cap) {
+        size_t n = *s < 0x80 ? (*s >= 0x20 && *s != 0x7f) : utf8_len(s);
+        if (n == 0 || o + n >= cap) {
+            if (n && o + n >= cap) break;
+            dst[o++] = '?';
+            s++;
+            continue;
+        }
+        memcpy(dst + o, s, n);
+        o += n;
+        s += n;
+    }
+    dst[o] = 0;
 }
 
 static sess *find(web_board *b, int id)

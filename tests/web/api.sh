@@ -4,7 +4,7 @@
 # decoded_bytes, wire_bytes, bits_per_byte; the figures growing; at the end
 # equal to --json), /events (Server-Sent Events carrying the same session
 # with its loss curve and heat-map), 404 and 405, the default bind address,
-# and satyad's dashboard.
+# a clear error for a port in use, and satyad's dashboard.
 #   tests/web/api.sh BUILD_DIR
 cd "$(dirname "$0")/../.."
 B=${1:-build}
@@ -19,6 +19,11 @@ curl -s -o /dev/null -w '%{http_code}' "${RX_WEB}nothing-here" | grep -qx 404 ||
 curl -s -o /dev/null -w '%{http_code}' -X POST "${RX_WEB}api/sessions" | grep -qx 405 || fail "no 405"
 curl -sf "$RX_WEB" | grep -q 'id="loss-curve"' || fail "the page"
 curl -sf "${RX_WEB}dash.js" | grep -q 'EventSource' || fail "the script"
+web_port=${RX_WEB##*:}; web_port=${web_port%/}
+if "$B/sundard" --listen 127.0.0.1:0 --web "$web_port" --once 2> "$work/busy.log"; then
+  fail "a second dashboard on port $web_port started"
+fi
+grep -q 'cannot serve the dashboard there' "$work/busy.log" || fail "no clear error for a busy port"
 
 corpus 60000 alice.txt
 "$B/satyad" --send "$work/alice.txt" --to "127.0.0.1:$RX_PORT" --recipe tiny --rate 32kbit \
