@@ -20,7 +20,7 @@ curl -s -o /dev/null -w '%{http_code}' -X POST "${RX_WEB}api/sessions" | grep -q
 curl -sf "$RX_WEB" | grep -q 'id="loss-curve"' || fail "the page"
 curl -sf "${RX_WEB}dash.js" | grep -q 'EventSource' || fail "the script"
 web_port=${RX_WEB##*:}; web_port=${web_port%/}
-if "$B/sundard" --listen 127.0.0.1:0 --web "$web_port" --once 2> "$work/busy.log"; then
+if timeout 10 "$B/sundard" --listen 127.0.0.1:0 --web "$web_port" --once 2> "$work/busy.log"; then
   fail "a second dashboard on port $web_port started"
 fi
 grep -q 'cannot serve the dashboard there' "$work/busy.log" || fail "no clear error for a busy port"
