@@ -26,7 +26,9 @@
  * decoded_bytes (through the model here; for a sender, confirmed by the
  * receiver), wire_bytes, transcript_bytes, bits_per_byte so far (transcript
  * over the bytes it codes), ideal_bits_per_byte (the costs' mean), the
- * description-length terms, rate_bps, elapsed_s, baselines, error, and,
+ * description-length terms, rate_bps (as given, else wire bytes over the
+ * session's time, as sundard's report measures it), elapsed_s, baselines,
+ * error, and,
  * once it ended, "final": the figures of --json (util/report.h). Events
  * add "curve" (bits per byte in bins of bin_bytes) and "heat" (the last
  * WEB_HEAT bytes with the bits each cost). */
