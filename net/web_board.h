@@ -28,8 +28,7 @@
  * over the bytes it codes), ideal_bits_per_byte (the costs' mean), the
  * description-length terms, rate_bps (as given, else wire bytes over the
  * session's time, as sundard's report measures it), elapsed_s, baselines,
- * error, and,
- * once it ended, "final": the figures of --json (util/report.h). Events
+ * error, and, once it ended, "final": the figures of --json (util/report.h). Events
  * add "curve" (bits per byte in bins of bin_bytes) and "heat" (the last
  * WEB_HEAT bytes with the bits each cost). */
 #ifndef SL_WEB_BOARD_H
