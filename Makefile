@@ -2,8 +2,10 @@
 #
 #   make            build everything (installs dependencies first if missing)
 #   make test       unit tests, end-to-end tests, determinism check
-#   make demo       see it work
+#   make demo       see it work (DEMO_HOLD=SEC keeps the dashboard up after; default 5)
 #   make bench      compression and speed figures beside xz and zstd
+#   make lesson     the ladder of recipes on a corpus, as figures and a page
+#                   (CORPUS=file-or-dir, default corpus/alice29.txt) in build/lesson
 #   make compose-demo  docker-compose.yml end to end (Docker or Podman)
 #   make install [PREFIX=/usr/local] [DESTDIR=]    satyad, sundard, slcodec, their
 #                   man pages, bash completion and a systemd unit; make uninstall
@@ -33,14 +35,15 @@ endif
 
 # Building needs only the libraries and tools below; `make test` (and fuzz)
 # also needs the test tools. Each installs what it lacks with apt-get.
-BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson
+BUILD_PKGS  = libuv openssl libsodium zlib liblzma libzstd jansson libmicrohttpd
 TEST_PKGS   = criterion
 BUILD_TOOLS = pkg-config xz
-TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd
+TEST_TOOLS  = aarch64-linux-gnu-gcc qemu-aarch64 clang zstd jq xmllint curl chromium \
+              chromedriver
 APT_BUILD   = build-essential pkg-config libuv1-dev libssl-dev libsodium-dev zlib1g-dev \
-              liblzma-dev libzstd-dev libjansson-dev xz-utils
+              liblzma-dev libzstd-dev libjansson-dev xz-utils libmicrohttpd-dev
 APT_TEST    = libcriterion-dev clang zstd gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-              qemu-user iproute2
+              qemu-user iproute2 jq libxml2-utils curl chromium chromium-driver
 
 have_tools = $(shell for t in $(1); do command -v $$t >/dev/null || exit 1; done && echo yes)
 BUILD_OK := $(if $(call have_tools,$(BUILD_TOOLS)),$(shell pkg-config --exists $(BUILD_PKGS) && echo yes))
@@ -48,8 +51,8 @@ TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-BUILD_GOALS = all demo bench install
-TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz
+BUILD_GOALS = all demo bench lesson install
+TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson test-web
 
 .DEFAULT_GOAL := all
 # Without the build dependencies, every public target installs them and
@@ -65,7 +68,8 @@ else
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(BUILD_PKGS))
 BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
-NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd)
+NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd \
+                                    libmicrohttpd)
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
@@ -77,18 +81,21 @@ CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
 # Layers, each using only those before it (DESIGN.md):
 #   common (codec, libc only) <- proto (wire format) <- util (host helpers)
-#   <- sender, receiver <- tools
+#   <- net (dashboard) <- sender, receiver <- tools
 PROTO_SRC = proto/frame.c proto/msg.c proto/order.c
 PROTO_OBJ = $(PROTO_SRC:%.c=$(B)/%.o)
 # fileio and recipe_arg use libc only, so slcodec (cross-built) can link them.
 UTIL_LIBC = util/fileio.c util/recipe_arg.c
-UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c \
+UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c util/prior.c \
             util/clock.c
 UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
+# net: what both daemons need on a socket (the dashboard's web server).
+NET_SRC   = net/web.c net/web_board.c
+NET_OBJ   = $(NET_SRC:%.c=$(B)/%.o) $(B)/net/web_assets.o
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
-            sender/snd_baseline.c sender/snd_link.c sender/snd_fanout.c
+            sender/snd_baseline.c sender/snd_link.c sender/snd_web.c sender/snd_fanout.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
-            receiver/rcv_file.c receiver/rcv_meta.c
+            receiver/rcv_file.c receiver/rcv_web.c receiver/rcv_meta.c
 
 # The decoder's own source, xz-compressed: the "code" term of the
 # description length, measured at build time.
@@ -100,7 +107,7 @@ $(B)/util/report.o: $(DECODER_SRC)
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench $(B)/satyad $(B)/sundard
+all: $(B)/libslcodec.a $(B)/slcodec $(B)/slbench $(B)/satyad $(B)/sundard $(B)/sllesson
 
 $(B)/libslproto.a: $(PROTO_OBJ)
 	rm -f $@
@@ -110,7 +117,19 @@ $(B)/libslutil.a: $(UTIL_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-HOST_LIBS = $(B)/libslutil.a $(B)/libslproto.a $(B)/libslcodec.a
+$(B)/libslnet.a: $(NET_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# The dashboard's page, styles and script, compiled in (net/web_assets.h).
+WEB_ASSETS = net/web/index.html net/web/dash.css net/web/dash.js
+$(B)/net/web_assets.c: $(WEB_ASSETS) net/web/embed.sh
+	@mkdir -p $(dir $@)
+	net/web/embed.sh $@ $(WEB_ASSETS)
+$(B)/net/web_assets.o: $(B)/net/web_assets.c net/web_assets.h
+	$(CC) $(CFLAGS) -I. -c $< -o $@
+
+HOST_LIBS = $(B)/libslnet.a $(B)/libslutil.a $(B)/libslproto.a $(B)/libslcodec.a
 
 $(B)/satyad: $(SND_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS) -lpthread
@@ -137,8 +156,20 @@ $(B)/slcodec: $(B)/tools/slcodec.o $(UTIL_LIBC:%.c=$(B)/%.o) $(B)/libslcodec.a
 $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslutil.a $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
+# make lesson: every preset on one corpus (tools/lesson.h).
+LESSON_SRC = tools/lesson.c tools/lesson_run.c tools/lesson_svg.c tools/lesson_page.c \
+             sender/snd_walk.c sender/snd_baseline.c
+$(B)/sllesson: $(LESSON_SRC:%.c=$(B)/%.o) $(HOST_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
+
+LESSON_CORPUS = $(if $(filter command line environment,$(origin CORPUS)),$(CORPUS),corpus/alice29.txt)
+LESSON_DIR   ?= $(B)/lesson
+lesson: $(B)/sllesson
+	$(B)/sllesson --out $(LESSON_DIR) $(LESSON_CORPUS)
+
+DEMO_HOLD ?= 5
 demo: all
-	B=$(B) tools/demo.sh
+	B=$(B) DEMO_HOLD=$(DEMO_HOLD) tools/demo.sh
 
 # The Canterbury corpus where the development setup has it, else the
 # corpus shipped in corpus/ (a fresh clone).
@@ -168,13 +199,25 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 TALLY = SL_BIN=$(B) B=$(B) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp tests/tally.sh \
         $(B)/test-results
 test: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slcodec $(B)/fuzz/replay_stream \
-      $(B)/fuzz/replay_recipe
+      $(B)/fuzz/replay_recipe $(B)/sllesson
 	@rm -f $(B)/test-results
 	@for t in $(UNIT_BIN); do $(TALLY) $$t --jobs 2; done
 	@TALLY_LABEL=determinism $(TALLY) tests/determinism/run.sh
 	@TALLY_LABEL=fuzz-replay $(TALLY) $(MAKE) -s test-fuzz-replay
 	@TALLY_LABEL=install $(TALLY) tests/install_check.sh
+	@TALLY_LABEL=lesson $(TALLY) tests/lesson/check.sh $(B)
+	@TALLY_LABEL=web-api $(TALLY) tests/web/api.sh $(B)
+	@TALLY_LABEL=web-chromium $(TALLY) tests/web/chromium.sh $(B)
 	@tests/tally.sh --summary $(B)/test-results
+
+# make lesson on a small corpus, its JSON and figures checked.
+test-lesson: $(B)/sllesson
+	tests/lesson/check.sh $(B)
+
+# The dashboard: its API with curl, then the page in headless Chromium.
+test-web: $(B)/satyad $(B)/sundard
+	tests/web/api.sh $(B)
+	tests/web/chromium.sh $(B)
 
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.

@@ -14,6 +14,7 @@ struct codec {
     uint32_t *cost_table;   /* when tracking: see bit_cost */
     uint64_t  cost;         /* sum of bit_cost over coded bits, 1/65536 bit */
     uint64_t  data_h;       /* hash of every byte coded, decoded or trained */
+    uint32_t *byte_costs;   /* when set: each call's per-byte costs go here */
 };
 
 int codec_new(codec **out, const recipe_params *p)
@@ -42,7 +43,12 @@ void codec_free(codec *c)
 
 int codec_track_cost(codec *c, int on)
 {
-    if (!on) { free(c->cost_table); c->cost_table = NULL; return 0; }
+    if (!on) {
+        free(c->cost_table);
+        c->cost_table = NULL;
+        c->byte_costs = NULL;
+        return 0;
+    }
     if (c->cost_table) return 0;
     c->cost_table = malloc((4097 + 256) * sizeof *c->cost_table);
     if (!c->cost_table) return SL_ENOMEM;
@@ -71,6 +77,28 @@ double codec_cost_bits(const codec *c)
     return (double)c->cost / 65536.0;
 }
 
+uint64_t codec_cost_units(const codec *c)
+{
+    return c->cost;
+}
+
+int codec_byte_costs(codec *c, uint32_t *costs)
+{
+    if (costs) {
+        int rc = codec_track_cost(c, 1);
+        if (rc) return rc;
+    }
+    c->byte_costs = costs;
+    return 0;
+}
+
+/* Adds one byte's cost to the total and, when asked, to the caller's array. */
+static inline void add_cost(codec *c, size_t i, uint32_t byte_cost)
+{
+    c->cost += byte_cost;
+    if (c->byte_costs) c->byte_costs[i] = byte_cost;
+}
+
 int codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out)
 {
     if (n == 0) return 0;
@@ -78,15 +106,18 @@ int codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out)
     ac_enc_init(&e, out);
     const model_class *cls = c->cls;
     void *m = c->model;
+    const uint32_t *t = c->cost_table;
     for (size_t i = 0; i < n; i++) {
         int byte = in[i];
+        uint32_t bc = 0;
         for (int b = 7; b >= 0; b--) {
             int bit = (byte >> b) & 1;
             uint32_t p = cls->predict(m);
-            if (c->cost_table) c->cost += bit_cost(c->cost_table, bit ? p : 65536 - p);
+            if (t) bc += bit_cost(t, bit ? p : 65536 - p);
             ac_encode_bit(&e, p, bit);
             cls->update(m, bit);
         }
+        if (t) add_cost(c, i, bc);
     }
     c->data_h = dg_bytes(c->data_h, in, n);
     return ac_enc_flush(&e);
@@ -100,15 +131,18 @@ int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
     ac_dec_init(&d, coded, coded_len);
     const model_class *cls = c->cls;
     void *m = c->model;
+    const uint32_t *t = c->cost_table;
     for (size_t i = 0; i < n; i++) {
         int byte = 0;
+        uint32_t bc = 0;
         for (int b = 0; b < 8; b++) {
             uint32_t p = cls->predict(m);
             int bit = ac_decode_bit(&d, p);
-            if (c->cost_table) c->cost += bit_cost(c->cost_table, bit ? p : 65536 - p);
+            if (t) bc += bit_cost(t, bit ? p : 65536 - p);
             cls->update(m, bit);
             byte = (byte << 1) | bit;
         }
+        if (t) add_cost(c, i, bc);
         out[i] = (uint8_t)byte;
     }
     c->data_h = dg_bytes(c->data_h, out, n);
@@ -119,13 +153,17 @@ int codec_train(codec *c, const uint8_t *in, size_t n)
 {
     const model_class *cls = c->cls;
     void *m = c->model;
-    for (size_t i = 0; i < n; i++)
+    const uint32_t *t = c->cost_table;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bc = 0;
         for (int b = 7; b >= 0; b--) {
             int bit = (in[i] >> b) & 1;
             uint32_t p = cls->predict(m);
-            if (c->cost_table) c->cost += bit_cost(c->cost_table, bit ? p : 65536 - p);
+            if (t) bc += bit_cost(t, bit ? p : 65536 - p);
             cls->update(m, bit);
         }
+        if (t) add_cost(c, i, bc);
+    }
     if (n) c->data_h = dg_bytes(c->data_h, in, n);
     return 0;
 }

@@ -17,7 +17,13 @@
  * byte does, whatever the model. A chunk of zero bytes codes to zero bytes.
  *
  * codec_track_cost(c, 1) makes the codec add up the ideal code length,
- * sum of -log2 p over coded bits, readable with codec_cost_bits(). */
+ * sum of -log2 p over coded bits, readable with codec_cost_bits().
+ * codec_byte_costs(c, costs) also reports each byte's own cost: every
+ * later encode, decode or train call of n bytes writes the cost of its
+ * i-th byte to costs[i] (room for n entries is the caller's duty), in
+ * 1/65536 bit, until codec_byte_costs(c, NULL). These are integers whose
+ * sum is exactly codec_cost_units(); nothing of it changes the transcript,
+ * and encoder and decoder report the same cost for the same byte. */
 #ifndef SL_CODEC_H
 #define SL_CODEC_H
 
@@ -39,5 +45,8 @@ int      codec_train(codec *c, const uint8_t *in, size_t n);
 uint64_t codec_digest(const codec *c);
 int      codec_track_cost(codec *c, int on);
 double   codec_cost_bits(const codec *c);
+uint64_t codec_cost_units(const codec *c);       /* the same, in 1/65536 bit */
+int      codec_byte_costs(codec *c, uint32_t *costs);
+#define  CODEC_COST_ONE 65536u                   /* cost units in one bit */
 
 #endif

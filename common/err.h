@@ -38,7 +38,9 @@
     X(SL_ELIMIT,         -33, "session exceeds this receiver's limits") \
     X(SL_EPEER,          -34, "the peer reported an error") \
     X(SL_ECLOSED,        -35, "connection closed before the session ended") \
-    X(SL_ERECIPE_HASH,   -36, "recipe text does not match its SHA-256")
+    X(SL_ERECIPE_HASH,   -36, "recipe text does not match its SHA-256") \
+    X(SL_EPRIOR_MISSING, -50, "the recipe's prior is not among this receiver's priors") \
+    X(SL_EPRIOR_MISMATCH,-51, "the prior differs from the SHA-256 and size in the recipe")
 
 enum {
 #define SL_ERR_ENUM(name, val, msg) name = val,

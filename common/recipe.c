@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum kind { K_INT, K_U64, K_ORDERS, K_SELECT, K_MODEL };
+enum kind { K_INT, K_U64, K_ORDERS, K_SELECT, K_MODEL, K_SHA256 };
 
 typedef struct key_def {
     const char *name;
@@ -40,10 +40,18 @@ static const key_def keys[] = {
     {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
     {"mixer.select",    K_SELECT, 0, 0,          OFF(select)},
     {"model",           K_MODEL,  0, 0,          0},
+    {"prior.sha256",    K_SHA256, 0, 0,          OFF(prior_sha256)},
+    {"prior.size",      K_U64,    1, 0,          OFF(prior_size)},
     {"seed",            K_U64,    0, 0,          OFF(seed)},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit)},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+/* The prior pair is the only optional one: both keys or neither. */
+static int key_optional(const key_def *k)
+{
+    return k->off == OFF(prior_sha256) || k->off == OFF(prior_size);
+}
 
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
@@ -150,6 +158,49 @@ static int set_select(recipe_params *p, const char *v, size_t n, int line,
     return 0;
 }
 
+/* 64 hex digits, either case; kept as 32 bytes, written in lower case. */
+static int set_sha256(const key_def *k, recipe_params *p, const char *v, size_t n,
+                      int line, recipe_error *e)
+{
+    uint8_t *dst = (uint8_t *)p + k->off;
+    if (n != 64)
+        return fail(e, line, SL_ERECIPE_VALUE, "%s must be 64 hex digits, got %zu characters",
+                    k->name, n);
+    for (size_t i = 0; i < 64; i++) {
+        char ch = v[i];
+        int d = ch >= '0' && ch <= '9' ? ch - '0'
+              : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+        if (d < 0)
+            return fail(e, line, SL_ERECIPE_VALUE, "%s: '%c' is not a hex digit", k->name, ch);
+        dst[i / 2] = (uint8_t)(i % 2 ? dst[i / 2] | d : d << 4);
+    }
+    return 0;
+}
+
+/* Every key must be given, except the optional prior pair, which comes
+ * whole or not at all. */
+static int check_missing(const int *have, recipe_error *e)
+{
+    int opt_have = 0, opt_keys = 0;
+    const char *opt_missing = NULL;
+    for (size_t k = 0; k < NKEYS; k++) {
+        if (key_optional(&keys[k])) {
+            opt_keys++;
+            if (have[k]) opt_have++;
+            else opt_missing = keys[k].name;
+            continue;
+        }
+        if (!have[k])
+            return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key '%s'", keys[k].name);
+    }
+    if (opt_have && opt_have < opt_keys)
+        return fail(e, 0, SL_ERECIPE_MISSING,
+                    "recipe names a prior but lacks '%s' (prior.sha256 and prior.size "
+                    "come together)", opt_missing);
+    return 0;
+}
+
 int recipe_parse(const char *text, size_t len, recipe_params *p,
                  recipe_error *e)
 {
@@ -198,12 +249,15 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         int rc = 0;
         switch (k->kind) {
         case K_INT: rc = set_int(k, p, v, vn, line, e); break;
-        case K_U64:
-            if (parse_u64(v, vn, &p->seed))
+        case K_U64: {
+            uint64_t *dst = (uint64_t *)((char *)p + k->off);
+            if (parse_u64(v, vn, dst) || *dst < (uint64_t)k->lo)
                 rc = fail(e, line, SL_ERECIPE_VALUE,
-                          "seed must be an unsigned 64-bit integer, got '%.*s'",
-                          (int)vn, v);
+                          "%s must be an unsigned 64-bit integer%s, got '%.*s'", k->name,
+                          k->lo ? " above 0" : "", (int)vn, v);
             break;
+        }
+        case K_SHA256: rc = set_sha256(k, p, v, vn, line, e); break;
         case K_ORDERS: rc = set_orders(k, p, v, vn, line, e); break;
         case K_SELECT: rc = set_select(p, v, vn, line, e); break;
         case K_MODEL:
@@ -215,10 +269,8 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         }
         if (rc) return rc;
     }
-    for (size_t k = 0; k < NKEYS; k++)
-        if (!have[k])
-            return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key '%s'",
-                        keys[k].name);
+    int mrc = check_missing(have, e);
+    if (mrc) return mrc;
     if (p->codec_version != CODEC_VERSION) {
         int vline = 0;
         for (size_t k = 0; k < NKEYS; k++)
@@ -252,6 +304,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
     } while (0)
     for (size_t k = 0; k < NKEYS; k++) {
         const key_def *d = &keys[k];
+        if (key_optional(d) && !p->prior_size) continue;
         EMIT("%s=", d->name);
         switch (d->kind) {
         case K_INT:
@@ -260,7 +313,12 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
             else
                 EMIT("%d", *(const int *)((const char *)p + d->off));
             break;
-        case K_U64: EMIT("%llu", (unsigned long long)p->seed); break;
+        case K_U64:
+            EMIT("%llu", (unsigned long long)*(const uint64_t *)((const char *)p + d->off));
+            break;
+        case K_SHA256:
+            for (int i = 0; i < 32; i++) EMIT("%02x", p->prior_sha256[i]);
+            break;
         case K_ORDERS:
             for (int i = 0; i < p->n_orders; i++)
                 EMIT("%s%u", i ? "," : "", p->orders[i]);
@@ -379,15 +437,26 @@ static int is_version_line(const char *s, size_t n)
     return n >= 14 && memcmp(s, "codec.version=", 14) == 0;
 }
 
-/* Appends to diff the lines of a (canonical) that differ from b
- * (canonical, same keys in the same order); returns how many. */
+/* Whether b (canonical text) holds exactly the line x, of len bytes. */
+static int has_line(const char *b, size_t bn, const char *x, size_t len)
+{
+    size_t pb = 0, lb;
+    const char *y;
+    while ((y = next_line(b, bn, &pb, &lb)))
+        if (lb == len && memcmp(x, y, len) == 0) return 1;
+    return 0;
+}
+
+/* Appends to diff the lines of a (canonical) that b (canonical) lacks:
+ * values that differ, and keys b does not have (the optional prior pair);
+ * returns how many. */
 static int diff_lines(const char *a, size_t an, const char *b, size_t bn, bytebuf *diff)
 {
-    size_t pa = 0, pb = 0, la, lb;
-    const char *x, *y;
+    size_t pa = 0, la;
+    const char *x;
     int count = 0;
-    while ((x = next_line(a, an, &pa, &la)) && (y = next_line(b, bn, &pb, &lb))) {
-        if ((la == lb && memcmp(x, y, la) == 0) || is_version_line(x, la)) continue;
+    while ((x = next_line(a, an, &pa, &la))) {
+        if (is_version_line(x, la) || has_line(b, bn, x, la)) continue;
         count++;
         if (diff && (bytebuf_append(diff, x, la) || bytebuf_append(diff, "\n", 1)))
             return SL_ENOMEM;

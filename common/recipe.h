@@ -12,7 +12,10 @@
  *   char buf[RECIPE_MAX_TEXT]; recipe_canonical(&p, buf, sizeof buf);
  *
  * Every key is required (presets are full recipes): a recipe never depends
- * on defaults compiled into a particular version. A recipe whose
+ * on defaults compiled into a particular version. The one exception is the
+ * prior, a file both ends train on before the first byte: `prior.sha256`
+ * and `prior.size` come together or not at all, and a recipe without them
+ * is a recipe without a prior (its canonical text has no prior lines). A recipe whose
  * codec.version is not CODEC_VERSION is refused with SL_EVERSION. */
 #ifndef SL_RECIPE_H
 #define SL_RECIPE_H
@@ -60,6 +63,8 @@ typedef struct recipe_params {
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
     int      lstm_cells, lstm_horizon, lstm_lr;
+    uint64_t prior_size;      /* bytes of the prior; 0: none */
+    uint8_t  prior_sha256[32];
 } recipe_params;
 
 typedef struct recipe_error {

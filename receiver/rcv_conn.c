@@ -260,6 +260,7 @@ int rcv_conn_accept(uv_stream_t *server, const rcv_conn_cfg *cfg, rcv_conn_end_c
     c->arg = arg;
     c->t0 = now_s();
     rcv_core_init(&c->core, &cfg->lim, cfg->outdir);
+    c->core.priors = cfg->priors;
     frame_parser_init(&c->parser);
     int rc = uv_accept(server, (uv_stream_t *)&c->tcp);
     if (!rc) {

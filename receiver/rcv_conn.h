@@ -23,6 +23,7 @@ typedef void (*rcv_conn_end_cb)(rcv_conn *c, void *arg);
 typedef struct rcv_conn_cfg {
     rcv_limits  lim;
     const char *outdir;
+    const char *priors;       /* --priors DIR, or NULL */
     uint64_t    idle_ms;      /* end a session silent this long; 0 = never */
 } rcv_conn_cfg;
 

@@ -3,6 +3,7 @@
 #include "rcv_meta.h"
 #include "../common/err.h"
 #include "../util/clock.h"
+#include "../util/prior.h"
 #include "../util/sha256.h"
 
 #include <stdarg.h>
@@ -141,12 +142,31 @@ static int on_manifest(rcv_core *c, const frame *f, bytebuf *reply)
         return fail(c, reply, SL_ELIMIT,
                     "session would write %llu bytes; this receiver allows %llu (--max-output)",
                     (unsigned long long)c->man.total, (unsigned long long)c->lim.max_output);
-    if ((rc = codec_new(&c->dec, &rp)))
+    sl_prior pr = {0};
+    char why[512];
+    if (rp.prior_size && (rc = prior_find(&pr, c->priors, &rp, why, sizeof why)))
+        return fail(c, reply, rc, "refused before decoding: %s", why);
+    if ((rc = codec_new(&c->dec, &rp))) {
+        prior_free(&pr);
         return fail(c, reply, rc, "cannot build the model: %s", sl_strerror(rc));
+    }
+    if (rp.prior_size) {
+        double t0 = now_s();
+        rc = prior_train(c->dec, pr.data, pr.size, &c->st.prior);
+        c->st.codec_s += now_s() - t0;
+        prior_free(&pr);
+        if (rc) return fail(c, reply, rc, "cannot train on the prior: %s", sl_strerror(rc));
+    }
     c->files = calloc(c->man.nfiles ? c->man.nfiles : 1, sizeof *c->files);
     if (!c->files) return fail(c, reply, SL_ENOMEM, "out of memory for the file table");
     c->st.recipe = c->man.recipe_len;
     c->st.files = c->man.nfiles;
+    if (c->obs.on_chunk) {
+        c->costs = malloc((size_t)c->man.chunk_size * sizeof *c->costs);
+        if (!c->costs || codec_byte_costs(c->dec, c->costs))
+            return fail(c, reply, SL_ENOMEM, "out of memory for the byte costs");
+    }
+    if (c->obs.on_manifest) c->obs.on_manifest(c->obs.arg, c);
     return advance(c, reply);
 }
 
@@ -199,6 +219,7 @@ static int on_chunk(rcv_core *c, const frame *f, bytebuf *reply)
     c->pos += raw_len;
     c->st.chunks++;
     c->st.transcript += m.data_len;
+    if (c->obs.on_chunk) c->obs.on_chunk(c->obs.arg, c, c->raw.p, c->costs, raw_len);
     if ((rc = advance(c, reply))) return rc;
     msg_ack a = {c->st.chunks, c->pos, 0, c->files_done};
     return msg_ack_write(reply, &a);
@@ -316,4 +337,6 @@ void rcv_core_fini(rcv_core *c)
     free(c->man_copy);
     c->man_copy = NULL;
     bytebuf_fini(&c->raw);
+    free(c->costs);
+    c->costs = NULL;
 }

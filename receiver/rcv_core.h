@@ -2,6 +2,8 @@
  * frames in, files out, replies to send back.
  *
  *   rcv_core c; rcv_core_init(&c, &limits, outdir);
+ *   c.priors = dir;     (optional: where priors are found by SHA-256)
+ *   c.obs = (rcv_observer){on_manifest, on_chunk, arg};   (optional, see below)
  *   for each parsed frame f:
  *       rc = rcv_core_frame(&c, &f, &reply);
  *       send reply (HELLO, ACK, or ERROR frames) if a peer is listening;
@@ -28,9 +30,24 @@ typedef struct rcv_limits {
     uint32_t umask;          /* taken from the carried modes (rcv_meta_umask) */
 } rcv_limits;
 
+/* Someone watching the session (the dashboard), told from the thread that
+ * runs the core: once the manifest is accepted and the model built, then
+ * after each chunk is decoded and checked, with each byte's cost in
+ * 1/65536 bit (codec_byte_costs). Either callback may be NULL. */
+struct rcv_core;
+typedef struct rcv_observer {
+    void (*on_manifest)(void *arg, const struct rcv_core *c);
+    void (*on_chunk)(void *arg, const struct rcv_core *c, const uint8_t *raw,
+                     const uint32_t *costs, size_t n);
+    void  *arg;
+} rcv_observer;
+
 typedef struct rcv_core {
     rcv_limits   lim;
     const char  *outdir;
+    const char  *priors;         /* directory of priors, NULL: none */
+    rcv_observer obs;
+    uint32_t    *costs;          /* each byte's cost in the chunk, when observed */
     proto_order  order;
     uint8_t     *man_copy;       /* the MANIFEST payload, which man points into */
     msg_manifest man;

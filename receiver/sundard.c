@@ -5,6 +5,8 @@
 #include "rcv_conn.h"
 #include "rcv_core.h"
 #include "rcv_meta.h"
+#include "rcv_web.h"
+#include "../net/web.h"
 #include "../common/err.h"
 #include "../util/clock.h"
 #include "../util/fileio.h"
@@ -35,6 +37,7 @@ typedef struct server {
     rcv_conn_cfg cfg;
     int          once, quiet, sessions, failures, stopping;
     const char  *json;
+    web         *web;          /* --web: the dashboard, or NULL */
 } server;
 
 static void usage(FILE *f)
@@ -49,12 +52,16 @@ static void usage(FILE *f)
 "                            port 0 picks a free port (see --port-file)\n"
 "  -o, --out DIR             where files go (default: the current directory)\n"
 "  -f, --from FILE           decode a stream recorded with satyad --out\n"
+"      --priors DIR          where priors are: a recipe's prior is found here by\n"
+"                            SHA-256, whatever its name (satyad --prior)\n"
 "      --once                exit after one session; non-zero if it failed\n"
 "      --max-output SIZE     largest session to accept (default 64G)\n"
 "      --max-model-mem SIZE  largest model a recipe may ask for (default 2G)\n"
 "      --idle-timeout SEC    abandon a session silent this long (default 300; 0 = never)\n"
 "      --port-file FILE      write the port actually bound to FILE\n"
 "      --json FILE           write each session's figures as JSON\n"
+"      --web [HOST:]PORT     serve a live dashboard (127.0.0.1 unless HOST is given)\n"
+"      --web-hold SEC        keep the dashboard up SEC seconds after the last session\n"
 "  -q, --quiet               only errors\n"
 "  -h, --help                this help;  -V, --version  the version\n");
 }
@@ -62,7 +69,7 @@ static void usage(FILE *f)
 /* The receiver's report: the figures both ends know agree with the
  * sender's; the link rate is the sender's to state (a receiver only sees
  * the bytes arrive), so it is left out here, and from --from entirely. */
-static void session_report(server *s, const rcv_core *core, int result, double elapsed,
+static void session_report(server *s, rcv_core *core, int result, double elapsed,
                            const char *peer, int stopped)
 {
     sl_stats st = core->st;
@@ -82,6 +89,7 @@ static void session_report(server *s, const rcv_core *core, int result, double e
     }
     if (s->json && report_json(s->json, &st))
         fprintf(stderr, "sundard: cannot write %s\n", s->json);
+    rcv_web_end(core, &st, result == 1 ? NULL : core->err[0] ? core->err : sl_strerror(result));
 }
 
 /* The stream bytes received: those decoded, a chunk being decoded or
@@ -149,10 +157,13 @@ static void on_connection(uv_stream_t *srv, int status)
     if (s->once && s->sessions) return; /* one session only: leave it queued */
     s->sessions++;
     rcv_conn *c;
-    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s, &c))
+    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s, &c)) {
         fprintf(stderr, "sundard: cannot accept a connection\n");
-    else
-        s->latest = c;
+        return;
+    }
+    s->latest = c;
+    if (s->web && rcv_web_watch(&c->core, web_board_of(s->web), c->peer))
+        fprintf(stderr, "sundard: this session is not on the dashboard: out of memory\n");
 }
 
 static void on_signal(uv_signal_t *h, int sig)
@@ -173,6 +184,9 @@ static int decode_file(server *s, const char *path)
     }
     rcv_core core;
     rcv_core_init(&core, &s->cfg.lim, s->cfg.outdir);
+    core.priors = s->cfg.priors;
+    if (s->web && rcv_web_watch(&core, web_board_of(s->web), path))
+        fprintf(stderr, "sundard: this session is not on the dashboard: out of memory\n");
     frame_parser p;
     frame_parser_init(&p);
     bytebuf reply = {0};
@@ -269,6 +283,32 @@ static int serve(server *s, const char *listen, const char *port_file)
     return 0;
 }
 
+/* --web: the dashboard, served from its own threads while we work. */
+static int start_web(server *s, const char *where)
+{
+    char why[512];
+    if (web_start(&s->web, where, "sundard", why, sizeof why)) {
+        fprintf(stderr, "sundard: %s\n", why);
+        return 1;
+    }
+    fprintf(stderr, "sundard: dashboard at %s\n", web_url(s->web));
+    return 0;
+}
+
+/* Keeps the page up `hold` seconds (the figures stay readable), then stops. */
+static void stop_web(server *s, unsigned long hold)
+{
+    if (!s->web) return;
+    if (hold) {
+        if (!s->quiet)
+            fprintf(stderr, "sundard: the dashboard stays up for %lu s at %s\n", hold,
+                    web_url(s->web));
+        sleep((unsigned)hold);
+    }
+    web_stop(s->web);
+    s->web = NULL;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -278,11 +318,14 @@ int main(int argc, char **argv)
         {"max-model-mem", required_argument, 0, 'm'},
         {"port-file", required_argument, 0, 'p'}, {"json", required_argument, 0, 'j'},
         {"idle-timeout", required_argument, 0, 'I'},
+        {"priors", required_argument, 0, 'P'},
+        {"web", required_argument, 0, 'W'}, {"web-hold", required_argument, 0, 'H'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     server s;
     memset(&s, 0, sizeof s);
-    const char *listen = DEFAULT_LISTEN, *from = NULL, *port_file = NULL;
+    const char *listen = DEFAULT_LISTEN, *from = NULL, *port_file = NULL, *web_at = NULL;
+    unsigned long web_hold = 0;
     s.cfg.outdir = ".";
     s.cfg.lim.max_output = 64ull << 30;
     s.cfg.lim.max_model_mem = 2ull << 30;
@@ -306,6 +349,18 @@ int main(int argc, char **argv)
             break;
         }
         case 'p': port_file = optarg; break;
+        case 'P': s.cfg.priors = optarg; break;
+        case 'W': web_at = optarg; break;
+        case 'H': {
+            char *end;
+            web_hold = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || optarg[0] == '-' || web_hold > 86400) {
+                fprintf(stderr, "sundard: --web-hold must be 0..86400 seconds, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            break;
+        }
         case 'I': {
             char *end;
             unsigned long sec = strtoul(optarg, &end, 10);
@@ -335,10 +390,15 @@ int main(int argc, char **argv)
         return 2;
     }
     if (created && !s.quiet) fprintf(stderr, "sundard: created %s\n", s.cfg.outdir);
+    struct stat st;
+    if (s.cfg.priors && (stat(s.cfg.priors, &st) || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "sundard: --priors %s is not a directory\n", s.cfg.priors);
+        return 2;
+    }
     signal(SIGPIPE, SIG_IGN);
-    if (from) return decode_file(&s, from);
-
-    int rc = serve(&s, listen, port_file);
-    if (rc) return rc;
-    return s.failures || (s.once && !s.sessions) ? 1 : 0;
+    if (web_at && start_web(&s, web_at)) return 2;
+    int rc = from ? decode_file(&s, from) : serve(&s, listen, port_file);
+    if (!rc && !from) rc = s.failures || (s.once && !s.sessions) ? 1 : 0;
+    stop_web(&s, web_hold);
+    return rc;
 }

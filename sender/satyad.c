@@ -6,6 +6,7 @@
 #include "snd_fanout.h"
 #include "snd_link.h"
 #include "snd_walk.h"
+#include "snd_web.h"
 #include "../common/err.h"
 #include "../common/recipe.h"
 #include "../proto/msg.h"
@@ -34,8 +35,9 @@ typedef struct satyad_opts {
     char       **paths;
     int          npaths, quiet, print_recipe, follow_symlinks, portable_names;
     snd_targets  targets;
-    const char  *recipe_arg, *out, *json, *name;
-    uint64_t     chunk, rate, latency;
+    const char  *recipe_arg, *out, *json, *name, *prior_path, *web_at;
+    uint64_t     chunk, rate, latency, web_hold;
+    sl_prior     prior;        /* --prior, loaded */
 } satyad_opts;
 
 typedef struct app {
@@ -51,6 +53,9 @@ typedef struct app {
     uint64_t     total, hello_len;
     double       t0;
     fileio_tmp  *out_file;     /* --out's temporary, removed on a second Ctrl-C */
+    snd_web      web;          /* --web: the dashboard */
+    uv_timer_t   webtick;
+    uint64_t     rate;
 } app;
 
 static void usage(FILE *f)
@@ -71,12 +76,16 @@ static void usage(FILE *f)
 "  -T, --to-file LIST   receivers, one HOST[:PORT] a line (# comments)\n"
 "  -r, --recipe R       preset (tiny, small, default, max) or recipe file\n"
 "  -c, --chunk SIZE     raw bytes per chunk (default 64K; max 16M)\n"
+"      --prior FILE     train both models on FILE before the first byte; the\n"
+"                       receiver needs the same file in its --priors DIR\n"
 "      --rate RATE      link rate: 56k, 56kbit/s, 1M, 7KB/s; 0 or unlimited\n"
 "                       (default 56kbit, a modem)\n"
 "      --latency MS     one-way delay added to the link (default 0)\n"
 "  -o, --out FILE       record the stream to FILE (decode with sundard --from)\n"
 "      --json FILE      write the final figures as JSON\n"
 "      --print-recipe   print the canonical recipe and exit\n"
+"      --web [HOST:]PORT  serve a live dashboard (127.0.0.1 unless HOST is given)\n"
+"      --web-hold SEC   keep the dashboard up SEC seconds after the transfer\n"
 "  -q, --quiet          no progress line and no report\n"
 "  -h, --help           this help;  -V, --version  the version\n"
 "Every option is described in satyad(1).\n");
@@ -95,6 +104,22 @@ static void maybe_close(app *a)
     uv_close((uv_handle_t *)&a->progress, NULL);
     uv_close((uv_handle_t *)&a->sigint, NULL);
     uv_close((uv_handle_t *)&a->sigterm, NULL);
+    if (a->web.web) uv_close((uv_handle_t *)&a->webtick, NULL);
+}
+
+/* --web: the slowest receiver's figures, four times a second. */
+static void on_webtick(uv_timer_t *t)
+{
+    app *a = t->data;
+    snd_status st;
+    snd_encoder_status(&a->enc, &st);
+    uint64_t done = a->nlinks ? UINT64_MAX : st.raw_done;
+    uint64_t wire = a->nlinks ? UINT64_MAX : st.spool_len;
+    for (size_t i = 0; i < a->nlinks; i++) {
+        if (a->links[i]->ack.raw < done) done = a->links[i]->ack.raw;
+        if (a->links[i]->written < wire) wire = a->links[i]->written;
+    }
+    snd_web_update(&a->web, &st, done, wire, a->nlinks ? a->rate : 0);
 }
 
 static void on_link_end(snd_link *l, void *arg)
@@ -192,6 +217,34 @@ static int open_spool(const char *out, fileio_tmp *t)
     return fd;
 }
 
+/* --prior FILE: the recipe records the file's SHA-256 and size. A recipe
+ * file that already names a prior must name this one, and needs it. */
+static int setup_prior(const char *path, recipe_params *rp, sl_prior *pr)
+{
+    char why[512], what[160];
+    if (!path) {
+        if (!rp->prior_size) return 0;
+        prior_describe(rp, what, sizeof what);
+        fprintf(stderr, "satyad: the recipe names a prior (%s); give the file with --prior\n",
+                what);
+        return SL_EPRIOR_MISSING;
+    }
+    if (prior_load(pr, path, why, sizeof why)) {
+        fprintf(stderr, "satyad: --prior: %s\n", why);
+        return SL_EIO;
+    }
+    if (rp->prior_size &&
+        (rp->prior_size != pr->size || memcmp(rp->prior_sha256, pr->sha256, 32))) {
+        prior_describe(rp, what, sizeof what);
+        fprintf(stderr, "satyad: --prior %s is not the prior the recipe names (%s) (%s)\n",
+                path, what, sl_errname(SL_EPRIOR_MISMATCH));
+        prior_free(pr);
+        return SL_EPRIOR_MISMATCH;
+    }
+    prior_to_recipe(pr, rp);
+    return 0;
+}
+
 /* --rate: the spellings of units_rate_why, and a warning for a rate that
  * would make any real input take hours. */
 static int parse_rate(const char *arg, uint64_t *rate)
@@ -207,6 +260,18 @@ static int parse_rate(const char *arg, uint64_t *rate)
     return 0;
 }
 
+/* --web-hold SEC: 0..86400. */
+static int parse_hold(const char *arg, uint64_t *sec)
+{
+    char *end;
+    *sec = strtoull(arg, &end, 10);
+    if (!*arg || *end || arg[0] == '-' || *sec > 86400) {
+        fprintf(stderr, "satyad: --web-hold must be 0..86400 seconds, got '%s'\n", arg);
+        return 2;
+    }
+    return 0;
+}
+
 /* Fills o from the command line: -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, satyad_opts *o)
 {
@@ -217,7 +282,9 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         {"rate", required_argument, 0, 'R'}, {"latency", required_argument, 0, 'L'},
         {"out", required_argument, 0, 'o'}, {"json", required_argument, 0, 'j'},
         {"print-recipe", no_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
-        {"follow-symlinks", no_argument, 0, 'F'}, {"portable-names", no_argument, 0, 'W'},
+        {"follow-symlinks", no_argument, 0, 'F'}, {"portable-names", no_argument, 0, 'N'},
+        {"prior", required_argument, 0, 'p'}, {"web", required_argument, 0, 'w'},
+        {"web-hold", required_argument, 0, 'H'},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
     o->recipe_arg = "default";
@@ -256,7 +323,12 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         case 'j': o->json = optarg; break;
         case 'P': o->print_recipe = 1; break;
         case 'F': o->follow_symlinks = 1; break;
-        case 'W': o->portable_names = 1; break;
+        case 'N': o->portable_names = 1; break;
+        case 'p': o->prior_path = optarg; break;
+        case 'w': o->web_at = optarg; break;
+        case 'H':
+            if (parse_hold(optarg, &o->web_hold)) return 2;
+            break;
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
@@ -310,8 +382,19 @@ static int start_session(app *a, const satyad_opts *o, snd_inputs *in,
         fprintf(stderr, "satyad: cannot set up the event loop: %s\n", uv_strerror(rc));
         return 1;
     }
+    a->rate = o->rate;
+    a->webtick.data = a;
+    const char *peer = o->targets.n ? o->targets.v[0].spec : o->out;
+    if (snd_web_start(&a->web, o->web_at, peer, in, rp) ||
+        (a->web.web && ((rc = uv_timer_init(a->loop, &a->webtick)) ||
+                        (rc = uv_timer_start(&a->webtick, on_webtick, 0, 250))))) {
+        fprintf(stderr, "satyad: no dashboard\n");
+        return 1;
+    }
+    snd_encode_opts eo = {o->prior.size ? &o->prior : NULL,
+                          a->web.web ? snd_web_chunk : NULL, &a->web};
     a->t0 = now_s();
-    if (snd_encoder_start(&a->enc, in, rp, (uint32_t)o->chunk, fd, &a->notify)) {
+    if (snd_encoder_start(&a->enc, in, rp, &eo, (uint32_t)o->chunk, fd, &a->notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
     }
@@ -371,12 +454,15 @@ static int finish_session(app *a, const satyad_opts *o, const snd_inputs *in,
     s.rate_bps = a->nlinks ? o->rate : 0;
     s.elapsed_s = elapsed;
     s.codec_s = st.encode_s;
+    s.prior = st.prior_bytes;
     /* The figures, unless nothing was delivered anywhere. */
     if (!o->quiet && !st.err && (o->out || failed < a->nlinks)) report_print(stderr, &s);
     if (o->json && report_json(o->json, &s)) {
         fprintf(stderr, "satyad: cannot write %s\n", o->json);
         ok = 0;
     }
+    snd_web_end(&a->web, &s, ok ? NULL : st.err ? st.errmsg : "a receiver failed");
+    snd_web_stop(&a->web, (unsigned)o->web_hold);
     return ok ? 0 : 1;
 }
 
@@ -457,6 +543,7 @@ int main(int argc, char **argv)
     char text[RECIPE_MAX_TEXT];
     int rc = parse_args(argc, argv, &o);
     if (rc < 0 && recipe_from_arg("satyad", o.recipe_arg, &rp)) rc = 2;
+    if (rc < 0 && setup_prior(o.prior_path, &rp, &o.prior)) rc = 2;
     if (rc < 0 && o.print_recipe) {
         rc = recipe_canonical(&rp, text, sizeof text) < 0 ? 1 : 0;
         if (!rc) fputs(text, stdout);
@@ -467,5 +554,6 @@ int main(int argc, char **argv)
     if (interrupted) _exit(rc);
     free(o.paths);
     snd_targets_free(&o.targets);
+    prior_free(&o.prior);
     return rc;
 }

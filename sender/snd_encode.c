@@ -47,6 +47,13 @@ static void baseline_main(void *arg)
     e->gzip = b.gzip;
     e->xz = b.xz;
     e->zstd = b.zstd;
+    if (!e->base_err) {   /* known before DONE: the dashboard's race wants them */
+        uv_mutex_lock(&e->lock);
+        e->st.gzip = b.gzip;
+        e->st.xz = b.xz;
+        e->st.zstd = b.zstd;
+        uv_mutex_unlock(&e->lock);
+    }
 }
 
 /* Appends whole frames to the spool and publishes them; `last` marks the
@@ -142,6 +149,20 @@ static int put_chunk(codec *c, uint32_t idx, const uint8_t *raw, size_t got, int
     return msg_chunk_write(out, &m);
 }
 
+/* The prior, before the first chunk: its own transcript size is what
+ * sending it would have cost. */
+static int train_prior(snd_encoder *e, codec *c, double *t_codec)
+{
+    uint64_t bytes;
+    double t0 = now_s();
+    int rc = prior_train(c, e->opts.prior->data, e->opts.prior->size, &bytes);
+    *t_codec += now_s() - t0;
+    uv_mutex_lock(&e->lock);
+    e->st.prior_bytes = bytes;
+    uv_mutex_unlock(&e->lock);
+    return rc;
+}
+
 static void encoder_main(void *arg)
 {
     snd_encoder *e = arg;
@@ -158,6 +179,12 @@ static void encoder_main(void *arg)
     if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
     if (!rc && (rc = write_manifest(e, &out)))
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
+    if (!rc && e->opts.prior && (rc = train_prior(e, c, &t_codec)))
+        snprintf(err, sizeof err, "cannot train on the prior: %s", sl_strerror(rc));
+    uint32_t *costs = NULL;
+    if (!rc && e->opts.on_chunk &&
+        (!(costs = malloc(e->chunk * sizeof *costs)) || codec_byte_costs(c, costs)))
+        snprintf(err, sizeof err, "%s", sl_strerror(rc = SL_ENOMEM));
     while (!rc) {
         size_t got;
         if (cancelled(e)) {
@@ -171,6 +198,7 @@ static void encoder_main(void *arg)
         rc = codec_encode(c, raw, got, &coded);
         t_codec += now_s() - t0;
         if (rc) break;
+        if (e->opts.on_chunk) e->opts.on_chunk(e->opts.arg, raw, costs, got);
         done += got;
         if ((rc = put_chunk(c, idx, raw, got, done == e->in->total, &coded, &out,
                             &transcript)))
@@ -202,6 +230,7 @@ static void encoder_main(void *arg)
     snd_reader_fini(&r);
     codec_free(c);
     free(raw);
+    free(costs);
     bytebuf_fini(&out);
     bytebuf_fini(&coded);
     if (rc) {
@@ -211,11 +240,13 @@ static void encoder_main(void *arg)
 }
 
 int snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                      uint32_t chunk, int fd, uv_async_t *notify)
+                      const snd_encode_opts *opts, uint32_t chunk, int fd,
+                      uv_async_t *notify)
 {
     memset(e, 0, sizeof *e);
     e->in = in;
     e->rp = rp;
+    if (opts) e->opts = *opts;
     e->chunk = chunk;
     e->fd = fd;
     e->notify = notify;

@@ -7,7 +7,11 @@
  * waits for the network, and memory stays bounded however slow the
  * receivers are: what is not yet sent waits on disk.
  *
- *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, chunk, fd, notify);
+ *   snd_encoder e; snd_encoder_start(&e, &inputs, &params, &opts, chunk, fd, notify);
+ * opts (NULL: none of them): a prior, trained on before the first chunk
+ * (util/prior.h; the status then carries its own transcript size,
+ * prior_bytes), and on_chunk, called from the encoder's thread after each
+ * chunk with its bytes and each byte's cost in 1/65536 bit.
  *   from any thread: snd_encoder_status(&e, &st)    (bytes ready, done?, error)
  *   snd_encoder_position(&e, spool_bytes, &raw, &coded)  (how much of the stream,
  *                                   and of the transcript, the first spool_bytes carry)
@@ -21,6 +25,7 @@
 
 #include "snd_walk.h"
 #include "../common/recipe.h"
+#include "../util/prior.h"
 #include <uv.h>
 
 typedef struct snd_status {
@@ -31,7 +36,8 @@ typedef struct snd_status {
     int      finished;       /* DONE is in the spool, or it failed */
     int      err;
     char     errmsg[256];
-    uint64_t gzip, xz, zstd;
+    uint64_t gzip, xz, zstd;  /* the baselines, once computed (0 before) */
+    uint64_t prior_bytes;    /* the prior's own transcript (0: no prior) */
     double   encode_s;
 } snd_status;
 
@@ -41,9 +47,16 @@ typedef struct snd_mark {
     uint64_t spool_end, raw_end, coded_end;
 } snd_mark;
 
+typedef struct snd_encode_opts {
+    const sl_prior *prior;
+    void          (*on_chunk)(void *arg, const uint8_t *raw, const uint32_t *costs, size_t n);
+    void           *arg;
+} snd_encode_opts;
+
 typedef struct snd_encoder {
     const snd_inputs    *in;
     const recipe_params *rp;
+    snd_encode_opts      opts;
     uint32_t     chunk;
     int          fd;
     uv_async_t  *notify;
@@ -58,7 +71,8 @@ typedef struct snd_encoder {
 } snd_encoder;
 
 int  snd_encoder_start(snd_encoder *e, const snd_inputs *in, const recipe_params *rp,
-                       uint32_t chunk, int fd, uv_async_t *notify);
+                       const snd_encode_opts *opts, uint32_t chunk, int fd,
+                       uv_async_t *notify);
 void snd_encoder_status(snd_encoder *e, snd_status *out);
 void snd_encoder_position(snd_encoder *e, uint64_t spool_bytes, uint64_t *raw,
                           uint64_t *coded);

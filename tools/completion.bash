@@ -15,12 +15,14 @@ _satyad()
         -t|--to)     COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         -c|--chunk)  COMPREPLY=($(compgen -W "4K 16K 64K 256K 1M" -- "$cur")); return ;;
         --latency|-n|--name) return ;;
-        -s|--send|-T|--to-file|-o|--out|--json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        -s|--send|-T|--to-file|-o|--out|--json|--prior) COMPREPLY=($(compgen -f -- "$cur"))
+                                                         return ;;
+        --web|--web-hold) return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--send --name --follow-symlinks --portable-names --to
-            --to-file --recipe --chunk --rate --latency --out --json --print-recipe --quiet
-            --help --version" -- "$cur"))
+            --to-file --recipe --prior --chunk --rate --latency --out --json --print-recipe
+            --web --web-hold --quiet --help --version" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
@@ -30,12 +32,13 @@ _sundard()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-        -o|--out)   COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        -o|--out|--priors) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         -f|--from|--port-file|--json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        -l|--listen|--max-output|--max-model-mem|--idle-timeout) return ;;
+        -l|--listen|--max-output|--max-model-mem|--idle-timeout|--web|--web-hold) return ;;
     esac
-    COMPREPLY=($(compgen -W "--listen --out --from --once --max-output --max-model-mem
-        --idle-timeout --port-file --json --quiet --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "--listen --out --from --priors --once --max-output
+        --max-model-mem --idle-timeout --port-file --json --web --web-hold --quiet --help
+        --version" -- "$cur"))
 }
 
 _slcodec()

@@ -17,6 +17,11 @@ uint64_t report_code_bytes(void)
     return SL_CODE_BYTES;
 }
 
+uint64_t report_description_length(const sl_stats *s)
+{
+    return s->recipe + report_code_bytes() + s->prior + s->transcript;
+}
+
 static double link_s(uint64_t bytes, uint64_t bps)
 {
     return bps ? (double)bytes * 8.0 / (double)bps : 0.0;
@@ -60,32 +65,41 @@ void report_print(FILE *f, const sl_stats *s)
                 link_s(s->raw, s->rate_bps), link_s(s->zlib, s->rate_bps),
                 link_s(s->xz, s->rate_bps), link_s(s->wire, s->rate_bps), s->elapsed_s);
     uint64_t code = report_code_bytes();
-    fprintf(f, "  description length = recipe %s + code %s + transcript %s = %s bytes\n",
-            units_commas(s->recipe, a), units_commas(code, b),
-            units_commas(s->transcript, c),
-            units_commas(s->recipe + code + s->transcript, d));
+    fprintf(f, "  description length = recipe %s + code %s", units_commas(s->recipe, a),
+            units_commas(code, b));
+    if (s->prior) fprintf(f, " + prior %s", units_commas(s->prior, a));
+    fprintf(f, " + transcript %s = %s bytes\n", units_commas(s->transcript, c),
+            units_commas(report_description_length(s), d));
+    if (s->prior)
+        fprintf(f, "  prior      counted at its own transcript size, not in the wire bytes "
+                   "(the receiver holds it)\n");
     if (s->codec_s > 0 && s->raw >= 4096)
         fprintf(f, "  model      %.1f s of %s, %.0f KB/s\n", s->codec_s,
                 strcmp(s->who, "satyad") ? "decoding" : "encoding",
                 (double)s->raw / 1000.0 / s->codec_s);
 }
 
-int report_json(const char *path, const sl_stats *s)
+json_t *report_to_json(const sl_stats *s)
 {
     uint64_t code = report_code_bytes();
-    json_t *o = json_pack(
+    return json_pack(
         "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:I, s:I, s:I,"
-        " s:I, s:f, s:f}",
+        " s:I, s:f, s:f, s:I}",
         "who", s->who, "ok", s->ok, "files", (json_int_t)s->files,
         "chunks", (json_int_t)s->chunks, "raw_bytes", (json_int_t)s->raw,
         "wire_bytes", (json_int_t)s->wire, "transcript_bytes", (json_int_t)s->transcript,
         "recipe_bytes", (json_int_t)s->recipe, "code_bytes", (json_int_t)code,
-        "description_length", (json_int_t)(s->recipe + code + s->transcript),
+        "description_length", (json_int_t)report_description_length(s),
         "bits_per_byte", s->raw ? (double)s->transcript * 8.0 / (double)s->raw : 0.0,
         "saved_percent", pct_saved(s->wire, s->raw), "gzip9_bytes", (json_int_t)s->zlib,
         "xz9_bytes", (json_int_t)s->xz, "zstd19_bytes", (json_int_t)s->zstd,
         "rate_bps", (json_int_t)s->rate_bps, "elapsed_s", s->elapsed_s,
-        "codec_s", s->codec_s);
+        "codec_s", s->codec_s, "prior_bytes", (json_int_t)s->prior);
+}
+
+int report_json(const char *path, const sl_stats *s)
+{
+    json_t *o = report_to_json(s);
     if (!o) return SL_ENOMEM;
     char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_decref(o);

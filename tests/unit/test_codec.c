@@ -150,6 +150,61 @@ Test(codec, tracked_cost_matches_the_coded_size, .timeout = 120)
     free(in);
 }
 
+/* Each byte's cost (codec_byte_costs) is what the daemons draw. The costs
+ * sum to the ideal size, the decoder reports the very same costs, and
+ * asking for them leaves the transcript as it was. */
+Test(codec, byte_costs_sum_to_the_ideal_size, .timeout = 120)
+{
+    size_t n = 60000, chunk = 7000;
+    uint8_t *in = malloc(n), *back = malloc(chunk);
+    uint32_t *ce = malloc(n * sizeof *ce), *cd = malloc(n * sizeof *cd);
+    td_text(in, n / 2, 11);
+    td_binary(in + n / 2, n - n / 2, 12);
+    for (int i = 0; i < 2; i++) {   /* tiny, small */
+        recipe_params p;
+        cr_assert_eq(recipe_preset(presets[i], &p), 0);
+        codec *enc, *dec, *plain;
+        cr_assert_eq(codec_new(&enc, &p), 0);
+        cr_assert_eq(codec_new(&dec, &p), 0);
+        cr_assert_eq(codec_new(&plain, &p), 0);
+        bytebuf out = {0}, ref = {0};
+        uint64_t sum = 0;
+        for (size_t off = 0; off < n; off += chunk) {
+            size_t len = n - off < chunk ? n - off : chunk, at = out.len;
+            cr_assert_eq(codec_byte_costs(enc, ce + off), 0);
+            cr_assert_eq(codec_byte_costs(dec, cd + off), 0);
+            cr_assert_eq(codec_encode(enc, in + off, len, &out), 0);
+            cr_assert_eq(codec_encode(plain, in + off, len, &ref), 0);
+            cr_assert_eq(codec_decode(dec, out.p + at, out.len - at, back, len), 0);
+            cr_assert_eq(memcmp(back, in + off, len), 0);
+        }
+        for (size_t k = 0; k < n; k++) {
+            cr_assert_eq(ce[k], cd[k], "%s: byte %zu costs %u encoding, %u decoding",
+                         presets[i], k, ce[k], cd[k]);
+            cr_assert(ce[k] > 0 && ce[k] <= 8 * 16 * CODEC_COST_ONE);
+            sum += ce[k];
+        }
+        cr_assert_eq(sum, codec_cost_units(enc), "%s: costs sum to %llu, total %llu",
+                     presets[i], (unsigned long long)sum,
+                     (unsigned long long)codec_cost_units(enc));
+        cr_assert_eq(out.len, ref.len, "%s: tracking changed the transcript", presets[i]);
+        cr_assert_eq(memcmp(out.p, ref.p, out.len), 0);
+        double ideal = (double)sum / CODEC_COST_ONE / 8.0, coded = (double)out.len;
+        double flushes = (double)((n + chunk - 1) / chunk) * 2; /* at most 2 bytes each */
+        cr_assert(coded <= ideal * 1.0001 + flushes && coded >= ideal * 0.9999 - 2,
+                  "%s: coded %.0f bytes, per-byte costs sum to %.1f", presets[i], coded, ideal);
+        bytebuf_fini(&out);
+        bytebuf_fini(&ref);
+        codec_free(enc);
+        codec_free(dec);
+        codec_free(plain);
+    }
+    free(in);
+    free(back);
+    free(ce);
+    free(cd);
+}
+
 Test(codec, every_small_chunk_size, .timeout = 600)
 {
     uint8_t in[700];

@@ -403,3 +403,142 @@ Test(e2e, throttle_never_runs_ahead_of_the_rate, .timeout = 120)
     scratch_fini(&s);
 }
 
+
+#include <jansson.h>
+
+/* Priors (util/prior.h): the old version of a file is the prior, the new
+ * version is sent. */
+static void prior_files(const scratch *s)
+{
+    uint8_t buf[26000];
+    td_text(buf, sizeof buf, 30);
+    write_file(path_in(s, "new.txt"), buf, sizeof buf);
+    write_file(path_in(s, "old.txt"), buf, 20000);
+    mkdir(path_in(s, "priors"), 0755);
+    write_file(path_in(s, "priors/renamed.bin"), buf, 20000);
+    td_text(buf, 20000, 31);   /* the same size, other bytes: not the prior */
+    write_file(path_in(s, "priors/decoy.txt"), buf, 20000);
+}
+
+static json_int_t json_num(const char *path, const char *key)
+{
+    json_error_t e;
+    json_t *o = json_load_file(path, 0, &e);
+    cr_assert_not_null(o, "%s: %s", path, e.text);
+    json_t *v = json_object_get(o, key);
+    cr_assert(json_is_integer(v), "%s has no integer %s", path, key);
+    json_int_t n = json_integer_value(v);
+    json_decref(o);
+    return n;
+}
+
+/* Found by SHA-256 under another name, beside a decoy of the same size;
+ * the prior counts in the description length and not on the wire. */
+Test(e2e, prior_round_trip_found_under_another_name, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    prior_files(&s);
+    char *args[] = {"--send", path_in(&s, "new.txt"), "--prior", path_in(&s, "old.txt"),
+                    "--rate", "0", "--recipe", "small", "--json", path_in(&s, "tx.json"),
+                    NULL};
+    outcome o = transfer(&s, NULL, "--priors", path_in(&s, "priors"), args);
+    cr_assert_eq(o.tx, 0);
+    cr_assert_eq(o.rx, 0);
+    assert_same(path_in(&s, "new.txt"), path_in(&s, "out/new.txt"));
+    const char *tx = path_in(&s, "tx.json");
+    json_int_t prior = json_num(tx, "prior_bytes"), wire = json_num(tx, "wire_bytes");
+    json_int_t transcript = json_num(tx, "transcript_bytes");
+    cr_assert_gt(prior, 1000, "prior_bytes %lld", (long long)prior);
+    cr_assert_eq(json_num(tx, "description_length"),
+                 json_num(tx, "recipe_bytes") + json_num(tx, "code_bytes") + prior + transcript);
+    cr_assert_lt(wire, transcript + 1000, "the prior crossed the wire?");
+    /* The 20,000 bytes the receiver holds cost almost nothing to send. */
+    cr_assert_lt(transcript, prior / 2, "transcript %lld, prior %lld", (long long)transcript,
+                 (long long)prior);
+
+    /* The same from a recording, and the receiver's figures agree. */
+    char *rec[] = {(char *)bin("satyad"), "--send", path_in(&s, "new.txt"), "--prior",
+                   path_in(&s, "old.txt"), "--recipe", "small", "--out",
+                   path_in(&s, "p.sls"), "--quiet", NULL};
+    cr_assert_eq(run(rec, NULL, path_in(&s, "tx2.log"), 60), 0);
+    mkdir(path_in(&s, "out2"), 0755);
+    char *dec[] = {(char *)bin("sundard"), "--from", path_in(&s, "p.sls"), "--out",
+                   path_in(&s, "out2"), "--priors", path_in(&s, "priors"), "--quiet",
+                   "--json", path_in(&s, "rx.json"), NULL};
+    cr_assert_eq(run(dec, NULL, path_in(&s, "rx2.log"), 60), 0);
+    assert_same(path_in(&s, "new.txt"), path_in(&s, "out2/new.txt"));
+    cr_assert_eq(json_num(path_in(&s, "rx.json"), "prior_bytes"), prior);
+    cr_assert_eq(json_num(path_in(&s, "rx.json"), "description_length"),
+                 json_num(tx, "description_length"));
+    scratch_fini(&s);
+}
+
+static void assert_empty_dir(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
+    cr_assert_eq(system(cmd), 0, "something was written in %s", dir);
+}
+
+/* No --priors, or priors without this one: refused before decoding with a
+ * named error, and nothing is written, not even a temporary. */
+Test(e2e, missing_prior_is_refused_before_decoding, .timeout = 120)
+{
+    scratch s;
+    scratch_init(&s);
+    prior_files(&s);
+    char *args[] = {"--send", path_in(&s, "new.txt"), "--prior", path_in(&s, "old.txt"),
+                    "--rate", "0", "--recipe", "tiny", NULL};
+    outcome o = transfer(&s, NULL, NULL, NULL, args);
+    cr_assert_eq(o.tx, 1);
+    cr_assert_eq(o.rx, 1);
+    assert_log_has(path_in(&s, "rx.log"), "SL_EPRIOR_MISSING");
+    assert_log_has(path_in(&s, "tx.log"), "SL_EPRIOR_MISSING");
+    assert_empty_dir(path_in(&s, "out"));
+
+    cr_assert_eq(unlink(path_in(&s, "priors/renamed.bin")), 0);   /* only the decoy left */
+    char *rec[] = {(char *)bin("satyad"), "--send", path_in(&s, "new.txt"), "--prior",
+                   path_in(&s, "old.txt"), "--recipe", "tiny", "--out",
+                   path_in(&s, "p.sls"), "--quiet", NULL};
+    cr_assert_eq(run(rec, NULL, path_in(&s, "tx2.log"), 60), 0);
+    char *dec[] = {(char *)bin("sundard"), "--from", path_in(&s, "p.sls"), "--out",
+                   path_in(&s, "out"), "--priors", path_in(&s, "priors"), NULL};
+    cr_assert_eq(run(dec, NULL, path_in(&s, "rx2.log"), 60), 1);
+    assert_log_has(path_in(&s, "rx2.log"), "SL_EPRIOR_MISSING");
+    assert_log_has(path_in(&s, "rx2.log"), "20,000 bytes");
+    assert_empty_dir(path_in(&s, "out"));
+    scratch_fini(&s);
+}
+
+/* The sender refuses a recipe whose prior it was not given, or another. */
+Test(e2e, sender_checks_the_prior_against_the_recipe, .timeout = 60)
+{
+    scratch s;
+    scratch_init(&s);
+    prior_files(&s);
+    char *pr[] = {(char *)bin("satyad"), "--recipe", "tiny", "--prior",
+                  path_in(&s, "old.txt"), "--print-recipe", NULL};
+    char *recipe = path_in(&s, "with-prior.recipe");
+    int fd = open(recipe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(fd, 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd, 1);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, pr[0], &fa, NULL, pr, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd);
+    cr_assert_eq(wait_for(pid, 30), 0);
+    char *none[] = {(char *)bin("satyad"), "--recipe", recipe, "--send",
+                    path_in(&s, "new.txt"), "--out", path_in(&s, "x.sls"), NULL};
+    cr_assert_eq(run(none, NULL, path_in(&s, "a.log"), 30), 2);
+    assert_log_has(path_in(&s, "a.log"), "give the file with --prior");
+    char *other[] = {(char *)bin("satyad"), "--recipe", recipe, "--prior",
+                     path_in(&s, "priors/decoy.txt"), "--send", path_in(&s, "new.txt"),
+                     "--out", path_in(&s, "x.sls"), NULL};
+    cr_assert_eq(run(other, NULL, path_in(&s, "b.log"), 30), 2);
+    assert_log_has(path_in(&s, "b.log"), "SL_EPRIOR_MISMATCH");
+    cr_assert_eq(access(path_in(&s, "x.sls"), F_OK), -1);
+    scratch_fini(&s);
+}
