@@ -12,6 +12,7 @@
  * products use eight accumulators added in a fixed order at the end. */
 #include "lstm.h"
 #include "../err.h"
+#include "nnmath.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,37 +21,8 @@
 #define RMS_DECAY 0.999f
 #define RMS_EPS2  1e-12f   /* added under the square root */
 
-/* e^x from + - * and the exponent field: 2^(x log2 e) split into an
- * integer power and a degree-6 polynomial on [0, 1). */
-static inline float ex(float x)
-{
-    /* Written without branches, so a loop of ex() vectorises; a NaN
-     * becomes -80, so the conversion to int below is always defined. */
-    x = x >= -80.0f ? x : -80.0f;
-    x = x > 80.0f ? 80.0f : x;
-    float t = x * 1.44269504f;
-    int k = (int)t;               /* truncates toward zero */
-    k -= (float)k > t;            /* floor */
-    float f = t - (float)k;
-    float p = 1.0f + f * (0.693147182f + f * (0.240226507f + f * (0.0555041087f +
-              f * (0.00961812911f + f * (0.00133335581f + f * 0.000154035304f)))));
-    uint32_t bits = (uint32_t)(k + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-/* 1/sqrt(v) for v > 0: the exponent-halving guess, then two Newton
- * steps (libm's sqrtf would be exact too, but needs libm). */
-static inline float rsq(float v)
-{
-    union { float f; uint32_t u; } g = {.f = v};
-    g.u = 0x5f3759dfu - (g.u >> 1);
-    float y = g.f;
-    for (int i = 0; i < 2; i++) y = y * (1.5f - 0.5f * v * y * y);
-    return y;
-}
-
+static inline float ex(float x) { return nn_ex(x); }
+static inline float rsq(float v) { return nn_rsq(v); }
 static inline float sigm(float x) { return 1.0f / (1.0f + ex(-x)); }
 static inline float tanh_(float x) { return 2.0f / (1.0f + ex(-2.0f * x)) - 1.0f; }
 
@@ -63,27 +35,10 @@ static float dot(const float *a, const float *b, int n)
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-/* sum a[i], i < n (a multiple of 8), in dot()'s order. */
-static float sum8(const float *a, int n)
-{
-    float acc[8] = {0};
-    for (int i = 0; i < n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += a[i + k];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
 /* y[j] += a * x[j] */
 static void axpy(float *y, float a, const float *x, int n)
 {
     for (int j = 0; j < n; j++) y[j] += a * x[j];
-}
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
 }
 
 static void forward(lstm *l, int s, int s2)
@@ -116,14 +71,13 @@ static void forward(lstm *l, int s, int s2)
     float mx = p[0];
     for (int i = 1; i < NS; i++) mx = p[i] > mx ? p[i] : mx;
     for (int i = 0; i < NS; i++) p[i] = ex(p[i] - mx);
-    float inv = 1.0f / sum8(p, NS);
+    float inv = 1.0f / nn_sum8(p, NS);
     for (int i = 0; i < NS; i++) p[i] *= inv;
     l->x[k] = (uint8_t)s;
     l->x2[k] = (uint8_t)s2;
     l->seen[s] = 1;
     l->seen2[s2] = 1;
-    for (int i = 0; i < NS; i++) l->tree[NS + i] = p[i];
-    for (int n = NS - 1; n >= 1; n--) l->tree[n] = l->tree[2 * n] + l->tree[2 * n + 1];
+    nn_tree_build(l->tree, p);
 }
 
 /* RMSprop: each weight steps by rate * gradient / RMS of its recent
@@ -252,10 +206,7 @@ int lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed)
     float r = 1.0f;
     while (r * r * (float)H > 1.0f) r *= 0.5f;
     uint64_t st = seed ^ 0x4c53544dull;
-    for (size_t i = 0; i < l->npar; i++) {
-        int32_t u = (int32_t)(splitmix(&st) >> 40) - (1 << 23);   /* -2^23..2^23 */
-        l->par[i] = (float)u * (r / 8388608.0f);
-    }
+    for (size_t i = 0; i < l->npar; i++) l->par[i] = nn_uniform(&st, r);
     for (int j = 0; j < 3 * H; j++) l->b[j] = j < H ? 1.0f : 0.0f;
     memset(l->by, 0, NS * sizeof *l->by);
     forward(l, 0, 0);

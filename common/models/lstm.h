@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nnmath.h"
+
 typedef struct lstm {
     int      H, T;          /* cells, horizon */
     float    lr;
@@ -52,10 +54,7 @@ void lstm_byte(lstm *l, int c);
 /* The probability (1..65535 of 65536) that the next bit is 1, given c0. */
 static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
 {
-    float all = l->tree[c0], one = l->tree[2 * c0 + 1];
-    float q = all > 0.0f ? one / all : 0.5f;
-    int v = q >= 0.0f && q <= 1.0f ? (int)(q * 65536.0f) : 32768;  /* NaN-proof */
-    return (uint32_t)(v < 32 ? 32 : v > 65504 ? 65504 : v);
+    return nn_tree_p(l->tree, c0);
 }
 
 #endif
