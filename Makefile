@@ -59,7 +59,7 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/run.c \
             common/models/lstm.c common/models/nnkern.c common/models/tx.c \
-            common/models/cm.c
+            common/models/tx_model.c common/models/plain.c common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 
 PROTO_SRC = proto/frame.c proto/msg.c proto/order.c proto/units.c proto/sha256.c \

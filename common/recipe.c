@@ -3,6 +3,8 @@
  * parser and the canonical writer both walk it, so they cannot disagree. */
 #include "recipe.h"
 #include "err.h"
+#include "models/lstm.h"
+#include "models/tx.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,38 +17,60 @@ typedef struct key_def {
     enum kind   kind;
     long        lo, hi;
     size_t      off;
+    unsigned    uses;   /* the model classes that take this key, 1 << MODEL_x */
 } key_def;
 
 #define OFF(f) offsetof(recipe_params, f)
+#define CM  (1u << MODEL_CM)
+#define TX  (1u << MODEL_TX)
+#define ALL ((1u << MODEL_COUNT) - 1)
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
-    {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
-    {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
-    {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
-    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs)},
-    {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
-    {"cm.run",          K_INT,    0, 1,          OFF(run)},
-    {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
-    {"cm.text",         K_INT,    0, 7,          OFF(text)},
-    {"cm.word",         K_INT,    0, 3,          OFF(word)},
-    {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version)},
-    {"lstm.cells",      K_INT,    0, 512,        OFF(lstm_cells)},
-    {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon)},
-    {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr)},
-    {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
-    {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
-    {"match.min",       K_INT,    0, 32,         OFF(match_min)},
-    {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
-    {"mixer.select",    K_SELECT, 0, 0,          OFF(select)},
-    {"model",           K_MODEL,  0, 0,          0},
-    {"seed",            K_U64,    0, 0,          OFF(seed)},
-    {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit)},
+    {"apm.count",       K_INT,    0, 6,          OFF(apm_count), CM},
+    {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
+    {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
+    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs), CM},
+    {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders), CM},
+    {"cm.run",          K_INT,    0, 1,          OFF(run), CM},
+    {"cm.sparse",       K_INT,    0, 4,          OFF(sparse), CM},
+    {"cm.text",         K_INT,    0, 7,          OFF(text), CM},
+    {"cm.word",         K_INT,    0, 3,          OFF(word), CM},
+    {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version), ALL},
+    {"lstm.cells",      K_INT,    0, 512,        OFF(lstm_cells), CM},
+    {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon), CM},
+    {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr), CM},
+    {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits), CM},
+    {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits), CM},
+    {"match.min",       K_INT,    0, 32,         OFF(match_min), CM},
+    {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr), CM},
+    {"mixer.select",    K_SELECT, 0, 0,          OFF(select), CM},
+    {"model",           K_MODEL,  0, 0,          0, ALL},
+    {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
+    {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
+    {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
+    {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
+    {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},
+    {"tx.heads",        K_INT,    1, 16,         OFF(tx_heads), CM | TX},
+    {"tx.layers",       K_INT,    0, TX_MAX_LAYERS, OFF(tx_layers), CM | TX},
+    {"tx.lr",           K_INT,    1, 100000,     OFF(tx_lr), CM | TX},
+    {"tx.segment",      K_INT,    1, 256,        OFF(tx_segment), CM | TX},
+    {"tx.shift",        K_INT,    0, 1,          OFF(tx_shift), CM | TX},
+    {"tx.window",       K_INT,    8, 1024,       OFF(tx_window), CM | TX},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+static const char *const model_names[MODEL_COUNT] = {"cm", "tx", "order0", "uniform"};
+
+const char *recipe_model_name(int model)
+{
+    return model >= 0 && model < MODEL_COUNT ? model_names[model] : "?";
+}
 
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
 };
+
+static int check_model(const recipe_params *p, recipe_error *e);
 
 static int fail(recipe_error *e, int line, int code, const char *fmt, ...)
 {
@@ -206,18 +230,29 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         case K_ORDERS: rc = set_orders(k, p, v, vn, line, e); break;
         case K_SELECT: rc = set_select(p, v, vn, line, e); break;
         case K_MODEL:
-            if (vn != 2 || memcmp(v, "cm", 2) != 0)
-                rc = fail(e, line, SL_ERECIPE_VALUE,
-                          "model '%.*s' is not known to this version (known: cm)",
-                          (int)vn, v);
+            p->model = -1;
+            for (int m = 0; m < MODEL_COUNT; m++)
+                if (strlen(model_names[m]) == vn && memcmp(model_names[m], v, vn) == 0)
+                    p->model = m;
+            if (p->model < 0)
+                rc = fail(e, line, SL_ERECIPE_VALUE, "model '%.*s' is not known to this "
+                          "version (known: cm, tx, order0, uniform)", (int)vn, v);
             break;
         }
         if (rc) return rc;
     }
     for (size_t k = 0; k < NKEYS; k++)
-        if (!have[k])
+        if (keys[k].kind == K_MODEL && !have[k])
+            return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key 'model'");
+    const unsigned mine = 1u << p->model;
+    for (size_t k = 0; k < NKEYS; k++) {
+        if (have[k] && !(keys[k].uses & mine))
+            return fail(e, have[k], SL_ERECIPE_KEY, "key '%s' does not apply to model %s",
+                        keys[k].name, model_names[p->model]);
+        if (!have[k] && (keys[k].uses & mine))
             return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key '%s'",
                         keys[k].name);
+    }
     if (p->codec_version != CODEC_VERSION) {
         int vline = 0;
         for (size_t k = 0; k < NKEYS; k++)
@@ -226,6 +261,23 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
                     "recipe is for codec version %u; this build speaks version %d",
                     (unsigned)p->codec_version, CODEC_VERSION);
     }
+    return check_model(p, e);
+}
+
+/* The checks that span keys, per model class. */
+static int check_model(const recipe_params *p, recipe_error *e)
+{
+    if (p->model == MODEL_TX && p->tx_layers == 0)
+        return fail(e, 0, SL_ERECIPE_VALUE, "model tx needs tx.layers of 1 or more");
+    if (p->model == MODEL_TX || (p->model == MODEL_CM && p->tx_layers > 0)) {
+        tx_cfg c;
+        char why[160];
+        tx_cfg_from_recipe(&c, p, 0);
+        if (tx_cfg_check(&c, why, sizeof why))
+            return fail(e, 0, SL_ERECIPE_VALUE, "%s (tx.dim=%d, tx.heads=%d, tx.window=%d)",
+                        why, p->tx_dim, p->tx_heads, p->tx_window);
+    }
+    if (p->model != MODEL_CM) return 0;
     if (p->n_orders + p->word + p->sparse + p->text == 0)
         return fail(e, 0, SL_ERECIPE_VALUE,
                     "the model needs at least one context (cm.orders, cm.word "
@@ -251,6 +303,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
     } while (0)
     for (size_t k = 0; k < NKEYS; k++) {
         const key_def *d = &keys[k];
+        if (!(d->uses & (1u << p->model))) continue;
         EMIT("%s=", d->name);
         switch (d->kind) {
         case K_INT:
@@ -268,7 +321,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
             for (int i = 0; i < p->n_select; i++)
                 EMIT("%s%s", i ? "," : "", select_names[p->select[i]]);
             break;
-        case K_MODEL: EMIT("cm"); break;
+        case K_MODEL: EMIT("%s", recipe_model_name(p->model)); break;
         }
         EMIT("\n");
     }
@@ -277,38 +330,50 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
     return (int)n;
 }
 
-/* The presets are full recipes, written as a user would write them. */
+/* The presets are full recipes, written as a user would write them: the
+ * ladder from no model at all to context mixing with a Transformer. */
+#define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
+                "tx.segment=16\ntx.shift=1\ntx.window=64\n"
+#define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n" \
+     "cm.hash_bits=24\n" \
+     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n" \
+     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
+     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"
 static const struct { const char *name, *text; } presets[] = {
+    {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
+    {"order0", "model=order0\n" CODEC_VERSION_LINE},
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.inputs=2\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
-     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
-    {"max",
-     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n"
-     "cm.hash_bits=24\n"
-     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
-     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},
+     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
+    {"max", MAX_CM TX_NONE},
+    {"large", MAX_CM "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
+                     "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
+    {"tx",
+     "model=tx\n" CODEC_VERSION_LINE "seed=0\n"
+     "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\ntx.lr=250\n"
+     "tx.segment=16\ntx.shift=1\ntx.window=64\n"},
 };
 
-const char *const recipe_preset_names[] = {"tiny", "small", "default", "max", NULL};
+const char *const recipe_preset_names[] = {"uniform", "order0", "tiny", "small", "default",
+                                           "max", "large", "tx", NULL};
 
 int recipe_preset(const char *name, recipe_params *p)
 {
@@ -336,6 +401,15 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
 
 uint64_t recipe_model_mem(const recipe_params *p)
 {
+    uint64_t base = 1u << 20;
+    tx_cfg c;
+    tx_cfg_from_recipe(&c, p, 0);
+    switch (p->model) {
+    case MODEL_UNIFORM:
+    case MODEL_ORDER0: return base;
+    case MODEL_TX:     return base + tx_mem(&c);
+    default:           break;
+    }
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
@@ -343,10 +417,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * 64 * 2;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
-    if (p->lstm_cells) {
-        uint64_t h = (uint64_t)p->lstm_cells, t = (uint64_t)p->lstm_horizon;
-        m += 3 * 4 * (3 * h * h + 7 * 256 * h + 3 * h + 256);   /* weights, gradient, RMS */
-        m += 4 * ((t + 1) * h * 2 + t * h * 4 + t * 256 + 7 * h + 256) + 2 * t;
-    }
-    return m + (1u << 20);
+    if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
+    if (p->tx_layers) m += tx_mem(&c);
+    return m + base;
 }

@@ -11,9 +11,11 @@
  *   if (rc) printf("line %d: %s\n", e.line, e.msg);
  *   char buf[RECIPE_MAX_TEXT]; recipe_canonical(&p, buf, sizeof buf);
  *
- * Every key is required (presets are full recipes): a recipe never depends
- * on defaults compiled into a particular version. A recipe whose
- * codec.version is not CODEC_VERSION is refused with SL_EVERSION. */
+ * Every key the model uses is required (presets are full recipes): a
+ * recipe never depends on defaults compiled into a particular version.
+ * Each model class (`model=cm|tx|order0|uniform`) has its own set of
+ * keys; a key of another class is refused. A recipe whose codec.version
+ * is not CODEC_VERSION is refused with SL_EVERSION. */
 #ifndef SL_RECIPE_H
 #define SL_RECIPE_H
 
@@ -21,7 +23,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 2
+#define CODEC_VERSION 3
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -44,7 +46,17 @@ enum recipe_select {
     SEL_COUNT
 };
 
+/* The model classes (`model=`), each with its own set of keys. */
+enum recipe_model {
+    MODEL_CM,       /* context mixing, with an optional LSTM and Transformer */
+    MODEL_TX,       /* the Transformer alone */
+    MODEL_ORDER0,   /* byte frequencies only */
+    MODEL_UNIFORM,  /* no model: every byte costs 8 bits */
+    MODEL_COUNT
+};
+
 typedef struct recipe_params {
+    int      model;           /* enum recipe_model */
     uint32_t codec_version;
     uint64_t seed;
     int      apm_count, apm_limit;
@@ -59,6 +71,8 @@ typedef struct recipe_params {
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
     int      lstm_cells, lstm_horizon, lstm_lr;
+    int      tx_layers, tx_dim, tx_heads, tx_ff, tx_window, tx_segment, tx_lr, tx_shift;
+    int      train_replay;    /* extra training passes per segment (lstm, tx) */
 } recipe_params;
 
 typedef struct recipe_error {
@@ -77,6 +91,8 @@ extern const char *const recipe_preset_names[];
 /* Layer-1 weight sets the mixer keeps for selector `sel` (enum
  * recipe_select) under these parameters. */
 uint32_t recipe_select_sets(const recipe_params *p, int sel);
+/* The name of a model class ("cm", "tx", ...). */
+const char *recipe_model_name(int model);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);
 

@@ -32,6 +32,14 @@
 #define TX_HIST_BITS 20       /* bytes kept for replay: 1 MiB */
 #define SLOPE_BASE 0.7f       /* head h's distance bias starts at -0.7^(h+1) x distance */
 
+void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
+{
+    *c = (tx_cfg){.layers = p->tx_layers, .dim = p->tx_dim, .heads = p->tx_heads,
+                  .ff = p->tx_ff, .window = p->tx_window, .segment = p->tx_segment,
+                  .lr = p->tx_lr, .shift = p->tx_shift, .replay = p->train_replay,
+                  .simd = simd};
+}
+
 int tx_cfg_check(const tx_cfg *c, char *why, size_t cap)
 {
     const char *m = NULL;

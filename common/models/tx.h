@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../recipe.h"
 #include "nnkern.h"
 #include "nnmath.h"
 
@@ -90,6 +91,8 @@ typedef struct tx {
     float    tree[512];         /* tree[n]: mass under node n; leaves 256..511 */
 } tx;
 
+/* The settings a recipe's tx.* and train.replay keys give. */
+void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd);
 /* 0 when the settings are usable; otherwise SL_EINVAL and a message. */
 int  tx_cfg_check(const tx_cfg *c, char *why, size_t cap);
 /* Bytes tx_init allocates for these settings. */
