@@ -95,7 +95,8 @@ Test(codec, new_presets_round_trip, .timeout = 300)
         roundtrip(fresh[i], all, sizeof all, 100, 1, NULL);
         size_t ct = roundtrip(fresh[i], text, nt, 5000, 1, NULL);
         size_t cr = roundtrip(fresh[i], rnd, nr, 1024, 1, NULL);
-        cr_assert_lt(cr, nr + nr / 50 + 8, "%s: %zu bytes from %zu random", fresh[i], cr, nr);
+        /* learning 255 tree nodes costs order0 a few % on 3 KB */
+        cr_assert_lt(cr, nr + nr / 25 + 8, "%s: %zu bytes from %zu random", fresh[i], cr, nr);
         if (i == 0) cr_assert(ct >= nt && ct <= nt + 3 * 2, "uniform: %zu bytes for %zu", ct, nt);
         else cr_assert_lt(ct * 8, nt * 5, "%s: %.3f bpc on text", fresh[i], ct * 8.0 / nt);
     }
