@@ -457,7 +457,8 @@ static void train(tx *t)
     adam(t, lr);
     /* Replay: segments drawn from the coded history (up to 1 MiB back),
      * by a hash of the step count, so both ends draw the same. */
-    uint64_t span = s < t->hmask - (uint64_t)T ? s : t->hmask - (uint64_t)T;
+    uint64_t keep = t->hmask - (uint64_t)T - (uint64_t)t->c.window - 2;  /* memory in the ring too */
+    uint64_t span = s < keep ? s : keep;
     for (int r = 0; r < t->c.replay && span >= (uint64_t)T; r++) {
         uint64_t back = (uint64_t)T + hash_u64(t->steps * 31 + (uint64_t)r) % (span - (uint64_t)T + 1);
         replay_at(t, s - back, T, lr * REPLAY_RATE);

@@ -14,9 +14,10 @@
  * T. When the last byte of a segment is known, one Adam step (global
  * gradient-norm clipping) follows the exact gradient of the segment's
  * summed cross-entropy; the keys and values of earlier positions are
- * fixed memory. With replay = N, N more steps re-run the same segment
- * with the new weights (its keys and values in the ring are refreshed),
- * at a smaller rate. Both ends of a link take the same steps at the same
+ * fixed memory. With replay = N, N more steps each re-run a segment
+ * drawn from the last 1 MiB of coded bytes (after its own memory, in a
+ * second ring, so the live ring is untouched) with the current weights,
+ * at half the rate. Both ends of a link take the same steps at the same
  * byte positions: the model is a pure function of its settings, its seed
  * and its input.
  *
@@ -26,7 +27,7 @@
  *
  *   tx_cfg c = {.layers = 2, .dim = 64, ...};
  *   if (tx_cfg_check(&c, why, sizeof why)) ...  // a message for a bad size
- *   tx_init(&t, &c, seed);                       // 0 or SL_ENOMEM
+ *   tx_init(&t, &c, seed);                       // 0, SL_EINVAL or SL_ENOMEM
  *   per bit:  p16 = tx_p(&t, c0);                // c0: partial byte, leading 1
  *   per byte: tx_byte(&t, c);                    // learn c, predict the next
  *   tx_fini(&t); */
