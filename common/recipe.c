@@ -368,7 +368,7 @@ static const struct { const char *name, *text; } presets[] = {
                      "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
     {"tx",
      "model=tx\n" CODEC_VERSION_LINE "seed=0\n"
-     "train.replay=1\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\ntx.lr=250\n"
+     "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\ntx.lr=250\n"
      "tx.segment=16\ntx.shift=1\ntx.window=64\n"},
 };
 
