@@ -17,13 +17,23 @@ struct codec {
     uint32_t *byte_costs;   /* when set: each call's per-byte costs go here */
 };
 
+const model_class *model_class_of(const recipe_params *p)
+{
+    switch (p->model) {
+    case MODEL_TX:      return &tx_model_class;
+    case MODEL_ORDER0:  return &order0_model_class;
+    case MODEL_UNIFORM: return &uniform_model_class;
+    default:            return &cm_model_class;
+    }
+}
+
 int codec_new(codec **out, const recipe_params *p)
 {
     *out = NULL;
     if (p->codec_version != CODEC_VERSION) return SL_EVERSION;
     codec *c = calloc(1, sizeof *c);
     if (!c) return SL_ENOMEM;
-    c->cls = &cm_model_class;
+    c->cls = model_class_of(p);
     c->model = malloc(c->cls->size(p));
     if (!c->model) { free(c); return SL_ENOMEM; }
     int rc = c->cls->init(c->model, p);

@@ -33,7 +33,13 @@ typedef struct model_class {
     void      (*fini)(void *self);
 } model_class;
 
-extern const model_class cm_model_class;
+extern const model_class cm_model_class;       /* models/cm.c */
+extern const model_class tx_model_class;       /* models/tx_model.c */
+extern const model_class order0_model_class;   /* models/plain.c */
+extern const model_class uniform_model_class;  /* models/plain.c */
+
+/* The class a recipe's `model` key names. */
+const model_class *model_class_of(const recipe_params *p);
 
 /* A 64-bit running hash over memory, for digests: h = dg_bytes(h, p, n). */
 uint64_t dg_bytes(uint64_t h, const void *p, size_t n);

@@ -4,6 +4,8 @@
 #include "recipe.h"
 #include "byteorder.h"
 #include "err.h"
+#include "models/lstm.h"
+#include "models/tx.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,34 +18,47 @@ typedef struct key_def {
     enum kind   kind;
     long        lo, hi;
     size_t      off;
+    unsigned    uses;   /* the model classes that take this key, 1 << MODEL_x */
 } key_def;
 
 #define OFF(f) offsetof(recipe_params, f)
+#define CM  (1u << MODEL_CM)
+#define TX  (1u << MODEL_TX)
+#define ALL ((1u << MODEL_COUNT) - 1)
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
-    {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
-    {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
-    {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
-    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs)},
-    {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
-    {"cm.run",          K_INT,    0, 1,          OFF(run)},
-    {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
-    {"cm.text",         K_INT,    0, 7,          OFF(text)},
-    {"cm.word",         K_INT,    0, 3,          OFF(word)},
-    {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version)},
-    {"lstm.cells",      K_INT,    0, 512,        OFF(lstm_cells)},
-    {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon)},
-    {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr)},
-    {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
-    {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
-    {"match.min",       K_INT,    0, 32,         OFF(match_min)},
-    {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
-    {"mixer.select",    K_SELECT, 0, 0,          OFF(select)},
-    {"model",           K_MODEL,  0, 0,          0},
-    {"prior.sha256",    K_SHA256, 0, 0,          OFF(prior_sha256)},
-    {"prior.size",      K_U64,    1, 0,          OFF(prior_size)},
-    {"seed",            K_U64,    0, 0,          OFF(seed)},
-    {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit)},
+    {"apm.count",       K_INT,    0, 6,          OFF(apm_count), CM},
+    {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
+    {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
+    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs), CM},
+    {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders), CM},
+    {"cm.run",          K_INT,    0, 1,          OFF(run), CM},
+    {"cm.sparse",       K_INT,    0, 4,          OFF(sparse), CM},
+    {"cm.text",         K_INT,    0, 7,          OFF(text), CM},
+    {"cm.word",         K_INT,    0, 3,          OFF(word), CM},
+    {"codec.version",   K_INT,    1, 1000000,    OFF(codec_version), ALL},
+    {"lstm.cells",      K_INT,    0, 512,        OFF(lstm_cells), CM},
+    {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon), CM},
+    {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr), CM},
+    {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits), CM},
+    {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits), CM},
+    {"match.min",       K_INT,    0, 32,         OFF(match_min), CM},
+    {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr), CM},
+    {"mixer.select",    K_SELECT, 0, 0,          OFF(select), CM},
+    {"model",           K_MODEL,  0, 0,          0, ALL},
+    {"prior.sha256",    K_SHA256, 0, 0,          OFF(prior_sha256), ALL},
+    {"prior.size",      K_U64,    1, 0,          OFF(prior_size), ALL},
+    {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
+    {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
+    {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
+    {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
+    {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},
+    {"tx.heads",        K_INT,    1, 16,         OFF(tx_heads), CM | TX},
+    {"tx.layers",       K_INT,    0, TX_MAX_LAYERS, OFF(tx_layers), CM | TX},
+    {"tx.lr",           K_INT,    1, 100000,     OFF(tx_lr), CM | TX},
+    {"tx.segment",      K_INT,    1, 256,        OFF(tx_segment), CM | TX},
+    {"tx.shift",        K_INT,    0, 1,          OFF(tx_shift), CM | TX},
+    {"tx.window",       K_INT,    8, 1024,       OFF(tx_window), CM | TX},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -53,9 +68,18 @@ static int key_optional(const key_def *k)
     return k->off == OFF(prior_sha256) || k->off == OFF(prior_size);
 }
 
+static const char *const model_names[MODEL_COUNT] = {"cm", "tx", "order0", "uniform"};
+
+const char *recipe_model_name(int model)
+{
+    return model >= 0 && model < MODEL_COUNT ? model_names[model] : "?";
+}
+
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
 };
+
+static int check_model(const recipe_params *p, recipe_error *e);
 
 static int fail(recipe_error *e, int line, int code, const char *fmt, ...)
 {
@@ -180,18 +204,24 @@ static int set_sha256(const key_def *k, recipe_params *p, const char *v, size_t 
 
 /* Every key must be given, except the optional prior pair, which comes
  * whole or not at all. */
-static int check_missing(const int *have, recipe_error *e)
+/* Every key of the recipe's model class is there, no key of another, and
+ * the prior pair is whole or absent. */
+static int check_missing(const int *have, int model, recipe_error *e)
 {
     int opt_have = 0, opt_keys = 0;
     const char *opt_missing = NULL;
+    const unsigned mine = 1u << model;
     for (size_t k = 0; k < NKEYS; k++) {
+        if (have[k] && !(keys[k].uses & mine))
+            return fail(e, have[k], SL_ERECIPE_KEY, "key '%s' does not apply to model %s",
+                        keys[k].name, model_names[model]);
         if (key_optional(&keys[k])) {
             opt_keys++;
             if (have[k]) opt_have++;
             else opt_missing = keys[k].name;
             continue;
         }
-        if (!have[k])
+        if (!have[k] && (keys[k].uses & mine))
             return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key '%s'", keys[k].name);
     }
     if (opt_have && opt_have < opt_keys)
@@ -261,15 +291,21 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
         case K_ORDERS: rc = set_orders(k, p, v, vn, line, e); break;
         case K_SELECT: rc = set_select(p, v, vn, line, e); break;
         case K_MODEL:
-            if (vn != 2 || memcmp(v, "cm", 2) != 0)
-                rc = fail(e, line, SL_ERECIPE_VALUE,
-                          "model '%.*s' is not known to this version (known: cm)",
-                          (int)vn, v);
+            p->model = -1;
+            for (int m = 0; m < MODEL_COUNT; m++)
+                if (strlen(model_names[m]) == vn && memcmp(model_names[m], v, vn) == 0)
+                    p->model = m;
+            if (p->model < 0)
+                rc = fail(e, line, SL_ERECIPE_VALUE, "model '%.*s' is not known to this "
+                          "version (known: cm, tx, order0, uniform)", (int)vn, v);
             break;
         }
         if (rc) return rc;
     }
-    int mrc = check_missing(have, e);
+    for (size_t k = 0; k < NKEYS; k++)
+        if (keys[k].kind == K_MODEL && !have[k])
+            return fail(e, 0, SL_ERECIPE_MISSING, "recipe lacks key 'model'");
+    int mrc = check_missing(have, p->model, e);
     if (mrc) return mrc;
     if (p->codec_version != CODEC_VERSION) {
         int vline = 0;
@@ -279,6 +315,23 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
                     "recipe is for codec version %u; this build speaks version %d",
                     (unsigned)p->codec_version, CODEC_VERSION);
     }
+    return check_model(p, e);
+}
+
+/* The checks that span keys, per model class. */
+static int check_model(const recipe_params *p, recipe_error *e)
+{
+    if (p->model == MODEL_TX && p->tx_layers == 0)
+        return fail(e, 0, SL_ERECIPE_VALUE, "model tx needs tx.layers of 1 or more");
+    if (p->model == MODEL_TX || (p->model == MODEL_CM && p->tx_layers > 0)) {
+        tx_cfg c;
+        char why[160];
+        tx_cfg_from_recipe(&c, p, 0);
+        if (tx_cfg_check(&c, why, sizeof why))
+            return fail(e, 0, SL_ERECIPE_VALUE, "%s (tx.dim=%d, tx.heads=%d, tx.window=%d)",
+                        why, p->tx_dim, p->tx_heads, p->tx_window);
+    }
+    if (p->model != MODEL_CM) return 0;
     if (p->n_orders + p->word + p->sparse + p->text == 0)
         return fail(e, 0, SL_ERECIPE_VALUE,
                     "the model needs at least one context (cm.orders, cm.word "
@@ -304,6 +357,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
     } while (0)
     for (size_t k = 0; k < NKEYS; k++) {
         const key_def *d = &keys[k];
+        if (!(d->uses & (1u << p->model))) continue;
         if (key_optional(d) && !p->prior_size) continue;
         EMIT("%s=", d->name);
         switch (d->kind) {
@@ -327,7 +381,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
             for (int i = 0; i < p->n_select; i++)
                 EMIT("%s%s", i ? "," : "", select_names[p->select[i]]);
             break;
-        case K_MODEL: EMIT("cm"); break;
+        case K_MODEL: EMIT("%s", recipe_model_name(p->model)); break;
         }
         EMIT("\n");
     }
@@ -336,38 +390,50 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
     return (int)n;
 }
 
-/* The presets are full recipes, written as a user would write them. */
+/* The presets are full recipes, written as a user would write them: the
+ * ladder from no model at all to context mixing with a Transformer. */
+#define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
+                "tx.segment=16\ntx.shift=1\ntx.window=64\n"
+#define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n" \
+     "cm.hash_bits=24\n" \
+     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n" \
+     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
+     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"
 static const struct { const char *name, *text; } presets[] = {
+    {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
+    {"order0", "model=order0\n" CODEC_VERSION_LINE},
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.inputs=2\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
-     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
-    {"max",
-     "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n"
-     "cm.hash_bits=24\n"
-     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
-     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},
+     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
+    {"max", MAX_CM TX_NONE},
+    {"large", MAX_CM "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
+                     "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
+    {"tx",
+     "model=tx\n" CODEC_VERSION_LINE "seed=0\n"
+     "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\ntx.lr=250\n"
+     "tx.segment=16\ntx.shift=1\ntx.window=64\n"},
 };
 
-const char *const recipe_preset_names[] = {"tiny", "small", "default", "max", NULL};
+const char *const recipe_preset_names[] = {"uniform", "order0", "tiny", "small", "default",
+                                           "max", "large", "tx", NULL};
 
 int recipe_preset(const char *name, recipe_params *p)
 {
@@ -395,6 +461,15 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
 
 uint64_t recipe_model_mem(const recipe_params *p)
 {
+    uint64_t base = 1u << 20;
+    tx_cfg c;
+    tx_cfg_from_recipe(&c, p, 0);
+    switch (p->model) {
+    case MODEL_UNIFORM:
+    case MODEL_ORDER0: return base;
+    case MODEL_TX:     return base + tx_mem(&c);
+    default:           break;
+    }
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
@@ -402,23 +477,21 @@ uint64_t recipe_model_mem(const recipe_params *p)
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * 64 * 2;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
-    if (p->lstm_cells) {
-        uint64_t h = (uint64_t)p->lstm_cells, t = (uint64_t)p->lstm_horizon;
-        m += 3 * 4 * (3 * h * h + 7 * 256 * h + 3 * h + 256);   /* weights, gradient, RMS */
-        m += 4 * ((t + 1) * h * 2 + t * h * 4 + t * 256 + 7 * h + 256) + 2 * t;
-    }
-    return m + (1u << 20);
+    if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
+    if (p->tx_layers) m += tx_mem(&c);
+    return m + base;
 }
 
 /* ---- The compact form (recipe_pack / recipe_unpack) ---- */
 
 #define PACK_MAX_NAME 32
 
-/* The canonical text of preset i. */
-static int preset_canonical(size_t i, char *buf, size_t cap)
+/* The canonical text of preset i, and its model class. */
+static int preset_canonical(size_t i, char *buf, size_t cap, int *model)
 {
     recipe_params q;
     int rc = recipe_parse(presets[i].text, strlen(presets[i].text), &q, NULL);
+    if (model) *model = q.model;
     return rc ? rc : recipe_canonical(&q, buf, cap);
 }
 
@@ -469,15 +542,19 @@ int recipe_pack(const recipe_params *p, bytebuf *out)
     char text[RECIPE_MAX_TEXT], ptext[RECIPE_MAX_TEXT];
     int tl = recipe_canonical(p, text, sizeof text);
     if (tl < 0) return tl;
+    /* The nearest preset of the same model class: the same keys, so the
+     * changed lines are all that differs. */
     size_t best = 0;
-    int best_count = -1;
+    int best_count = -1, model;
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
-        int pl = preset_canonical(i, ptext, sizeof ptext);
+        int pl = preset_canonical(i, ptext, sizeof ptext, &model);
         if (pl < 0) return pl;
+        if (model != p->model) continue;
         int c = diff_lines(text, (size_t)tl, ptext, (size_t)pl, NULL);
         if (best_count < 0 || c < best_count) { best = i; best_count = c; }
     }
-    int pl = preset_canonical(best, ptext, sizeof ptext);
+    if (best_count < 0) return SL_EPRESET;
+    int pl = preset_canonical(best, ptext, sizeof ptext, NULL);
     if (pl < 0) return pl;
     bytebuf diff = {0};
     int rc = diff_lines(text, (size_t)tl, ptext, (size_t)pl, &diff);
@@ -539,7 +616,7 @@ int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
                     (int)nl, name);
     /* The preset's lines whose keys the changes do not name, then the changes. */
     char ptext[RECIPE_MAX_TEXT], merged[2 * RECIPE_MAX_TEXT];
-    int pl = preset_canonical(i, ptext, sizeof ptext);
+    int pl = preset_canonical(i, ptext, sizeof ptext, NULL);
     if (pl < 0) return pl;
     size_t m = 0, pp = 0, len;
     const char *line;

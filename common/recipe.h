@@ -11,12 +11,15 @@
  *   if (rc) printf("line %d: %s\n", e.line, e.msg);
  *   char buf[RECIPE_MAX_TEXT]; recipe_canonical(&p, buf, sizeof buf);
  *
- * Every key is required (presets are full recipes): a recipe never depends
- * on defaults compiled into a particular version. The one exception is the
+ * Every key the model uses is required (presets are full recipes): a
+ * recipe never depends on defaults compiled into a particular version.
+ * Each model class (`model=cm|tx|order0|uniform`) has its own set of
+ * keys; a key of another class is refused. The one optional part is the
  * prior, a file both ends train on before the first byte: `prior.sha256`
  * and `prior.size` come together or not at all, and a recipe without them
- * is a recipe without a prior (its canonical text has no prior lines). A recipe whose
- * codec.version is not CODEC_VERSION is refused with SL_EVERSION. */
+ * is a recipe without a prior (its canonical text has no prior lines). A
+ * recipe whose codec.version is not CODEC_VERSION is refused with
+ * SL_EVERSION. */
 #ifndef SL_RECIPE_H
 #define SL_RECIPE_H
 
@@ -25,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 2
+#define CODEC_VERSION 3
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -48,7 +51,17 @@ enum recipe_select {
     SEL_COUNT
 };
 
+/* The model classes (`model=`), each with its own set of keys. */
+enum recipe_model {
+    MODEL_CM,       /* context mixing, with an optional LSTM and Transformer */
+    MODEL_TX,       /* the Transformer alone */
+    MODEL_ORDER0,   /* byte frequencies only */
+    MODEL_UNIFORM,  /* no model: every byte costs 8 bits */
+    MODEL_COUNT
+};
+
 typedef struct recipe_params {
+    int      model;           /* enum recipe_model */
     uint32_t codec_version;
     uint64_t seed;
     int      apm_count, apm_limit;
@@ -63,6 +76,8 @@ typedef struct recipe_params {
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
     int      lstm_cells, lstm_horizon, lstm_lr;
+    int      tx_layers, tx_dim, tx_heads, tx_ff, tx_window, tx_segment, tx_lr, tx_shift;
+    int      train_replay;    /* extra training passes per segment (lstm, tx) */
     uint64_t prior_size;      /* bytes of the prior; 0: none */
     uint8_t  prior_sha256[32];
 } recipe_params;
@@ -95,6 +110,8 @@ int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
 /* Layer-1 weight sets the mixer keeps for selector `sel` (enum
  * recipe_select) under these parameters. */
 uint32_t recipe_select_sets(const recipe_params *p, int sel);
+/* The name of a model class ("cm", "tx", ...). */
+const char *recipe_model_name(int model);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);
 

@@ -18,12 +18,14 @@
  *   match      the longest earlier occurrence predicts the next byte.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
+ *   tx         (tx.layers) a small Transformer's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
  *              chosen by the selectors in mixer.select.
  *   apm        up to six adaptive probability maps, on order 0, 1 and 2,
  *              the current word, the match state and order 3.
- * All of it but the LSTM is integer; the LSTM keeps the float rules of
- * common/README.md. Either way every build computes the same bits. */
+ * All of it but the LSTM and the Transformer is integer; those two keep
+ * the float rules of common/README.md. Either way every build computes
+ * the same bits. */
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
@@ -35,6 +37,7 @@
 #include "mixer.h"
 #include "run.h"
 #include "statemap.h"
+#include "tx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +75,8 @@ typedef struct cm {
     run_model run;
     int       use_lstm;
     lstm      lm;
+    int       use_tx;
+    tx        tm;
     mixer     mx;
     apm       a[CM_MAX_APM];
     uint32_t  pr_mix;
@@ -85,6 +90,19 @@ static size_t cm_size(const recipe_params *p)
 }
 
 static void cm_fini(void *self);
+
+/* The Transformer inside cm: its own settings (tx.*); the mixer gets
+ * stretch(p_tx) like the LSTM's. (Also tried, on the development set: an
+ * APM keyed by the byte tx expects, and a final mixer of the estimate and
+ * p_tx selected by tx's confidence; neither gained.) */
+static int cm_tx_init(cm *m, const recipe_params *p)
+{
+    m->use_tx = p->tx_layers > 0;
+    if (!m->use_tx) return 0;
+    tx_cfg c;
+    tx_cfg_from_recipe(&c, p, 1);
+    return tx_init(&m->tm, &c, p->seed);
+}
 
 static void cm_lookup(cm *m)
 {
@@ -148,12 +166,13 @@ static int cm_init(void *self, const recipe_params *p)
     if (p->run && (rc = run_init(&m->run, p->n_orders, p->hash_bits - 2, m->rates)))
         goto fail;
     m->use_lstm = p->lstm_cells > 0;
-    if (m->use_lstm &&
-        (rc = lstm_init(&m->lm, p->lstm_cells, p->lstm_horizon, p->lstm_lr, p->seed)))
+    if (m->use_lstm && (rc = lstm_init(&m->lm, p->lstm_cells, p->lstm_horizon, p->lstm_lr,
+                                       p->train_replay, p->seed)))
         goto fail;
+    if ((rc = cm_tx_init(m, p))) goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
-    int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1;
+    int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + m->use_tx + 1;
     rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;
     static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
@@ -161,7 +180,8 @@ static int cm_init(void *self, const recipe_params *p)
         rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
-    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2)
+    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
+        m->nctx <= 2)
         m->shape = m->nctx;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -184,6 +204,7 @@ static void cm_fini(void *self)
     if (m->use_match) match_fini(&m->mm);
     if (m->rp.run) run_fini(&m->run);
     if (m->use_lstm) lstm_fini(&m->lm);
+    if (m->use_tx) tx_fini(&m->tm);
     mixer_fini(&m->mx);
     for (int i = 0; i < CM_MAX_APM; i++) apm_fini(&m->a[i]);
 }
@@ -201,6 +222,7 @@ static void cm_byte(cm *m, int c)
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
     if (m->use_lstm) lstm_byte(&m->lm, c);
+    if (m->use_tx) tx_byte(&m->tm, c);
     if (m->need_words) {
         m->wpos = is_letter(c) ? m->wpos + 1 : 0;
         if (is_letter(c)) {
@@ -340,6 +362,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
     if (m->use_match) mixer_add(&m->mx, mst);
     if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
     if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
+    if (!lean && m->use_tx) mixer_add(&m->mx, sq_stretch(&m->sq, tx_p(&m->tm, m->c0)));
     mixer_add(&m->mx, 256);
     uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
@@ -445,6 +468,7 @@ static uint64_t cm_digest(const void *self)
         h = dg_bytes(h, m->lm.h + (k + 1) * H, H * sizeof *m->lm.h);
         h = dg_bytes(h, m->lm.c + (k + 1) * H, H * sizeof *m->lm.c);
     }
+    if (m->use_tx) h = dg_bytes(h, m->tm.tree, sizeof m->tm.tree);
     h = dg_bytes(h, m->mx.w2, sizeof m->mx.w2);
     return h;
 }

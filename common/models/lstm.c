@@ -5,13 +5,15 @@
  *   f = sigm(z_0), o = sigm(z_1), g = tanh_(z_2)
  *   c = f c_prev + (1 - f) g,  h = o tanh_(c)
  *   p = softmax(by + sum_j h[j] Wy[j])
- * sigm, tanh_ and the softmax's exp are ex() below: a polynomial and the
- * exponent field, + - * only. No libm function is called anywhere here.
- * Every vector sum runs over i (or j) in increasing order, element by
- * element, so a vectorising compiler computes the same values as -O0. Dot
- * products use eight accumulators added in a fixed order at the end. */
+ * sigm, tanh_ and the softmax's exp are nn_ex (nnmath.h): a polynomial and
+ * the exponent field, + - * only. No libm function is called anywhere here.
+ * The matrix products and the softmax are nnkern.h's kernels (scalar or
+ * AVX2, the same bits; their orders are written there); the other vector
+ * sums run over i (or j) in increasing order, element by element, so a
+ * vectorising compiler computes the same values as -O0. */
 #include "lstm.h"
 #include "../err.h"
+#include "nnmath.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,70 +22,15 @@
 #define RMS_DECAY 0.999f
 #define RMS_EPS2  1e-12f   /* added under the square root */
 
-/* e^x from + - * and the exponent field: 2^(x log2 e) split into an
- * integer power and a degree-6 polynomial on [0, 1). */
-static inline float ex(float x)
-{
-    /* Written without branches, so a loop of ex() vectorises; a NaN
-     * becomes -80, so the conversion to int below is always defined. */
-    x = x >= -80.0f ? x : -80.0f;
-    x = x > 80.0f ? 80.0f : x;
-    float t = x * 1.44269504f;
-    int k = (int)t;               /* truncates toward zero */
-    k -= (float)k > t;            /* floor */
-    float f = t - (float)k;
-    float p = 1.0f + f * (0.693147182f + f * (0.240226507f + f * (0.0555041087f +
-              f * (0.00961812911f + f * (0.00133335581f + f * 0.000154035304f)))));
-    uint32_t bits = (uint32_t)(k + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-/* 1/sqrt(v) for v > 0: the exponent-halving guess, then two Newton
- * steps (libm's sqrtf would be exact too, but needs libm). */
-static inline float rsq(float v)
-{
-    union { float f; uint32_t u; } g = {.f = v};
-    g.u = 0x5f3759dfu - (g.u >> 1);
-    float y = g.f;
-    for (int i = 0; i < 2; i++) y = y * (1.5f - 0.5f * v * y * y);
-    return y;
-}
-
+static inline float ex(float x) { return nn_ex(x); }
+static inline float rsq(float v) { return nn_rsq(v); }
 static inline float sigm(float x) { return 1.0f / (1.0f + ex(-x)); }
 static inline float tanh_(float x) { return 2.0f / (1.0f + ex(-2.0f * x)) - 1.0f; }
-
-/* sum a[i] b[i], i < n (a multiple of 8), in a fixed order. */
-static float dot(const float *a, const float *b, int n)
-{
-    float acc[8] = {0};
-    for (int i = 0; i < n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += a[i + k] * b[i + k];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-/* sum a[i], i < n (a multiple of 8), in dot()'s order. */
-static float sum8(const float *a, int n)
-{
-    float acc[8] = {0};
-    for (int i = 0; i < n; i += 8)
-        for (int k = 0; k < 8; k++) acc[k] += a[i + k];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
 
 /* y[j] += a * x[j] */
 static void axpy(float *y, float a, const float *x, int n)
 {
     for (int j = 0; j < n; j++) y[j] += a * x[j];
-}
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
 }
 
 static void forward(lstm *l, int s, int s2)
@@ -99,8 +46,7 @@ static void forward(lstm *l, int s, int s2)
         const float *bq = l->b + (size_t)q * H, *wx = l->Wx + ((size_t)q * NS + (size_t)s) * H;
         const float *wx2 = l->Wx2 + ((size_t)q * NS + (size_t)s2) * H;
         for (int j = 0; j < H; j++) zq[j] = (bq[j] + wx[j]) + wx2[j];
-        const float *wh = l->Wh + (size_t)q * H * H;
-        for (int i = 0; i < H; i++) axpy(zq, hp[i], wh + (size_t)i * H, H);
+        l->k.vecmat(zq, hp, l->Wh + (size_t)q * H * H, H, H);
     }
     for (int j = 0; j < H; j++) {
         f[j] = sigm(z[j]);
@@ -112,18 +58,13 @@ static void forward(lstm *l, int s, int s2)
     }
     float *p = l->p + (size_t)k * NS;
     memcpy(p, l->by, NS * sizeof *p);
-    for (int j = 0; j < H; j++) axpy(p, hn[j], l->Wy + (size_t)j * NS, NS);
-    float mx = p[0];
-    for (int i = 1; i < NS; i++) mx = p[i] > mx ? p[i] : mx;
-    for (int i = 0; i < NS; i++) p[i] = ex(p[i] - mx);
-    float inv = 1.0f / sum8(p, NS);
-    for (int i = 0; i < NS; i++) p[i] *= inv;
+    l->k.vecmat(p, hn, l->Wy, H, NS);
+    l->k.softmax(p, NS);
     l->x[k] = (uint8_t)s;
     l->x2[k] = (uint8_t)s2;
     l->seen[s] = 1;
     l->seen2[s2] = 1;
-    for (int i = 0; i < NS; i++) l->tree[NS + i] = p[i];
-    for (int n = NS - 1; n >= 1; n--) l->tree[n] = l->tree[2 * n] + l->tree[2 * n + 1];
+    nn_tree_build(l->tree, p);
 }
 
 /* RMSprop: each weight steps by rate * gradient / RMS of its recent
@@ -163,10 +104,9 @@ static void backward(lstm *l)
         memcpy(d, p, NS * sizeof *d);
         d[l->y[k]] -= 1.0f;
         for (int i = 0; i < NS; i++) gby[i] += d[i];
-        for (int j = 0; j < H; j++) {
-            dh[j] = dhn[j] + dot(l->Wy + (size_t)j * NS, d, NS);
-            axpy(gWy + (size_t)j * NS, h[j], d, NS);
-        }
+        l->k.matvec(dh, l->Wy, d, 1, H, NS);
+        for (int j = 0; j < H; j++) dh[j] = dhn[j] + dh[j];
+        l->k.outer(gWy, h, d, 1, H, NS);
         for (int j = 0; j < H; j++) {
             dc[j] = dh[j] * o[j] * (1.0f - tc[j] * tc[j]) + dcn[j];
             float dzf = dc[j] * (cp[j] - g[j]) * f[j] * (1.0f - f[j]);
@@ -179,8 +119,7 @@ static void backward(lstm *l)
         }
         for (int q = 0; q < 3; q++) {
             const float *dzq = dz + q * H;
-            float *gw = gWh + (size_t)q * H * H;
-            for (int i = 0; i < H; i++) axpy(gw + (size_t)i * H, hp[i], dzq, H);
+            l->k.outer(gWh + (size_t)q * H * H, hp, dzq, 1, H, H);
             axpy(gWx + ((size_t)q * NS + l->x[k]) * H, 1.0f, dzq, H);
             axpy(gWx2 + ((size_t)q * NS + l->x2[k]) * H, 1.0f, dzq, H);
             axpy(gb + (size_t)q * H, 1.0f, dzq, H);
@@ -188,7 +127,7 @@ static void backward(lstm *l)
         for (int i = 0; i < H; i++) {
             float s = 0.0f;
             for (int q = 0; q < 3; q++)
-                s += dot(l->Wh + ((size_t)q * H + (size_t)i) * H, dz + q * H, H);
+                s += l->k.dot(l->Wh + ((size_t)q * H + (size_t)i) * H, dz + q * H, H);
             dhn[i] = s;
         }
     }
@@ -209,22 +148,41 @@ static void backward(lstm *l)
     memset(l->seen2, 0, sizeof l->seen2);
 }
 
-int lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed)
+uint64_t lstm_mem(int cells, int horizon, int replay)
+{
+    uint64_t h = (uint64_t)cells, t = (uint64_t)horizon;
+    uint64_t m = 3 * 4 * (3 * h * h + 7 * 256 * h + 3 * h + 256);   /* weights, gradient, RMS */
+    m += 4 * ((t + 1) * h * 2 + t * h * 4 + t * 256 + 7 * h + 256) + 3 * t;
+    if (replay) m += LSTM_REPLAY_WINDOWS * (8 * h + 3 * t);
+    return m;
+}
+
+int lstm_init(lstm *l, int cells, int horizon, int lr_e4, int replay, uint64_t seed)
 {
     memset(l, 0, sizeof *l);
     const int H = l->H = cells, T = l->T = horizon;
+    l->replay = replay;
+    nn_kern_pick(&l->k, 1);
     l->lr = (float)lr_e4 / 10000.0f;
     l->decay_t = 1.0f;
     l->npar = (size_t)3 * H * H + (size_t)6 * NS * H + (size_t)3 * H + (size_t)H * NS + NS;
     size_t win = (size_t)(T + 1) * H * 2 + (size_t)T * H * 4 + (size_t)T * NS;
-    size_t work = (size_t)H * 7 + NS;
+    size_t work = (size_t)H * 9 + NS;
     l->nall = l->npar * 3 + win + work;
     float *all = calloc(l->nall, sizeof *all);
     l->x = calloc((size_t)T * 3, 1);
-    if (!all || !l->x) {
+    if (replay) {
+        l->rs = calloc((size_t)LSTM_REPLAY_WINDOWS * 2 * H, sizeof *l->rs);
+        l->rb = calloc((size_t)LSTM_REPLAY_WINDOWS * 3 * T, 1);
+    }
+    if (!all || !l->x || (replay && (!l->rs || !l->rb))) {
         free(all);
         free(l->x);
+        free(l->rs);
+        free(l->rb);
         l->x = NULL;
+        l->rs = NULL;
+        l->rb = NULL;
         return SL_ENOMEM;
     }
     l->par = all;
@@ -252,10 +210,7 @@ int lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed)
     float r = 1.0f;
     while (r * r * (float)H > 1.0f) r *= 0.5f;
     uint64_t st = seed ^ 0x4c53544dull;
-    for (size_t i = 0; i < l->npar; i++) {
-        int32_t u = (int32_t)(splitmix(&st) >> 40) - (1 << 23);   /* -2^23..2^23 */
-        l->par[i] = (float)u * (r / 8388608.0f);
-    }
+    for (size_t i = 0; i < l->npar; i++) l->par[i] = nn_uniform(&st, r);
     for (int j = 0; j < 3 * H; j++) l->b[j] = j < H ? 1.0f : 0.0f;
     memset(l->by, 0, NS * sizeof *l->by);
     forward(l, 0, 0);
@@ -266,8 +221,48 @@ void lstm_fini(lstm *l)
 {
     free(l->par);
     free(l->x);
+    free(l->rs);
+    free(l->rb);
     l->par = NULL;
     l->x = NULL;
+    l->rs = NULL;
+    l->rb = NULL;
+}
+
+/* Keeps the window just learnt (its start state and bytes), then
+ * re-learns `replay` kept windows chosen by a hash of the window count,
+ * each from its own start state, at half the rate. The live state (the
+ * window's end) is put back at step 0 afterwards. */
+static void replay_windows(lstm *l)
+{
+    const int H = l->H, T = l->T;
+    size_t kept = (size_t)(l->windows % LSTM_REPLAY_WINDOWS);
+    memcpy(l->rs + kept * 2 * H, l->h, (size_t)H * sizeof *l->h);
+    memcpy(l->rs + kept * 2 * H + H, l->c, (size_t)H * sizeof *l->c);
+    memcpy(l->rb + kept * 3 * T, l->x, (size_t)T * 3);   /* x, x2, y */
+    l->windows++;
+    float *live = l->work + 7 * H + NS;  /* 2H, beyond backward's scratch */
+    memcpy(live, l->h + (size_t)T * H, (size_t)H * sizeof *live);
+    memcpy(live + H, l->c + (size_t)T * H, (size_t)H * sizeof *live);
+    uint64_t n = l->windows < LSTM_REPLAY_WINDOWS ? l->windows : LSTM_REPLAY_WINDOWS;
+    float lr = l->lr;
+    l->lr = lr * 0.5f;
+    for (int r = 0; r < l->replay; r++) {
+        uint64_t z = l->windows * 31 + (uint64_t)r;
+        size_t w = (size_t)(nn_splitmix(&z) % n);
+        memcpy(l->h, l->rs + w * 2 * H, (size_t)H * sizeof *l->h);
+        memcpy(l->c, l->rs + w * 2 * H + H, (size_t)H * sizeof *l->c);
+        const uint8_t *b = l->rb + w * 3 * T;
+        for (int k = 0; k < T; k++) {
+            l->t = k;
+            forward(l, b[k], b[T + k]);
+            l->y[k] = b[2 * T + k];
+        }
+        backward(l);
+    }
+    l->lr = lr;
+    memcpy(l->h + (size_t)T * H, live, (size_t)H * sizeof *live);
+    memcpy(l->c + (size_t)T * H, live + H, (size_t)H * sizeof *live);
 }
 
 void lstm_byte(lstm *l, int c)
@@ -275,6 +270,7 @@ void lstm_byte(lstm *l, int c)
     l->y[l->t++] = (uint8_t)c;
     if (l->t == l->T) {
         backward(l);
+        if (l->replay) replay_windows(l);
         memcpy(l->h, l->h + (size_t)l->T * l->H, (size_t)l->H * sizeof *l->h);
         memcpy(l->c, l->c + (size_t)l->T * l->H, (size_t)l->H * sizeof *l->c);
         l->t = 0;

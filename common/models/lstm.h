@@ -12,7 +12,12 @@
  * every sum has a fixed order, exp is a polynomial of our own, and
  * -ffp-contract=off keeps a*b+c two roundings on every compiler.
  *
- *   lstm_init(&l, cells, horizon, lr_e4, seed);   // 0 or SL_ENOMEM
+ * With replay = N, after each window it also re-learns N windows drawn
+ * from the last LSTM_REPLAY_WINDOWS (from the state each started in, at
+ * half the rate): extra passes over coded bytes, which cost time, never
+ * bits.
+ *
+ *   lstm_init(&l, cells, horizon, lr_e4, replay, seed);  // 0 or SL_ENOMEM
  *   per bit:  p16 = lstm_p(&l, c0);               // c0: partial byte, leading 1
  *   per byte: lstm_byte(&l, c);                   // learn c, predict the next
  *   lstm_fini(&l); */
@@ -22,8 +27,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nnkern.h"
+#include "nnmath.h"
+
 typedef struct lstm {
     int      H, T;          /* cells, horizon */
+    nn_kern  k;             /* vector kernels (nnkern.h): scalar or AVX2, same bits */
     float    lr;
     float    decay_t;       /* RMS_DECAY^steps */
     size_t   npar;          /* parameters */
@@ -43,19 +52,24 @@ typedef struct lstm {
     int      prev;          /* the byte before the last */
     int      t;             /* steps taken in this window */
     float    tree[512];     /* tree[n]: mass under node n; leaves 256..511 */
+    int      replay;        /* windows re-learnt after each window */
+    uint64_t windows;       /* windows learnt so far */
+    float   *rs;            /* per kept window: start h and c (2H) */
+    uint8_t *rb;            /* per kept window: x, x2, y (3T) */
 } lstm;
 
-int  lstm_init(lstm *l, int cells, int horizon, int lr_e4, uint64_t seed);
+#define LSTM_REPLAY_WINDOWS 1024
+
+int  lstm_init(lstm *l, int cells, int horizon, int lr_e4, int replay, uint64_t seed);
+/* Bytes lstm_init allocates for these settings. */
+uint64_t lstm_mem(int cells, int horizon, int replay);
 void lstm_fini(lstm *l);
 void lstm_byte(lstm *l, int c);
 
 /* The probability (1..65535 of 65536) that the next bit is 1, given c0. */
 static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
 {
-    float all = l->tree[c0], one = l->tree[2 * c0 + 1];
-    float q = all > 0.0f ? one / all : 0.5f;
-    int v = q >= 0.0f && q <= 1.0f ? (int)(q * 65536.0f) : 32768;  /* NaN-proof */
-    return (uint32_t)(v < 32 ? 32 : v > 65504 ? 65504 : v);
+    return nn_tree_p(l->tree, c0);
 }
 
 #endif

@@ -194,9 +194,9 @@ static int bench_file(const char *path, char **presets, int np, size_t chunk,
 
 int main(int argc, char **argv)
 {
-    char *presets[8];
+    char *presets[12];
     int np = 0;
-    char plist[256] = "tiny,small,default,max";
+    char plist[256] = "uniform,order0,tiny,small,default,max,large,tx";
     size_t chunk = 1 << 20;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    for (char *s = strtok(plist, ","); s && np < 8; s = strtok(NULL, ",")) presets[np++] = s;
+    for (char *s = strtok(plist, ","); s && np < 12; s = strtok(NULL, ",")) presets[np++] = s;
     if (i == argc || chunk == 0) {
         fprintf(stderr, "usage: slbench [-p PRESETS] [-k CHUNK] FILE|DIR...\n");
         return 2;

@@ -1,6 +1,7 @@
 /* tests/determinism/gen.c — writes the determinism check's inputs into a
- * directory: golden.bin (the golden input), text.txt, binary.bin and
- * random.bin, all generated, so the check needs nothing outside the tree. */
+ * directory: golden.bin (the golden input), text.txt, short.txt,
+ * binary.bin and random.bin, all generated, so the check needs nothing
+ * outside the tree. */
 #include "../unit/testdata.h"
 
 #include <stdio.h>
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
     rc |= put(argv[1], "golden.bin", buf, TD_GOLDEN_SIZE);
     td_text(buf, 40000, 101);
     rc |= put(argv[1], "text.txt", buf, 40000);
+    td_text(buf, 3000, 104);
+    rc |= put(argv[1], "short.txt", buf, 3000);
     td_binary(buf, 20000, 102);
     rc |= put(argv[1], "binary.bin", buf, 20000);
     td_random(buf, 6000, 103);

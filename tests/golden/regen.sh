@@ -16,7 +16,7 @@ version=$(sed -n 's/^#define CODEC_VERSION \([0-9]*\).*/\1/p' common/recipe.h)
   echo "# td_golden), 16 KiB chunks, per preset. Written by tests/golden/regen.sh;"
   echo "# a change to model output bumps CODEC_VERSION and these together."
   echo "codec.version $version"
-  for p in tiny small default max; do
+  for p in uniform order0 tiny small default max large tx; do
     build/slcodec c -r "$p" -k 16384 "$tmp/golden.bin" "$tmp/$p.slc"
     echo "$p $(sha256sum < "$tmp/$p.slc" | cut -c1-64)"
   done

@@ -15,6 +15,10 @@
 
 static const char *const presets[] = {"tiny", "small", "default", "max"};
 #define NPRESETS 4
+/* The whole ladder of presets, from no model to the largest. */
+static const char *const ladder[] = {"uniform", "order0", "tiny", "small", "default", "max",
+                                     "large", "tx"};
+#define NLADDER 8
 
 /* Encodes in chunks of `chunk`, decodes alongside, checks bytes and the
  * digest at every `digest_every`-th chunk; returns transcript length. */
@@ -72,6 +76,64 @@ Test(codec, all_byte_values, .timeout = 120)
     uint8_t in[512];
     for (int i = 0; i < 512; i++) in[i] = (uint8_t)(i < 256 ? i : 511 - i);
     every_preset(in, sizeof in, 100);
+}
+
+/* The presets around cm's four: uniform, order0, large and tx, on every
+ * shape of input, bytes compared. */
+Test(codec, new_presets_round_trip, .timeout = 300)
+{
+    static const char *const fresh[] = {"uniform", "order0", "large", "tx"};
+    uint8_t all[512], one = 0xa5;
+    for (int i = 0; i < 512; i++) all[i] = (uint8_t)(i < 256 ? i : 511 - i);
+    size_t nt = 12000, nr = 3000;
+    uint8_t *text = malloc(nt), *rnd = malloc(nr);
+    td_text(text, nt, 31);
+    td_random(rnd, nr, 32);
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(roundtrip(fresh[i], (const uint8_t *)"", 0, 1, 1, NULL), 0);
+        roundtrip(fresh[i], &one, 1, 1, 1, NULL);
+        roundtrip(fresh[i], all, sizeof all, 100, 1, NULL);
+        size_t ct = roundtrip(fresh[i], text, nt, 5000, 1, NULL);
+        size_t cr = roundtrip(fresh[i], rnd, nr, 1024, 1, NULL);
+        /* learning 255 tree nodes costs order0 a few % on 3 KB */
+        cr_assert_lt(cr, nr + nr / 25 + 8, "%s: %zu bytes from %zu random", fresh[i], cr, nr);
+        if (i == 0) cr_assert(ct >= nt && ct <= nt + 3 * 2, "uniform: %zu bytes for %zu", ct, nt);
+        else cr_assert_lt(ct * 8, nt * 5, "%s: %.3f bpc on text", fresh[i], ct * 8.0 / nt);
+    }
+    free(text);
+    free(rnd);
+}
+
+/* uniform: every byte costs exactly 8 bits; the coder adds only its
+ * flush (at most 2 bytes per chunk). */
+Test(codec, uniform_costs_eight_bits_a_byte)
+{
+    size_t n = 50000;
+    uint8_t *in = malloc(n);
+    td_binary(in, n, 12);
+    size_t coded = roundtrip("uniform", in, n, n, 1, NULL);
+    cr_assert(coded >= n && coded <= n + 2, "%zu bytes for %zu", coded, n);
+    free(in);
+}
+
+/* On text (a licence, tests/data/GPL-2), each rung of the ladder codes
+ * smaller than the one before: uniform > order0 > tiny > small > default
+ * > max > large. */
+Test(codec, the_ladder_descends_on_text, .timeout = 300)
+{
+    FILE *f = fopen("tests/data/GPL-2", "rb");
+    cr_assert_not_null(f, "run from the top of the tree");
+    uint8_t *in = malloc(1 << 16);
+    size_t n = fread(in, 1, 1 << 16, f);
+    fclose(f);
+    cr_assert_gt(n, 10000);
+    size_t prev = (size_t)-1;
+    for (int i = 0; i < NLADDER - 1; i++) {   /* tx stands apart: the Transformer alone */
+        size_t coded = roundtrip(ladder[i], in, n, n, 1, NULL);
+        cr_assert_lt(coded, prev, "%s: %zu bytes, the rung before it %zu", ladder[i], coded, prev);
+        prev = coded;
+    }
+    free(in);
 }
 
 Test(codec, long_runs_compress_to_almost_nothing, .timeout = 300)
@@ -349,28 +411,28 @@ Test(codec, golden_transcripts, .timeout = 300)
 {
     FILE *f = fopen("tests/golden/transcripts.txt", "r");
     cr_assert_not_null(f, "run from the top of the tree");
-    char line[256], want[NPRESETS][65] = {{0}};
+    char line[256], want[NLADDER][65] = {{0}};
     int version = -1;
     while (fgets(line, sizeof line, f)) {
         char name[32], hex[65];
         if (sscanf(line, "codec.version %d", &version) == 1) continue;
         if (sscanf(line, "%31s %64s", name, hex) != 2 || name[0] == '#') continue;
-        for (int i = 0; i < NPRESETS; i++)
-            if (!strcmp(name, presets[i])) memcpy(want[i], hex, 65);
+        for (int i = 0; i < NLADDER; i++)
+            if (!strcmp(name, ladder[i])) memcpy(want[i], hex, 65);
     }
     fclose(f);
     cr_assert_eq(version, CODEC_VERSION,
                  "golden file is for codec version %d, this is %d", version, CODEC_VERSION);
     size_t n;
     uint8_t *in = golden_input(&n);
-    for (int i = 0; i < NPRESETS; i++) {
+    for (int i = 0; i < NLADDER; i++) {
         recipe_params p;
-        recipe_preset(presets[i], &p);
+        recipe_preset(ladder[i], &p);
         bytebuf t = {0}, back = {0};
         cr_assert_eq(slc_write(&p, 16384, in, n, &t), 0);
         char hex[65], why[200];
         sha256_hex(t.p, t.len, hex);
-        cr_expect_str_eq(hex, want[i], "%s transcript changed: %s", presets[i], hex);
+        cr_expect_str_eq(hex, want[i], "%s transcript changed: %s", ladder[i], hex);
         cr_assert_eq(slc_read(t.p, t.len, &back, why, sizeof why), 0, "%s", why);
         cr_assert_eq(back.len, n);
         cr_assert_eq(memcmp(back.p, in, n), 0);

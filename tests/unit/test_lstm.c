@@ -1,6 +1,7 @@
 /* tests/unit/test_lstm.c — the LSTM byte model: its bit probabilities are
  * the shares of its byte distribution, it learns, and it is a pure
- * function of its seed and input. */
+ * function of its seed and input, on the scalar kernels as on the AVX2
+ * ones, with replay or without. */
 #include "../../common/models/lstm.h"
 
 #include <criterion/criterion.h>
@@ -9,7 +10,7 @@
 Test(lstm, bit_probabilities_follow_the_byte_distribution)
 {
     lstm l;
-    cr_assert_eq(lstm_init(&l, 16, 5, 100, 7), 0);
+    cr_assert_eq(lstm_init(&l, 16, 5, 100, 0, 7), 0);
     const char *text = "the quick brown fox jumps over the lazy dog; ";
     for (int r = 0; r < 20; r++)
         for (const char *s = text; *s; s++) lstm_byte(&l, (unsigned char)*s);
@@ -38,7 +39,7 @@ Test(lstm, bit_probabilities_follow_the_byte_distribution)
 Test(lstm, learns_a_repeating_pattern)
 {
     lstm l;
-    cr_assert_eq(lstm_init(&l, 32, 10, 100, 1), 0);
+    cr_assert_eq(lstm_init(&l, 32, 10, 100, 0, 1), 0);
     const char *cycle = "abracadabra!";  /* 'a' is followed by b, c, d: needs context */
     size_t n = strlen(cycle);
     double first = 0, last = 0;
@@ -58,9 +59,9 @@ Test(lstm, learns_a_repeating_pattern)
 Test(lstm, same_seed_same_state_other_seed_other_state)
 {
     lstm a, b, c;
-    cr_assert_eq(lstm_init(&a, 24, 4, 50, 99), 0);
-    cr_assert_eq(lstm_init(&b, 24, 4, 50, 99), 0);
-    cr_assert_eq(lstm_init(&c, 24, 4, 50, 100), 0);
+    cr_assert_eq(lstm_init(&a, 24, 4, 50, 1, 99), 0);
+    cr_assert_eq(lstm_init(&b, 24, 4, 50, 1, 99), 0);
+    cr_assert_eq(lstm_init(&c, 24, 4, 50, 1, 100), 0);
     uint64_t x = 5;
     for (int i = 0; i < 3000; i++) {
         x = x * 6364136223846793005ull + 1442695040888963407ull;
@@ -75,4 +76,42 @@ Test(lstm, same_seed_same_state_other_seed_other_state)
     lstm_fini(&a);
     lstm_fini(&b);
     lstm_fini(&c);
+}
+
+/* The same training on the scalar kernels and on the AVX2 ones (picked
+ * again after init, which computed only the first step), with replay:
+ * the same weights, bit for bit. */
+Test(lstm, simd_gives_the_scalar_bits)
+{
+    lstm a, b;
+    cr_assert_eq(lstm_init(&a, 32, 6, 100, 1, 4), 0);
+    cr_assert_eq(lstm_init(&b, 32, 6, 100, 1, 4), 0);
+    nn_kern_pick(&a.k, 0);
+    nn_kern_pick(&b.k, 1);
+    uint64_t x = 9;
+    for (int i = 0; i < 2000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int byte = (int)(x >> 60) + 'a';
+        lstm_byte(&a, byte);
+        lstm_byte(&b, byte);
+    }
+    cr_assert_eq(memcmp(a.par, b.par, a.nall * sizeof *a.par), 0);
+    cr_assert_eq(memcmp(a.tree, b.tree, sizeof a.tree), 0);
+    lstm_fini(&a);
+    lstm_fini(&b);
+}
+
+/* Replay re-learns kept windows: other weights than without it. */
+Test(lstm, replay_changes_the_weights)
+{
+    lstm a, b;
+    cr_assert_eq(lstm_init(&a, 16, 5, 100, 0, 4), 0);
+    cr_assert_eq(lstm_init(&b, 16, 5, 100, 2, 4), 0);
+    for (int i = 0; i < 500; i++) {
+        lstm_byte(&a, 'a' + i % 7);
+        lstm_byte(&b, 'a' + i % 7);
+    }
+    cr_assert_neq(memcmp(a.par, b.par, a.npar * sizeof *a.par), 0);
+    lstm_fini(&a);
+    lstm_fini(&b);
 }

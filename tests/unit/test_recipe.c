@@ -17,7 +17,9 @@ static const char *good =
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
     "cm.text=0\ncm.run=0\n"
-    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\n";
+    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\n"
+    "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
+    "tx.segment=8\ntx.shift=0\ntx.window=16\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -59,7 +61,8 @@ Test(recipe, parses_and_canonicalises)
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
         "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
-        "sm.limit=255\n");
+        "sm.limit=255\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
+        "tx.segment=8\ntx.shift=0\ntx.window=16\n");
     /* The canonical form is a fixed point. */
     recipe_params q;
     cr_assert_eq(recipe_parse(c, (size_t)n, &q, &e), 0);
@@ -110,6 +113,12 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"cm.inputs", "cm.inputs=3", SL_ERECIPE_VALUE, 22, "cm.inputs"},
         {"mixer.select", "mixer.select=c0,c1,known,match,word,kind,column,classes,c0c1",
          SL_ERECIPE_VALUE, 13, "at most 8"},
+        {"train.replay", "train.replay=17", SL_ERECIPE_VALUE, 23, "train.replay"},
+        {"tx.dim", "tx.dim=36", SL_ERECIPE_VALUE, 0, "tx.dim"},
+        {"tx.window", "tx.window=20", SL_ERECIPE_VALUE, 0, "tx.window"},
+        {"tx.layers", "tx.layers=9", SL_ERECIPE_VALUE, 27, "tx.layers"},
+        {"tx.segment", "tx.segment=0", SL_ERECIPE_VALUE, 29, "tx.segment"},
+        {"tx.lr", NULL, SL_ERECIPE_MISSING, 0, "tx.lr"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];
@@ -217,4 +226,44 @@ Test(recipe, prior_keys)
     cr_assert_eq(parse(t, &e), SL_ERECIPE_VALUE);
     snprintf(t, sizeof t, "%s%s\nprior.size=5\nprior.size=5\n", good, sha);
     cr_assert_eq(parse(t, &e), SL_ERECIPE_DUP);
+}
+
+/* Each model class takes its own keys: the Transformer alone takes seed,
+ * tx.* and train.replay; order0 and uniform nothing but the version. */
+Test(recipe, each_model_class_has_its_own_keys)
+{
+    const char *tx_text = "model=tx\n" CODEC_VERSION_LINE "seed=3\ntrain.replay=2\ntx.dim=32\n"
+                          "tx.ff=4\ntx.heads=4\ntx.layers=2\ntx.lr=200\ntx.segment=16\n"
+                          "tx.shift=1\ntx.window=32\n";
+    recipe_params p;
+    recipe_error e;
+    cr_assert_eq(recipe_parse(tx_text, strlen(tx_text), &p, &e), 0, "%s", e.msg);
+    cr_assert_eq(p.model, MODEL_TX);
+    cr_assert_eq(p.tx_layers, 2);
+    cr_assert_eq(p.train_replay, 2);
+    char c[RECIPE_MAX_TEXT];
+    recipe_canonical(&p, c, sizeof c);
+    cr_assert_str_eq(c, CODEC_VERSION_LINE "model=tx\nseed=3\ntrain.replay=2\ntx.dim=32\n"
+                        "tx.ff=4\ntx.heads=4\ntx.layers=2\ntx.lr=200\ntx.segment=16\n"
+                        "tx.shift=1\ntx.window=32\n");
+    char bad[1024];
+    snprintf(bad, sizeof bad, "%scm.orders=1,2\n", tx_text);
+    cr_assert_eq(recipe_parse(bad, strlen(bad), &p, &e), SL_ERECIPE_KEY);
+    cr_assert_eq(e.line, 13);
+    cr_assert(strstr(e.msg, "does not apply to model tx"), "%s", e.msg);
+    const char *nolayers = "model=tx\n" CODEC_VERSION_LINE "seed=3\ntrain.replay=0\ntx.dim=32\n"
+                           "tx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=200\ntx.segment=16\n"
+                           "tx.shift=1\ntx.window=32\n";
+    cr_assert_eq(recipe_parse(nolayers, strlen(nolayers), &p, &e), SL_ERECIPE_VALUE);
+    cr_assert(strstr(e.msg, "tx.layers"), "%s", e.msg);
+    const char *o0 = "model=order0\n" CODEC_VERSION_LINE;
+    cr_assert_eq(recipe_parse(o0, strlen(o0), &p, &e), 0, "%s", e.msg);
+    recipe_canonical(&p, c, sizeof c);
+    cr_assert_str_eq(c, CODEC_VERSION_LINE "model=order0\n");
+    const char *u = "model=uniform\n" CODEC_VERSION_LINE "seed=1\n";
+    cr_assert_eq(recipe_parse(u, strlen(u), &p, &e), SL_ERECIPE_KEY);
+    cr_assert(strstr(e.msg, "seed"), "%s", e.msg);
+    const char *nomodel = CODEC_VERSION_LINE "seed=1\n";
+    cr_assert_eq(recipe_parse(nomodel, strlen(nomodel), &p, &e), SL_ERECIPE_MISSING);
+    cr_assert(strstr(e.msg, "model"), "%s", e.msg);
 }
