@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 2
+#define CODEC_VERSION 3
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -51,7 +51,7 @@ typedef struct recipe_params {
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
-    int      inputs;          /* mixer inputs per context, 1 or 2 */
+    int      inputs;          /* mixer inputs per context, 1..4 */
     int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
     int      mixer_lr;

@@ -40,8 +40,9 @@
 #include <string.h>
 
 #define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7)
+#define CM_MAX_INPUTS 4
 #define CM_MAX_APM 6
-_Static_assert(2 * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -285,6 +286,15 @@ static void cm_byte(cm *m, int c)
 #define CM_BODY static inline
 #endif
 
+/* The fourth input of a context: its probability, signed towards the
+ * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
+ * 0 once it has seen both. */
+static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
+{
+    int v = bh->n0[s] == 0 ? (int)p16 : bh->n1[s] == 0 ? (int)p16 - 65536 : 0;
+    return v >> 6;
+}
+
 CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
 {
     const recipe_params *p = &m->rp;
@@ -333,9 +343,12 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
     }
     for (int i = 0; i < nctx; i++) {
         uint8_t s = *m->sp[i];
-        int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
-        mixer_add(&m->mx, st);
-        if (p->inputs == 2) mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+        uint32_t p16 = sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s);
+        int st = sq_stretch(&m->sq, p16);
+        mixer_add(&m->mx, s || p->inputs < 3 ? st : st >> 2);
+        if (p->inputs >= 2) mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+        if (p->inputs >= 3) mixer_add(&m->mx, ((int)p16 - 32768) >> 5);
+        if (p->inputs >= 4) mixer_add(&m->mx, one_sided(&m->bh, s, p16));
     }
     if (m->use_match) mixer_add(&m->mx, mst);
     if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));

@@ -24,9 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  64  /* 2 per context (<= 30) + match, run, LSTM, bias */
+#define MIX_MAX_IN  128 /* 4 per context (<= 30) + match, run, LSTM, bias */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
+#define MIX_RATE_N  1024  /* update counts told apart */
+#define MIX_SKIP    40    /* errors (12-bit) this small do not train */
 
 typedef struct mixer {
     int      n, npad, nx, nsel, lr;
@@ -35,6 +37,10 @@ typedef struct mixer {
     int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
+    uint16_t *cnt;                  /* updates of each set, saturating */
+    uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
+    uint16_t rate[MIX_RATE_N];      /* step factor by a set's update count, x16 */
+    int      skip;                  /* MIX_SKIP */
     int16_t  st[8];                 /* layer-1 outputs (padded to 8) */
     uint32_t pr[MIX_MAX_SEL];
     int16_t  w2[MIX_L2_CTX][8];
@@ -63,7 +69,8 @@ static inline void mixer_add(mixer *m, int st)
 
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
-    m->cur[k] = m->w + (size_t)(m->base[k] + value) * (size_t)m->npad;
+    uint32_t s = m->sel[k] = m->base[k] + value;
+    m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
@@ -85,8 +92,14 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 static inline void mixer_update(mixer *m, int bit)
 {
     int target = bit << 12;
-    for (int k = 0; k < m->nsel; k++)
-        mixer_train(m->cur[k], m->x, m->npad, (target - (int)(m->pr[k] >> 4)) * m->lr);
+    for (int k = 0; k < m->nsel; k++) {
+        int err = target - (int)(m->pr[k] >> 4);
+        if (err <= m->skip && err >= -m->skip) continue;
+        uint16_t *n = &m->cnt[m->sel[k]];
+        int e = (err * (int)m->rate[*n]) >> 4;
+        *n += *n < MIX_RATE_N - 1;
+        mixer_train(m->cur[k], m->x, m->npad, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
+    }
     if (m->nsel > 1)
         mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;

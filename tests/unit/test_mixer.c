@@ -18,9 +18,9 @@ Test(mixer, simd_dot_and_train_equal_scalar)
 {
     uint64_t seed = 42;
     for (int round = 0; round < 20000; round++) {
-        int n = 8 * (1 + (int)(td_next(&seed) % 8));
+        int n = 8 * (1 + (int)(td_next(&seed) % 16));
         int extreme = round % 10 == 0;
-        int16_t x[64], w[64], w2[64];
+        int16_t x[MIX_MAX_IN], w[MIX_MAX_IN], w2[MIX_MAX_IN];
         fill(x, n, 2047, &seed, extreme);
         fill(w, n, 32767, &seed, extreme);
         memcpy(w2, w, sizeof w);
