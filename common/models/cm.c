@@ -51,11 +51,13 @@ typedef struct cm {
     uint16_t  rates[1024];
     ctxmap    cmap;
     int       nctx;
-    int       shape;                /* 1, 2: lean with that many contexts; 0 */
+    int       shape;                /* 1, 2: lean with that many contexts;
+                                       4: four inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
-    statemap  sm[CM_MAX_CTX];
+    statemap  sm;                   /* 8 x 256 states per context */
+    uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
     uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
@@ -123,16 +125,13 @@ static int cm_init(void *self, const recipe_params *p)
     }
     int rc = ctxmap_init(&m->cmap, p->hash_bits);
     if (rc) goto fail;
-    for (int i = 0; i < m->nctx; i++) {
-        rc = sm_init(&m->sm[i], 256 * 8, p->sm_limit, m->rates);
-        if (rc) goto fail;
-        /* Start each state at its count-based estimate. */
-        for (int s = 1; s < m->bh.count; s++) {
-            uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
-            for (uint32_t b = 0; b < 8; b++)
-                sm_set(&m->sm[i], b * 256 + (uint32_t)s,
-                       (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
-        }
+    rc = sm_init(&m->sm, (uint32_t)m->nctx * 256 * 8, p->sm_limit, m->rates);
+    if (rc) goto fail;
+    /* Start each state at its count-based estimate. */
+    for (int s = 1; s < m->bh.count; s++) {
+        uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
+        for (uint32_t b = 0; b < 8 * (uint32_t)m->nctx; b++)
+            sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
@@ -162,8 +161,11 @@ static int cm_init(void *self, const recipe_params *p)
         rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
         if (rc) goto fail;
     }
-    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2)
+    if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2 &&
+        p->inputs == 1)
         m->shape = m->nctx;
+    else if (p->inputs == 4)
+        m->shape = 4;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -177,7 +179,7 @@ static void cm_fini(void *self)
 {
     cm *m = self;
     ctxmap_fini(&m->cmap);
-    for (int i = 0; i < CM_MAX_CTX; i++) sm_fini(&m->sm[i]);
+    sm_fini(&m->sm);
     free(m->buf);
     m->buf = NULL;
     free(m->ind2);
@@ -295,22 +297,12 @@ static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
     return v >> 6;
 }
 
-CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
+/* Chooses each layer-1 weight set (mixer.select). */
+static inline void cm_select(cm *m, int nsel, int known)
 {
     const recipe_params *p = &m->rp;
-    int k = m->bitpos & 3;
-    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
-    /* First the states and the match, which some selectors read; then the
-     * selectors; then the inputs (mixer.h: select before adding). */
-    int known = 0;
-    for (int i = 0; i < nctx; i++) {
-        uint8_t *sp = m->sp[i] = m->slot[i] + node;
-        known += *sp != 0;
-    }
-    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos,
-                                           (uint32_t)(m->c8 & 0xff)) : 0;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    for (int j = 0; j < (lean ? 1 : p->n_select); j++) {
+    for (int j = 0; j < nsel; j++) {
         uint32_t v;
         switch (p->select[j]) {
         case SEL_C0:    v = m->c0; break;
@@ -341,18 +333,66 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
         }
         mixer_select(&m->mx, j, v);
     }
+}
+
+/* Writes each context's `inputs` mixer inputs to x; returns how many
+ * contexts have been seen before. */
+CM_BODY int cm_inputs(cm *m, int nctx, int inputs, uint32_t node, int16_t *x)
+{
+    int known = 0;
+    uint32_t row = (uint32_t)m->bitpos * 256;
     for (int i = 0; i < nctx; i++) {
-        uint8_t s = *m->sp[i];
-        uint32_t p16 = sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s);
+        uint8_t *sp = m->sp[i] = m->slot[i] + node;
+        uint8_t s = *sp;
+        known += s != 0;
+        uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 + row + s;
+        uint32_t p16 = *e >> 16;
         int st = sq_stretch(&m->sq, p16);
-        mixer_add(&m->mx, s || p->inputs < 3 ? st : st >> 2);
-        if (p->inputs >= 2) mixer_add(&m->mx, m->bh.det[s] ? st : 0);
-        if (p->inputs >= 3) mixer_add(&m->mx, ((int)p16 - 32768) >> 5);
-        if (p->inputs >= 4) mixer_add(&m->mx, one_sided(&m->bh, s, p16));
+        if (inputs == 1) { x[i] = (int16_t)st; continue; }
+        int16_t *xi = x + i * inputs;
+        xi[0] = (int16_t)(s || inputs < 3 ? st : st >> 2);
+        xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
+        if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(&m->bh, s, p16);
     }
-    if (m->use_match) mixer_add(&m->mx, mst);
-    if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
-    if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
+    return known;
+}
+
+CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
+{
+    const recipe_params *p = &m->rp;
+    int k = m->bitpos & 3;
+    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    if (lean) {
+        /* One selector, chosen first: mixer_add sums as it goes (mixer.h). */
+        int known = 0;
+        for (int i = 0; i < nctx; i++) {
+            m->sp[i] = m->slot[i] + node;
+            known += *m->sp[i] != 0;
+        }
+        cm_select(m, 1, known);
+        for (int i = 0; i < nctx; i++) {
+            uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 +
+                                     (uint32_t)m->bitpos * 256 + *m->sp[i];
+            uint32_t p16 = *e >> 16;
+            mixer_add(&m->mx, sq_stretch(&m->sq, p16));
+        }
+        if (m->use_match) mixer_add(&m->mx, mst);
+    } else {
+        /* The inputs first, then the selectors (some read the states and
+         * the match), so the stores of the inputs have retired before the
+         * dot products load them. */
+        int16_t *x = m->mx.x;
+        int known = cm_inputs(m, nctx, inputs, node, x);
+        int n = nctx * inputs;
+        if (m->use_match) x[n++] = (int16_t)mst;
+        if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
+        if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
+        m->mx.nx = n;
+        cm_select(m, p->n_select, known);
+    }
     mixer_add(&m->mx, 256);
     uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
@@ -392,7 +432,7 @@ out:
 CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
 {
     for (int i = 0; i < nctx; i++) {
-        sm_update(&m->sm[i], bit);
+        sm_train(m->se[i], bit, m->rates, m->sm.limit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
@@ -418,9 +458,10 @@ static uint32_t cm_predict(void *self)
 {
     cm *m = self;
     switch (m->shape) {
-    case 1:  return predict_body(m, 1, 1);
-    case 2:  return predict_body(m, 2, 1);
-    default: return predict_body(m, m->nctx, 0);
+    case 1:  return predict_body(m, 1, 1, 1);
+    case 2:  return predict_body(m, 2, 1, 1);
+    case 4:  return predict_body(m, m->nctx, 0, 4);
+    default: return predict_body(m, m->nctx, 0, m->rp.inputs);
     }
 }
 
