@@ -23,7 +23,7 @@ static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
-    {"cm.inputs",       K_INT,    1, 4,          OFF(inputs)},
+    {"cm.inputs",       K_INT,    1, 5,          OFF(inputs)},
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders)},
     {"cm.run",          K_INT,    0, 1,          OFF(run)},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse)},
@@ -294,14 +294,14 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=4\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n"
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n"
      "cm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
      "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"

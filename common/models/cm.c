@@ -40,7 +40,7 @@
 #include <string.h>
 
 #define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7)
-#define CM_MAX_INPUTS 4
+#define CM_MAX_INPUTS 5
 #define CM_MAX_APM 6
 _Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
@@ -49,15 +49,18 @@ typedef struct cm {
     sq_table  sq;
     bh_table  bh;
     uint16_t  rates[1024];
-    ctxmap    cmap;
+    ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;
     int       shape;                /* 1, 2: lean with that many contexts;
                                        4: four inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
+    uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
     uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
+    statemap  rm;                   /* run inputs: 1024 per context */
+    uint32_t *re[CM_MAX_CTX];       /* each context's run entry, or NULL */
     uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
@@ -91,9 +94,14 @@ static void cm_fini(void *self);
 
 static void cm_lookup(cm *m)
 {
-    uint64_t nib = m->bitpos ? (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull : 0;
+    if (m->bitpos == 0) {
+        for (int i = 0; i < m->nctx; i++)
+            m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+        return;
+    }
+    uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < m->nctx; i++)
-        m->slot[i] = ctxmap_find(&m->cmap, &m->bh, hash64(m->ctxh[i] + nib));
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
 }
 
 /* One bit before the second nibble's lookup, fetch both buckets it may
@@ -103,8 +111,8 @@ static void cm_prefetch(cm *m)
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < m->nctx; i++) {
-        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n1));
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
     }
 }
 
@@ -123,7 +131,9 @@ static int cm_init(void *self, const recipe_params *p)
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
     }
-    int rc = ctxmap_init(&m->cmap, p->hash_bits);
+    /* Half the table for each nibble (cm.hash_bits: 16 << bits bytes). */
+    int rc = ctxmap_init(&m->cmap0, p->hash_bits - 3, p->inputs >= 5);
+    if (!rc) rc = ctxmap_init(&m->cmap1, p->hash_bits - 3, 0);
     if (rc) goto fail;
     rc = sm_init(&m->sm, (uint32_t)m->nctx * 256 * 8, p->sm_limit, m->rates);
     if (rc) goto fail;
@@ -133,6 +143,9 @@ static int cm_init(void *self, const recipe_params *p)
         for (uint32_t b = 0; b < 8 * (uint32_t)m->nctx; b++)
             sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
+    if (p->inputs >= 5 &&
+        (rc = sm_init(&m->rm, (uint32_t)m->nctx * 1024, p->sm_limit, m->rates)))
+        goto fail;
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
         goto fail;
@@ -164,8 +177,8 @@ static int cm_init(void *self, const recipe_params *p)
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2 &&
         p->inputs == 1)
         m->shape = m->nctx;
-    else if (p->inputs == 4)
-        m->shape = 4;
+    else if (p->inputs >= 4)
+        m->shape = p->inputs;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -178,8 +191,10 @@ fail:
 static void cm_fini(void *self)
 {
     cm *m = self;
-    ctxmap_fini(&m->cmap);
+    ctxmap_fini(&m->cmap0);
+    ctxmap_fini(&m->cmap1);
     sm_fini(&m->sm);
+    sm_fini(&m->rm);
     free(m->buf);
     m->buf = NULL;
     free(m->ind2);
@@ -197,9 +212,54 @@ static int is_letter(int c)
 }
 
 /* A byte is complete: store it, then compute every context for the next. */
+/* The byte history of a context, kept in the extra bytes of the slot of its
+ * first nibble: the last three different bytes seen in it (newest first),
+ * how many times in a row the newest came, and how many are known. */
+enum { BH_B1, BH_B2, BH_B3, BH_RUN, BH_KNOWN };
+
+static void history_add(uint8_t *h, int c)
+{
+    if (h[BH_KNOWN] && h[BH_B1] == c) {
+        h[BH_RUN] += h[BH_RUN] < 255;
+        return;
+    }
+    h[BH_B3] = h[BH_B2];
+    h[BH_B2] = h[BH_B1];
+    h[BH_B1] = (uint8_t)c;
+    h[BH_RUN] = 1;
+    h[BH_KNOWN] += h[BH_KNOWN] < 3;
+}
+
+/* The run input of context i: when the newest byte of its history (or
+ * else the one before) agrees with the bits of this byte so far, its
+ * prediction of the next bit, learnt by run length, whether the history
+ * holds another byte, bit position and the expected bit; else 0. */
+static inline int run_input(cm *m, int i)
+{
+    const uint8_t *h = m->slot0[i] + 16;
+    uint32_t c0 = m->c0, bp = (uint32_t)m->bitpos;
+    uint32_t kind, b;
+    if (h[BH_KNOWN] >= 1 && ((h[BH_B1] | 256u) >> (8 - bp)) == c0) {
+        kind = 0; b = h[BH_B1];
+    } else if (h[BH_KNOWN] >= 2 && ((h[BH_B2] | 256u) >> (8 - bp)) == c0) {
+        kind = 1; b = h[BH_B2];
+    } else {
+        m->re[i] = NULL;
+        return 0;
+    }
+    uint32_t run = kind ? 0 : h[BH_RUN] < 15 ? h[BH_RUN] : 15;
+    uint32_t other = h[BH_KNOWN] >= 2 + kind;
+    uint32_t bit = (b >> (7 - bp)) & 1;
+    uint32_t cx = ((((kind * 16 + run) * 2 + other) * 8 + bp) * 2) + bit;
+    uint32_t *e = m->re[i] = m->rm.t + (uint32_t)i * 1024 + cx;
+    return sq_stretch(&m->sq, *e >> 16);
+}
+
 static void cm_byte(cm *m, int c)
 {
     const recipe_params *p = &m->rp;
+    if (p->inputs >= 5)
+        for (int i = 0; i < m->nctx; i++) history_add(m->slot0[i] + 16, c);
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
@@ -354,6 +414,7 @@ CM_BODY int cm_inputs(cm *m, int nctx, int inputs, uint32_t node, int16_t *x)
         xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
         if (inputs >= 4) xi[3] = (int16_t)one_sided(&m->bh, s, p16);
+        if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;
 }
@@ -433,6 +494,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
 {
     for (int i = 0; i < nctx; i++) {
         sm_train(m->se[i], bit, m->rates, m->sm.limit);
+        if (m->rp.inputs >= 5 && m->re[i]) sm_train(m->re[i], bit, m->rates, m->rm.limit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
@@ -461,6 +523,7 @@ static uint32_t cm_predict(void *self)
     case 1:  return predict_body(m, 1, 1, 1);
     case 2:  return predict_body(m, 2, 1, 1);
     case 4:  return predict_body(m, m->nctx, 0, 4);
+    case 5:  return predict_body(m, m->nctx, 0, 5);
     default: return predict_body(m, m->nctx, 0, m->rp.inputs);
     }
 }

@@ -107,7 +107,7 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"seed", "seed=1\x01", SL_ERECIPE_SYNTAX, 4, "non-printable"},
         {"lstm.cells", "lstm.cells=12", SL_ERECIPE_VALUE, 0, "multiple of 8"},
         {"lstm.horizon", "lstm.horizon=0", SL_ERECIPE_VALUE, 20, "lstm.horizon"},
-        {"cm.inputs", "cm.inputs=5", SL_ERECIPE_VALUE, 22, "cm.inputs"},
+        {"cm.inputs", "cm.inputs=6", SL_ERECIPE_VALUE, 22, "cm.inputs"},
         {"mixer.select", "mixer.select=c0,c1,known,match,word,kind,column,classes,c0c1",
          SL_ERECIPE_VALUE, 13, "at most 8"},
     };
