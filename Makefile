@@ -58,6 +58,7 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/run.c \
+            common/models/sse.c common/models/textctx.c \
             common/models/lstm.c common/models/cm.c
 CODEC_OBJ = $(CODEC_SRC:%.c=$(B)/%.o)
 

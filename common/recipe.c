@@ -20,7 +20,7 @@ typedef struct key_def {
 #define OFF(f) offsetof(recipe_params, f)
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
-    {"apm.count",       K_INT,    0, 6,          OFF(apm_count)},
+    {"apm.count",       K_INT,    0, 8,          OFF(apm_count)},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit)},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits)},
     {"cm.inputs",       K_INT,    1, 5,          OFF(inputs)},
@@ -34,6 +34,7 @@ static const key_def keys[] = {
     {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon)},
     {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr)},
     {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits)},
+    {"match.ctx",       K_INT,    0, 2,          OFF(match_ctx)},
     {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
     {"match.min",       K_INT,    0, 32,         OFF(match_min)},
     {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
@@ -41,6 +42,7 @@ static const key_def keys[] = {
     {"model",           K_MODEL,  0, 0,          0},
     {"seed",            K_U64,    0, 0,          OFF(seed)},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit)},
+    {"text.ctx",        K_INT,    0, 8,          OFF(text_ctx)},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -282,30 +284,30 @@ static const struct { const char *name, *text; } presets[] = {
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
-     "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
+     "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
+     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
      "cm.hash_bits=22\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
+     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=2\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
-     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n"},
+     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n"
      "cm.hash_bits=24\n"
-     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n"
+     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n"
      "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
-     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"},
+     "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=8\n"},
 };
 
 const char *const recipe_preset_names[] = {"tiny", "small", "default", "max", NULL};
@@ -318,9 +320,15 @@ int recipe_preset(const char *name, recipe_params *p)
     return SL_EPRESET;
 }
 
+int recipe_contexts(const recipe_params *p)
+{
+    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx +
+           (p->match_min ? p->match_ctx : 0);
+}
+
 uint32_t recipe_select_sets(const recipe_params *p, int sel)
 {
-    int nctx = p->n_orders + p->word + p->sparse + p->text;
+    int nctx = recipe_contexts(p);
     switch (sel) {
     case SEL_C0:      return 256;
     case SEL_C1:      return 256 * 8;

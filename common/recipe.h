@@ -54,6 +54,8 @@ typedef struct recipe_params {
     int      inputs;          /* mixer inputs per context, 1..4 */
     int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
+    int      match_ctx;       /* contexts keyed by the match's expected byte */
+    int      text_ctx;        /* word and page contexts (models/textctx.h) */
     int      mixer_lr;
     int      n_select;
     uint8_t  select[RECIPE_MAX_SELECT];
@@ -77,6 +79,8 @@ extern const char *const recipe_preset_names[];
 /* Layer-1 weight sets the mixer keeps for selector `sel` (enum
  * recipe_select) under these parameters. */
 uint32_t recipe_select_sets(const recipe_params *p, int sel);
+/* How many contexts the cm model keeps (each a slot lookup per nibble). */
+int recipe_contexts(const recipe_params *p);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);
 

@@ -5,43 +5,47 @@
  * refines the mix:
  *   contexts   order-n byte contexts (cm.orders), word contexts (cm.word:
  *              the current word; with the previous word; with the one
- *              before), sparse contexts that skip bytes (cm.sparse), and
- *              text contexts (cm.text: the column with the byte above it;
- *              the two bytes that followed the last occurrences of the
+ *              before), sparse contexts that skip bytes (cm.sparse), text
+ *              contexts (cm.text: the column with the byte above it; the
+ *              two bytes that followed the last occurrences of the
  *              previous two bytes, or of the previous byte; the last three
  *              words; the classes of the last eight bytes; the word and
- *              the column; order 3 and the column). Each maps,
- *              through the shared ctxmap, to a bit-history state; a
- *              StateMap per context and bit position turns the state into
- *              a probability, given to the mixer once (cm.inputs=1) or
- *              twice (2): always, and again when the history is one-sided.
+ *              the column; order 3 and the column), more text contexts
+ *              (text.ctx, models/textctx.h) and contexts keyed by the
+ *              match's expected byte (match.ctx). Each maps, through the
+ *              ctxmap, to a bit-history state; one StateMap row per
+ *              context and bit position turns the state into a
+ *              probability p, given to the mixer as up to five inputs
+ *              (cm.inputs): stretch(p); stretch(p) again when the history
+ *              is one-sided; p - 1/2; p signed towards the one bit value
+ *              seen (one_sided); and the run input from the context's
+ *              byte history (run_input).
  *   match      the longest earlier occurrence predicts the next byte.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
  *              chosen by the selectors in mixer.select.
- *   apm        up to six adaptive probability maps, on order 0, 1 and 2,
- *              the current word, the match state and order 3.
+ *   sse        a chain of up to eight APM stages (models/sse.h).
  * All of it but the LSTM is integer; the LSTM keeps the float rules of
  * common/README.md. Either way every build computes the same bits. */
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
-#include "apm.h"
 #include "bithist.h"
 #include "ctxmap.h"
 #include "lstm.h"
 #include "match.h"
 #include "mixer.h"
 #include "run.h"
+#include "sse.h"
+#include "textctx.h"
 #include "statemap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7)
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
 #define CM_MAX_INPUTS 5
-#define CM_MAX_APM 6
 _Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
@@ -79,7 +83,10 @@ typedef struct cm {
     int       use_lstm;
     lstm      lm;
     mixer     mx;
-    apm       a[CM_MAX_APM];
+    textctx   tx;                   /* text.ctx */
+    sse_chain sse;
+    uint32_t  misses;               /* bits the final prediction got wrong */
+    uint32_t  pr_out;               /* the final prediction */
     uint32_t  pr_mix;
     uint64_t  trace;                /* fold of every probability given */
 } cm;
@@ -124,7 +131,7 @@ static int cm_init(void *self, const recipe_params *p)
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
-    m->nctx = p->n_orders + p->word + p->sparse + p->text;
+    m->nctx = recipe_contexts(p);
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
     for (int k = 0; k < p->n_select; k++) {
@@ -169,11 +176,9 @@ static int cm_init(void *self, const recipe_params *p)
     int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1;
     rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;
-    static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
-    for (int i = 0; i < p->apm_count; i++) {
-        rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
-        if (rc) goto fail;
-    }
+    textctx_init(&m->tx);
+    rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
+    if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2 &&
         p->inputs == 1)
         m->shape = m->nctx;
@@ -203,12 +208,29 @@ static void cm_fini(void *self)
     if (m->rp.run) run_fini(&m->run);
     if (m->use_lstm) lstm_fini(&m->lm);
     mixer_fini(&m->mx);
-    for (int i = 0; i < CM_MAX_APM; i++) apm_fini(&m->a[i]);
+    sse_fini(&m->sse);
 }
 
 static int is_letter(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+
+/* The match contexts (match.ctx), from context i on: the expected byte
+ * (or, with no match, the last byte) with the match's length bucket; and
+ * that with the last byte (or the one before). */
+static void match_contexts(cm *m, int i)
+{
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff), c2 = (uint32_t)(m->c8 >> 8) & 0xff;
+    uint32_t len = m->mm.len, lq = !len ? 0 : len < 16 ? 1 : len < 32 ? 2 : 3;
+    uint32_t e = len ? (uint32_t)m->mm.pbyte - 256 : c1;
+    uint64_t v[2] = {
+        (uint64_t)(e << 2 | lq),
+        (uint64_t)((len ? e : c2) << 10 | c1 << 2 | lq),
+    };
+    for (int k = 0; k < m->rp.match_ctx; k++, i++)
+        m->ctxh[i] = hash64(v[k] + m->rp.seed + 0x99 * (uint64_t)(k + 1)) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
 }
 
 /* A byte is complete: store it, then compute every context for the next. */
@@ -276,6 +298,7 @@ static void cm_byte(cm *m, int c)
         }
     }
     uint64_t seed = p->seed;
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
         int n = p->orders[k];
@@ -335,7 +358,14 @@ static void cm_byte(cm *m, int c)
             m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
                          (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
-    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
+    if (p->text_ctx) {
+        textctx_byte(&m->tx, c);
+        uint64_t th[TEXTCTX_MAX];
+        textctx_hashes(&m->tx, th, p->text_ctx);
+        for (int k = 0; k < p->text_ctx; k++, i++)
+            m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    if (m->use_match) match_contexts(m, i);
 }
 
 /* The bodies of predict and update, written once. `nctx` and `lean` are
@@ -457,35 +487,16 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     mixer_add(&m->mx, 256);
     uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
-    if (p->apm_count >= 1) {
-        uint32_t a0 = apm_p(&m->a[0], &m->sq, m->pr_mix, m->c0);
-        pr = (pr + 3 * a0) >> 2;
-    }
-    if (p->apm_count >= 2) {
-        uint32_t a1 = apm_p(&m->a[1], &m->sq, m->pr_mix, m->c0 | c1 << 8);
-        pr = (pr + a1) >> 1;
-    }
-    if (p->apm_count >= 3) {
-        uint32_t h = (uint32_t)(hash64(m->c8 & 0xffff) >> 48);
-        uint32_t a2 = apm_p(&m->a[2], &m->sq, m->pr_mix, (h ^ m->c0 * 0x1f1u) & 0xffff);
-        pr = (pr + a2) >> 1;
-    }
-    /* The rest each take a quarter of the estimate so far. */
-    for (int i = 3; i < p->apm_count; i++) {
-        uint32_t cx;
-        if (i == 3)
-            cx = (uint32_t)(hash64(m->w0 + 77) >> 48) ^ m->c0 * 0x1f1u;
-        else if (i == 4)
-            cx = !m->use_match || m->mm.expect < 0 ? m->c0
-               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) * 256 + m->c0;
-        else
-            cx = (uint32_t)(hash64(m->c8 & 0xffffff) >> 48) ^ m->c0 * 0x1f1u;
-        uint32_t ax = apm_p(&m->a[i], &m->sq, m->pr_mix, cx & 0xffff);
-        pr = (pr * 3 + ax) >> 2;
-    }
+    sse_in in = {
+        .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
+        .expect = m->use_match && m->mm.len ? m->mm.pbyte - 256 : -1,
+        .mlen = !m->mm.len ? 0 : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
+    };
+    pr = sse_p(&m->sse, &m->sq, pr, &in);
 out:
     if (pr < 1) pr = 1;
     if (pr > 65535) pr = 65535;
+    m->pr_out = pr;
     m->trace = (m->trace ^ pr) * 0x100000001b3ull;
     return pr;
 }
@@ -500,8 +511,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
-    if (!lean)
-        for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
+    if (!lean) sse_update(&m->sse, bit);
+    m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
     if (m->bitpos == 8) {

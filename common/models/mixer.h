@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  160 /* 5 per context (<= 30) + match, run, LSTM, bias */
+#define MIX_MAX_IN  208 /* 5 per context (<= 40) + match, run, LSTM, bias */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */
