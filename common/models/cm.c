@@ -65,6 +65,8 @@ typedef struct cm {
     uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
     statemap  rm;                   /* run inputs: 1024 per context */
     uint32_t *re[CM_MAX_CTX];       /* each context's run entry, or NULL */
+    uint32_t  rb[CM_MAX_CTX][2];    /* run candidates: byte | 256, or 0 */
+    uint32_t  rrow[CM_MAX_CTX][2];  /* their rows of rm */
     uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
@@ -99,11 +101,14 @@ static size_t cm_size(const recipe_params *p)
 
 static void cm_fini(void *self);
 
+static void run_candidates(cm *m);
+
 static void cm_lookup(cm *m)
 {
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nctx; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+        if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
     uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
@@ -252,28 +257,37 @@ static void history_add(uint8_t *h, int c)
     h[BH_KNOWN] += h[BH_KNOWN] < 3;
 }
 
-/* The run input of context i: when the newest byte of its history (or
- * else the one before) agrees with the bits of this byte so far, its
- * prediction of the next bit, learnt by run length, whether the history
- * holds another byte, bit position and the expected bit; else 0. */
+/* At a byte's start, the run input's candidates from each context's byte
+ * history: the newest byte (| 256, 0 when none), learnt by its run length
+ * and whether the history holds another byte; else the one before it. */
+static void run_candidates(cm *m)
+{
+    for (int i = 0; i < m->nctx; i++) {
+        const uint8_t *h = m->slot0[i] + 16;
+        uint32_t known = h[BH_KNOWN], run = h[BH_RUN] < 15 ? h[BH_RUN] : 15;
+        uint32_t row = (uint32_t)i * 1024;
+        m->rb[i][0] = known >= 1 ? h[BH_B1] | 256u : 0;
+        m->rb[i][1] = known >= 2 ? h[BH_B2] | 256u : 0;
+        m->rrow[i][0] = row + (run * 2 + (known >= 2)) * 16;
+        m->rrow[i][1] = row + ((16 + 0) * 2 + (known >= 3)) * 16;
+    }
+}
+
+/* The run input of context i: while a candidate agrees with the bits of
+ * this byte so far, its prediction of the next bit (learnt per candidate
+ * kind, run, bit position and expected bit); else 0. */
 static inline int run_input(cm *m, int i)
 {
-    const uint8_t *h = m->slot0[i] + 16;
-    uint32_t c0 = m->c0, bp = (uint32_t)m->bitpos;
-    uint32_t kind, b;
-    if (h[BH_KNOWN] >= 1 && ((h[BH_B1] | 256u) >> (8 - bp)) == c0) {
-        kind = 0; b = h[BH_B1];
-    } else if (h[BH_KNOWN] >= 2 && ((h[BH_B2] | 256u) >> (8 - bp)) == c0) {
-        kind = 1; b = h[BH_B2];
+    uint32_t c0 = m->c0, bp = (uint32_t)m->bitpos, sh = 8 - bp, b, row;
+    if ((m->rb[i][0] >> sh) == c0) {
+        b = m->rb[i][0]; row = m->rrow[i][0];
+    } else if ((m->rb[i][1] >> sh) == c0) {
+        b = m->rb[i][1]; row = m->rrow[i][1];
     } else {
         m->re[i] = NULL;
         return 0;
     }
-    uint32_t run = kind ? 0 : h[BH_RUN] < 15 ? h[BH_RUN] : 15;
-    uint32_t other = h[BH_KNOWN] >= 2 + kind;
-    uint32_t bit = (b >> (7 - bp)) & 1;
-    uint32_t cx = ((((kind * 16 + run) * 2 + other) * 8 + bp) * 2) + bit;
-    uint32_t *e = m->re[i] = m->rm.t + (uint32_t)i * 1024 + cx;
+    uint32_t *e = m->re[i] = m->rm.t + row + bp * 2 + ((b >> (7 - bp)) & 1);
     return sq_stretch(&m->sq, *e >> 16);
 }
 

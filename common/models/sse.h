@@ -34,6 +34,7 @@ typedef struct sse_in {
 
 typedef struct sse_chain {
     int      n;
+    uint32_t inv[2];     /* 65536 / stages in group A, in group B */
     apm      a[SSE_MAX];
 } sse_chain;
 
