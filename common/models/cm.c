@@ -37,6 +37,7 @@
 #include "match.h"
 #include "mixer.h"
 #include "run.h"
+#include "runhist.h"
 #include "sse.h"
 #include "textctx.h"
 #include "statemap.h"
@@ -46,6 +47,7 @@
 
 #define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
 #define CM_MAX_INPUTS 5
+_Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 _Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
@@ -63,10 +65,9 @@ typedef struct cm {
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
     uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
-    statemap  rm;                   /* run inputs: 1024 per context */
+    statemap  rm;                   /* run inputs: RUNHIST_ROWS per context */
     uint32_t *re[CM_MAX_CTX];       /* each context's run entry, or NULL */
-    uint32_t  rb[CM_MAX_CTX][2];    /* run candidates: byte | 256, or 0 */
-    uint32_t  rrow[CM_MAX_CTX][2];  /* their rows of rm */
+    runhist_cand rc[CM_MAX_CTX];    /* each context's run candidates */
     uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
@@ -156,7 +157,7 @@ static int cm_init(void *self, const recipe_params *p)
             sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
     if (p->inputs >= 5 &&
-        (rc = sm_init(&m->rm, (uint32_t)m->nctx * 1024, p->sm_limit, m->rates)))
+        (rc = sm_init(&m->rm, (uint32_t)m->nctx * RUNHIST_ROWS, p->sm_limit, m->rates)))
         goto fail;
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
@@ -238,64 +239,30 @@ static void match_contexts(cm *m, int i)
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
 }
 
-/* A byte is complete: store it, then compute every context for the next. */
-/* The byte history of a context, kept in the extra bytes of the slot of its
- * first nibble: the last three different bytes seen in it (newest first),
- * how many times in a row the newest came, and how many are known. */
-enum { BH_B1, BH_B2, BH_B3, BH_RUN, BH_KNOWN };
-
-static void history_add(uint8_t *h, int c)
-{
-    if (h[BH_KNOWN] && h[BH_B1] == c) {
-        h[BH_RUN] += h[BH_RUN] < 255;
-        return;
-    }
-    h[BH_B3] = h[BH_B2];
-    h[BH_B2] = h[BH_B1];
-    h[BH_B1] = (uint8_t)c;
-    h[BH_RUN] = 1;
-    h[BH_KNOWN] += h[BH_KNOWN] < 3;
-}
-
-/* At a byte's start, the run input's candidates from each context's byte
- * history: the newest byte (| 256, 0 when none), learnt by its run length
- * and whether the history holds another byte; else the one before it. */
+/* At a byte's start, each context's run candidates (models/runhist.h). */
 static void run_candidates(cm *m)
 {
-    for (int i = 0; i < m->nctx; i++) {
-        const uint8_t *h = m->slot0[i] + 16;
-        uint32_t known = h[BH_KNOWN], run = h[BH_RUN] < 15 ? h[BH_RUN] : 15;
-        uint32_t row = (uint32_t)i * 1024;
-        m->rb[i][0] = known >= 1 ? h[BH_B1] | 256u : 0;
-        m->rb[i][1] = known >= 2 ? h[BH_B2] | 256u : 0;
-        m->rrow[i][0] = row + (run * 2 + (known >= 2)) * 16;
-        m->rrow[i][1] = row + ((16 + 0) * 2 + (known >= 3)) * 16;
-    }
+    for (int i = 0; i < m->nctx; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
 }
 
-/* The run input of context i: while a candidate agrees with the bits of
- * this byte so far, its prediction of the next bit (learnt per candidate
- * kind, run, bit position and expected bit); else 0. */
+/* The run input of context i (models/runhist.h), or 0. */
 static inline int run_input(cm *m, int i)
 {
-    uint32_t c0 = m->c0, bp = (uint32_t)m->bitpos, sh = 8 - bp, b, row;
-    if ((m->rb[i][0] >> sh) == c0) {
-        b = m->rb[i][0]; row = m->rrow[i][0];
-    } else if ((m->rb[i][1] >> sh) == c0) {
-        b = m->rb[i][1]; row = m->rrow[i][1];
-    } else {
+    int row = runhist_row(&m->rc[i], m->c0, m->bitpos);
+    if (row < 0) {
         m->re[i] = NULL;
         return 0;
     }
-    uint32_t *e = m->re[i] = m->rm.t + row + bp * 2 + ((b >> (7 - bp)) & 1);
+    uint32_t *e = m->re[i] = m->rm.t + (uint32_t)i * RUNHIST_ROWS + (uint32_t)row;
     return sq_stretch(&m->sq, *e >> 16);
 }
 
+/* A byte is complete: store it, then compute every context for the next. */
 static void cm_byte(cm *m, int c)
 {
     const recipe_params *p = &m->rp;
     if (p->inputs >= 5)
-        for (int i = 0; i < m->nctx; i++) history_add(m->slot0[i] + 16, c);
+        for (int i = 0; i < m->nctx; i++) runhist_add(m->slot0[i] + 16, c);
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;

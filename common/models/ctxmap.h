@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define CTXMAP_EXTRA 5
+#define CTXMAP_EXTRA 5   /* RUNHIST_BYTES */
 
 typedef struct ctxmap {
     uint8_t *t;          /* 64-byte aligned view of raw */
