@@ -296,17 +296,17 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match\napm.count=2\napm.limit=255\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=4\ncm.text=7\n"
      "cm.hash_bits=24\n"
      "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n"
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
+     "mixer.lr=3\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
      "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
 };
 

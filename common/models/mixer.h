@@ -28,7 +28,7 @@
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */
-#define MIX_SKIP    40    /* errors (12-bit) this small do not train */
+#define MIX_SKIP    6     /* errors (12-bit) this small do not train */
 
 typedef void mixer_dots_fn(const int16_t *const *w, int k, const int16_t *x, int n,
                            int32_t *out);
