@@ -470,8 +470,9 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     if (lean) goto out;
     sse_in in = {
         .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
-        .expect = m->use_match && m->mm.len ? m->mm.pbyte - 256 : -1,
-        .mlen = !m->mm.len ? 0 : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
+        .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
+        .mlen = !m->use_match || m->mm.expect < 0 ? 0
+              : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
     };
     pr = sse_p(&m->sse, &m->sq, pr, &in);
 out:
