@@ -37,6 +37,7 @@ static const key_def keys[] = {
     {"match.ctx",       K_INT,    0, 2,          OFF(match_ctx)},
     {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits)},
     {"match.min",       K_INT,    0, 32,         OFF(match_min)},
+    {"match.min2",      K_INT,    0, 32,         OFF(match_min2)},
     {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr)},
     {"mixer.select",    K_SELECT, 0, 0,          OFF(select)},
     {"model",           K_MODEL,  0, 0,          0},
@@ -284,28 +285,28 @@ static const struct { const char *name, *text; } presets[] = {
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
-     "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
+     "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
+     "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=22\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
+     "match.min=6\nmatch.min2=4\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
     {"max",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=4\ncm.text=7\n"
      "cm.hash_bits=24\n"
-     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n"
+     "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n"
      "mixer.lr=3\nmixer.select=c0,c1,known,match,word,kind,column,classes\n"
      "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n"},
 };
@@ -346,6 +347,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
 {
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
+    if (p->match_min && p->match_min2) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of at most 64 16-bit weights. */
     for (int i = 0; i < p->n_select; i++)

@@ -55,6 +55,7 @@ typedef struct recipe_params {
     int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
     int      match_ctx;       /* contexts keyed by the match's expected byte */
+    int      match_min2;      /* a second match model's minimum length (0: none) */
     int      text_ctx;        /* word and page contexts (models/textctx.h) */
     int      mixer_lr;
     int      n_select;

@@ -20,7 +20,9 @@
  *              is one-sided; p - 1/2; p signed towards the one bit value
  *              seen (one_sided); and the run input from the context's
  *              byte history (run_input).
- *   match      the longest earlier occurrence predicts the next byte.
+ *   match      the longest earlier occurrence predicts the next byte; a
+ *              second match model (match.min2) follows matches of
+ *              another minimum length.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
@@ -80,7 +82,8 @@ typedef struct cm {
     uint32_t  col, line_start, prev_line;  /* column and line starts */
     uint32_t  wpos;                 /* letters since the word began */
     uint64_t  classes;              /* byte classes, 3 bits each */
-    int       use_match;
+    int       use_match, use_match2;
+    match_model mm2;                /* a second one, of another length (match.min2) */
     match_model mm;
     run_model run;
     int       use_lstm;
@@ -179,7 +182,11 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
-    int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + 1;
+    m->use_match2 = m->use_match && p->match_min2 > 0;
+    if (m->use_match2 &&
+        (rc = match_init(&m->mm2, p->match_min2, p->match_hash_bits, m->rates)))
+        goto fail;
+    int inputs = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm + 1;
     rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;
     textctx_init(&m->tx);
@@ -211,6 +218,7 @@ static void cm_fini(void *self)
     free(m->ind2);
     m->ind2 = NULL;
     if (m->use_match) match_fini(&m->mm);
+    if (m->use_match2) match_fini(&m->mm2);
     if (m->rp.run) run_fini(&m->run);
     if (m->use_lstm) lstm_fini(&m->lm);
     mixer_fini(&m->mx);
@@ -280,6 +288,7 @@ static void cm_byte(cm *m, int c)
     }
     uint64_t seed = p->seed;
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
+    if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, seed + 1);
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
         int n = p->orders[k];
@@ -460,6 +469,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
         int known = cm_inputs(m, nctx, inputs, node, x);
         int n = nctx * inputs;
         if (m->use_match) x[n++] = (int16_t)mst;
+        if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
         if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
         if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
         m->mx.nx = n;
@@ -491,6 +501,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
+    if (m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
     if (!lean) sse_update(&m->sse, bit);
@@ -550,6 +561,7 @@ static uint64_t cm_digest(const void *self)
     h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
     h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
+    if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));
     if (m->use_lstm) {
         size_t H = (size_t)m->lm.H, k = (size_t)m->lm.t;
         h = dg_bytes(h, m->lm.h + (k + 1) * H, H * sizeof *m->lm.h);

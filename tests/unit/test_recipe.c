@@ -17,7 +17,7 @@ static const char *good =
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
     "cm.text=0\ncm.run=0\n"
-    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\n";
+    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -59,7 +59,7 @@ Test(recipe, parses_and_canonicalises)
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.ctx=1\n"
         "match.hash_bits=16\n"
-        "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
+        "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
         "sm.limit=255\ntext.ctx=2\n");
     /* The canonical form is a fixed point. */
     recipe_params q;
