@@ -265,30 +265,12 @@ static inline int run_input(cm *m, int i)
     return sq_stretch(&m->sq, *e >> 16);
 }
 
-/* A byte is complete: store it, then compute every context for the next. */
-static void cm_byte(cm *m, int c)
+/* The order-n, word and sparse contexts, from context 0; returns the
+ * next context's number. */
+static int byte_contexts(cm *m)
 {
     const recipe_params *p = &m->rp;
-    if (p->inputs >= 5)
-        for (int i = 0; i < m->nctx; i++) runhist_add(m->slot0[i] + 16, c);
-    m->buf[m->pos & m->mask] = (uint8_t)c;
-    m->pos++;
-    m->c8 = (m->c8 << 8) | (uint64_t)c;
-    if (m->use_lstm) lstm_byte(&m->lm, c);
-    if (m->need_words) {
-        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
-        if (is_letter(c)) {
-            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
-        } else if (m->w0) {
-            m->w2 = m->w1;
-            m->w1 = m->w0;
-            m->w0 = 0;
-        }
-    }
     uint64_t seed = p->seed;
-    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
-    if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, seed + 1);
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
         int n = p->orders[k];
@@ -315,9 +297,16 @@ static void cm_byte(cm *m, int c)
     for (int k = 0; k < p->sparse; k++, i++)
         m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
-    if (p->run) run_byte(&m->run, m->ctxh, c);
-    /* Lines and byte classes (lower, upper, digit, space, newline, other),
-     * for the text contexts and the column and classes selectors. */
+    return i;
+}
+
+/* Lines and byte classes (lower, upper, digit, space, newline, other) for
+ * the text contexts and the column and classes selectors; then the text
+ * contexts (cm.text, text.ctx) from context i on. Returns the next. */
+static int text_contexts(cm *m, int c, int i)
+{
+    const recipe_params *p = &m->rp;
+    uint64_t seed = p->seed;
     uint32_t cc = (uint32_t)c;
     if (m->need_lines) {
         if (c == '\n') {
@@ -355,6 +344,35 @@ static void cm_byte(cm *m, int c)
         for (int k = 0; k < p->text_ctx; k++, i++)
             m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
+    return i;
+}
+
+/* A byte is complete: store it, then compute every context for the next. */
+static void cm_byte(cm *m, int c)
+{
+    const recipe_params *p = &m->rp;
+    if (p->inputs >= 5)
+        for (int i = 0; i < m->nctx; i++) runhist_add(m->slot0[i] + 16, c);
+    m->buf[m->pos & m->mask] = (uint8_t)c;
+    m->pos++;
+    m->c8 = (m->c8 << 8) | (uint64_t)c;
+    if (m->use_lstm) lstm_byte(&m->lm, c);
+    if (m->need_words) {
+        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
+        if (is_letter(c)) {
+            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
+        } else if (m->w0) {
+            m->w2 = m->w1;
+            m->w1 = m->w0;
+            m->w0 = 0;
+        }
+    }
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
+    if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
+    int i = byte_contexts(m);
+    if (p->run) run_byte(&m->run, m->ctxh, c);
+    i = text_contexts(m, c, i);
     if (m->use_match) match_contexts(m, i);
 }
 
