@@ -193,7 +193,7 @@ static int cm_init(void *self, const recipe_params *p)
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && m->nctx <= 2 &&
-        p->inputs == 1)
+        p->inputs == 1 && !m->use_match2)
         m->shape = m->nctx;
     else if (p->inputs >= 4)
         m->shape = p->inputs;
@@ -515,15 +515,18 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
 {
     for (int i = 0; i < nctx; i++) {
         sm_train(m->se[i], bit, m->rates, m->sm.limit);
-        if (m->rp.inputs >= 5 && m->re[i]) sm_train(m->re[i], bit, m->rates, m->rm.limit);
+        if (!lean && m->rp.inputs >= 5 && m->re[i])
+            sm_train(m->re[i], bit, m->rates, m->rm.limit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
-    if (m->use_match2) match_update(&m->mm2, bit);
+    if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
-    if (!lean) sse_update(&m->sse, bit);
-    m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
+    if (!lean) {
+        sse_update(&m->sse, bit);
+        m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
+    }
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
     if (m->bitpos == 8) {

@@ -33,9 +33,11 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     m->w = malloc(m->w_count * sizeof *m->w);
     m->cnt = calloc(sets, sizeof *m->cnt);
     if (!m->w || !m->cnt) { mixer_fini(m); return SL_ENOMEM; }
-    /* A set trains faster while it is young: the step is lr x (1 + 32 /
-     * (16 + n)) after n updates, 3 lr on its first, 2 lr after 16, and
-     * falls to lr. Errors under MIX_SKIP (12-bit units) do not train. */
+    /* With several selectors a set trains faster while it is young: the
+     * step is lr x (1 + 32 / (16 + n)) after n updates, 3 lr on its first,
+     * 2 lr after 16, and falls to lr (one selector keeps lr: the gain was
+     * nil and the count costs time). Errors under MIX_SKIP (12-bit units)
+     * do not train. */
     for (int i = 0; i < MIX_RATE_N; i++)
         m->rate[i] = (uint16_t)(lr * 16 + lr * 16 * 32 / (16 + i));
     m->skip = MIX_SKIP;

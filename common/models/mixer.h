@@ -107,6 +107,14 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 static inline void mixer_update(mixer *m, int bit)
 {
     int target = bit << 12;
+    if (m->nsel == 1) {
+        /* One selector (the fastest shape): a fixed rate. */
+        int err = target - (int)(m->pr[0] >> 4);
+        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->npad, err * m->lr);
+        m->nx = 0;
+        m->acc = 0;
+        return;
+    }
     for (int k = 0; k < m->nsel; k++) {
         int err = target - (int)(m->pr[k] >> 4);
         if (err <= m->skip && err >= -m->skip) continue;
@@ -115,8 +123,7 @@ static inline void mixer_update(mixer *m, int bit)
         *n += *n < MIX_RATE_N - 1;
         m->train(m->cur[k], m->x, m->npad, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
     }
-    if (m->nsel > 1)
-        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
+    mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
 }
