@@ -349,9 +349,14 @@ uint64_t recipe_model_mem(const recipe_params *p)
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
     if (p->match_min && p->match_min2) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
-    /* Weight sets of at most 64 16-bit weights. */
+    /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
+     * at most 5 per context, two match models, run, LSTM and bias), and
+     * an update count per set. */
+    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 5 + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
-        m += (uint64_t)recipe_select_sets(p, p->select[i]) * 64 * 2;
+        m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
+    /* State maps: 2048 entries per context, 1024 more for run inputs. */
+    m += (uint64_t)recipe_contexts(p) * (2048 + 1024) * 4;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->lstm_cells) {
         uint64_t h = (uint64_t)p->lstm_cells, t = (uint64_t)p->lstm_horizon;

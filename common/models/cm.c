@@ -60,7 +60,7 @@ typedef struct cm {
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;
     int       shape;                /* 1, 2: lean with that many contexts;
-                                       4: four inputs per context; 0 */
+                                       4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
@@ -93,7 +93,6 @@ typedef struct cm {
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */
     uint32_t  pr_out;               /* the final prediction */
-    uint32_t  pr_mix;
     uint64_t  trace;                /* fold of every probability given */
 } cm;
 
@@ -494,7 +493,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
         cm_select(m, p->n_select, known);
     }
     mixer_add(&m->mx, 256);
-    uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
+    uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
     sse_in in = {
         .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
