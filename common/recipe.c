@@ -27,10 +27,10 @@ typedef struct key_def {
 #define ALL ((1u << MODEL_COUNT) - 1)
 /* Sorted by name: this order is the canonical order. */
 static const key_def keys[] = {
-    {"apm.count",       K_INT,    0, 6,          OFF(apm_count), CM},
+    {"apm.count",       K_INT,    0, 8,          OFF(apm_count), CM},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
-    {"cm.inputs",       K_INT,    1, 2,          OFF(inputs), CM},
+    {"cm.inputs",       K_INT,    1, 5,          OFF(inputs), CM},
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders), CM},
     {"cm.run",          K_INT,    0, 1,          OFF(run), CM},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse), CM},
@@ -41,8 +41,10 @@ static const key_def keys[] = {
     {"lstm.horizon",    K_INT,    1, 100,        OFF(lstm_horizon), CM},
     {"lstm.lr",         K_INT,    1, 10000,      OFF(lstm_lr), CM},
     {"match.buf_bits",  K_INT,    10, 30,        OFF(buf_bits), CM},
+    {"match.ctx",       K_INT,    0, 2,          OFF(match_ctx), CM},
     {"match.hash_bits", K_INT,    10, 28,        OFF(match_hash_bits), CM},
     {"match.min",       K_INT,    0, 32,         OFF(match_min), CM},
+    {"match.min2",      K_INT,    0, 32,         OFF(match_min2), CM},
     {"mixer.lr",        K_INT,    1, 8,          OFF(mixer_lr), CM},
     {"mixer.select",    K_SELECT, 0, 0,          OFF(select), CM},
     {"model",           K_MODEL,  0, 0,          0, ALL},
@@ -50,6 +52,7 @@ static const key_def keys[] = {
     {"prior.size",      K_U64,    1, 0,          OFF(prior_size), ALL},
     {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
+    {"text.ctx",        K_INT,    0, 8,          OFF(text_ctx), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
     {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},
@@ -395,34 +398,35 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 #define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=2\ncm.word=3\ncm.run=1\ncm.sparse=4\ncm.text=7\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
-     "match.min=7\nmatch.buf_bits=26\nmatch.hash_bits=24\n" \
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
-     "apm.count=6\napm.limit=255\nsm.limit=1023\nlstm.cells=64\nlstm.horizon=10\nlstm.lr=100\n"
+     "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
+     "mixer.lr=3\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
+     "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=10\nlstm.lr=100\n" \
+     "text.ctx=0\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
-     "match.min=6\nmatch.buf_bits=22\nmatch.hash_bits=18\n"
+     "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=20\n"
+     "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=2\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=2\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=22\n"
-     "match.min=6\nmatch.buf_bits=24\nmatch.hash_bits=22\n"
-     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=3\napm.limit=255\n"
-     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\n" TX_NONE},
+     "match.min=6\nmatch.min2=4\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
+     "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
+     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"max", MAX_CM TX_NONE},
     {"large", MAX_CM "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
                      "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
@@ -443,9 +447,15 @@ int recipe_preset(const char *name, recipe_params *p)
     return SL_EPRESET;
 }
 
+int recipe_contexts(const recipe_params *p)
+{
+    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx +
+           (p->match_min ? p->match_ctx : 0);
+}
+
 uint32_t recipe_select_sets(const recipe_params *p, int sel)
 {
-    int nctx = p->n_orders + p->word + p->sparse + p->text;
+    int nctx = recipe_contexts(p);
     switch (sel) {
     case SEL_C0:      return 256;
     case SEL_C1:      return 256 * 8;
@@ -472,10 +482,16 @@ uint64_t recipe_model_mem(const recipe_params *p)
     }
     uint64_t m = (uint64_t)16 << p->hash_bits;
     if (p->match_min) m += ((uint64_t)4 << p->match_hash_bits);
+    if (p->match_min && p->match_min2) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
-    /* Weight sets of at most 64 16-bit weights. */
+    /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
+     * at most 5 per context, two match models, run, LSTM and bias), and
+     * an update count per set. */
+    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 5 + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
-        m += (uint64_t)recipe_select_sets(p, p->select[i]) * 64 * 2;
+        m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
+    /* State maps: 2048 entries per context, 1024 more for run inputs. */
+    m += (uint64_t)recipe_contexts(p) * (2048 + 1024) * 4;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
     if (p->tx_layers) m += tx_mem(&c);

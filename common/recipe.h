@@ -68,9 +68,12 @@ typedef struct recipe_params {
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
-    int      inputs;          /* mixer inputs per context, 1 or 2 */
+    int      inputs;          /* mixer inputs per context, 1..4 */
     int      sparse, word, text, run;
     int      buf_bits, match_hash_bits, match_min;
+    int      match_ctx;       /* contexts keyed by the match's expected byte */
+    int      match_min2;      /* a second match model's minimum length (0: none) */
+    int      text_ctx;        /* word and page contexts (models/textctx.h) */
     int      mixer_lr;
     int      n_select;
     uint8_t  select[RECIPE_MAX_SELECT];
@@ -112,6 +115,8 @@ int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
 uint32_t recipe_select_sets(const recipe_params *p, int sel);
 /* The name of a model class ("cm", "tx", ...). */
 const char *recipe_model_name(int model);
+/* How many contexts the cm model keeps (each a slot lookup per nibble). */
+int recipe_contexts(const recipe_params *p);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);
 

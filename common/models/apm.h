@@ -3,8 +3,8 @@
  * Refines a probability given a context: the input's stretch is cut into
  * 32 intervals; each context has 33 knots that start on the identity curve
  * and learn what the input probability really means in that context. The
- * output interpolates the two knots around the input; the nearer one
- * learns, at rate 1/(count + 4) until the count reaches `limit`.
+ * output interpolates the two knots around the input; both learn, each
+ * at rate 1/(count + 4) until its count reaches `limit`.
  *   apm_init(&a, contexts, limit, rates, sq); p = apm_p(&a, sq, p_in, cx);
  *   ... apm_update(&a, bit); */
 #ifndef SL_APM_H
@@ -18,6 +18,7 @@ typedef struct apm {
     statemap sm;           /* contexts * 33 knots */
     uint8_t *ready;        /* bit per context: knots set */
     uint32_t knot0[33];    /* the identity curve every context starts on */
+    uint32_t lo;           /* the lower of the two knots last read */
 } apm;
 
 int  apm_init(apm *a, uint32_t contexts, int limit, const uint16_t *rates,
@@ -32,14 +33,15 @@ static inline uint32_t apm_p(apm *a, const sq_table *sq, uint32_t p16,
     int s = sq_stretch(sq, p16) + 2048;   /* 1..4095 */
     int lo = s >> 7, w = s & 127;
     uint32_t i = cx * 33 + (uint32_t)lo;
-    a->sm.cx = i + (uint32_t)(w >> 6);
+    a->lo = i;
     return ((a->sm.t[i] >> 16) * (uint32_t)(128 - w) +
             (a->sm.t[i + 1] >> 16) * (uint32_t)w) >> 7;
 }
 
 static inline void apm_update(apm *a, int bit)
 {
-    sm_update(&a->sm, bit);
+    sm_train(&a->sm.t[a->lo], bit, a->sm.rates, a->sm.limit);
+    sm_train(&a->sm.t[a->lo + 1], bit, a->sm.rates, a->sm.limit);
 }
 
 #endif

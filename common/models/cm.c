@@ -5,59 +5,74 @@
  * refines the mix:
  *   contexts   order-n byte contexts (cm.orders), word contexts (cm.word:
  *              the current word; with the previous word; with the one
- *              before), sparse contexts that skip bytes (cm.sparse), and
- *              text contexts (cm.text: the column with the byte above it;
- *              the two bytes that followed the last occurrences of the
+ *              before), sparse contexts that skip bytes (cm.sparse), text
+ *              contexts (cm.text: the column with the byte above it; the
+ *              two bytes that followed the last occurrences of the
  *              previous two bytes, or of the previous byte; the last three
  *              words; the classes of the last eight bytes; the word and
- *              the column; order 3 and the column). Each maps,
- *              through the shared ctxmap, to a bit-history state; a
- *              StateMap per context and bit position turns the state into
- *              a probability, given to the mixer once (cm.inputs=1) or
- *              twice (2): always, and again when the history is one-sided.
- *   match      the longest earlier occurrence predicts the next byte.
+ *              the column; order 3 and the column), more text contexts
+ *              (text.ctx, models/textctx.h) and contexts keyed by the
+ *              match's expected byte (match.ctx). Each maps, through the
+ *              ctxmap, to a bit-history state; one StateMap row per
+ *              context and bit position turns the state into a
+ *              probability p, given to the mixer as up to five inputs
+ *              (cm.inputs): stretch(p); stretch(p) again when the history
+ *              is one-sided; p - 1/2; p signed towards the one bit value
+ *              seen (one_sided); and the run input from the context's
+ *              byte history (run_input).
+ *   match      the longest earlier occurrence predicts the next byte; a
+ *              second match model (match.min2) follows matches of
+ *              another minimum length.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
  *   tx         (tx.layers) a small Transformer's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
  *              chosen by the selectors in mixer.select.
- *   apm        up to six adaptive probability maps, on order 0, 1 and 2,
- *              the current word, the match state and order 3.
+ *   sse        a chain of up to eight APM stages (models/sse.h).
  * All of it but the LSTM and the Transformer is integer; those two keep
  * the float rules of common/README.md. Either way every build computes
  * the same bits. */
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
-#include "apm.h"
 #include "bithist.h"
 #include "ctxmap.h"
 #include "lstm.h"
 #include "match.h"
 #include "mixer.h"
 #include "run.h"
+#include "runhist.h"
+#include "sse.h"
+#include "textctx.h"
 #include "statemap.h"
 #include "tx.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7)
-#define CM_MAX_APM 6
-_Static_assert(2 * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
+#define CM_MAX_INPUTS 5
+_Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
     sq_table  sq;
     bh_table  bh;
     uint16_t  rates[1024];
-    ctxmap    cmap;
+    ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;
-    int       shape;                /* 1, 2: lean with that many contexts; 0 */
+    int       shape;                /* 1, 2: lean with that many contexts;
+                                       4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
-    statemap  sm[CM_MAX_CTX];
+    uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
+    statemap  sm;                   /* 8 x 256 states per context */
+    uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
+    statemap  rm;                   /* run inputs: RUNHIST_ROWS per context */
+    uint32_t *re[CM_MAX_CTX];       /* each context's run entry, or NULL */
+    runhist_cand rc[CM_MAX_CTX];    /* each context's run candidates */
     uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
     uint8_t  *buf;                  /* history */
     uint32_t  mask, pos;
@@ -70,7 +85,8 @@ typedef struct cm {
     uint32_t  col, line_start, prev_line;  /* column and line starts */
     uint32_t  wpos;                 /* letters since the word began */
     uint64_t  classes;              /* byte classes, 3 bits each */
-    int       use_match;
+    int       use_match, use_match2;
+    match_model mm2;                /* a second one, of another length (match.min2) */
     match_model mm;
     run_model run;
     int       use_lstm;
@@ -78,8 +94,10 @@ typedef struct cm {
     int       use_tx;
     tx        tm;
     mixer     mx;
-    apm       a[CM_MAX_APM];
-    uint32_t  pr_mix;
+    textctx   tx;                   /* text.ctx */
+    sse_chain sse;
+    uint32_t  misses;               /* bits the final prediction got wrong */
+    uint32_t  pr_out;               /* the final prediction */
     uint64_t  trace;                /* fold of every probability given */
 } cm;
 
@@ -90,6 +108,33 @@ static size_t cm_size(const recipe_params *p)
 }
 
 static void cm_fini(void *self);
+
+static void run_candidates(cm *m);
+
+static void cm_lookup(cm *m)
+{
+    if (m->bitpos == 0) {
+        for (int i = 0; i < m->nctx; i++)
+            m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+        if (m->rp.inputs >= 5) run_candidates(m);
+        return;
+    }
+    uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < m->nctx; i++)
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+}
+
+/* One bit before the second nibble's lookup, fetch both buckets it may
+ * need, so the lookup finds them in cache. */
+static void cm_prefetch(cm *m)
+{
+    uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
+    uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < m->nctx; i++) {
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
+    }
+}
 
 /* The Transformer inside cm: its own settings (tx.*); the mixer gets
  * stretch(p_tx) like the LSTM's. (Also tried, on the development set: an
@@ -104,25 +149,6 @@ static int cm_tx_init(cm *m, const recipe_params *p)
     return tx_init(&m->tm, &c, p->seed);
 }
 
-static void cm_lookup(cm *m)
-{
-    uint64_t nib = m->bitpos ? (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull : 0;
-    for (int i = 0; i < m->nctx; i++)
-        m->slot[i] = ctxmap_find(&m->cmap, &m->bh, hash64(m->ctxh[i] + nib));
-}
-
-/* One bit before the second nibble's lookup, fetch both buckets it may
- * need, so the lookup finds them in cache. */
-static void cm_prefetch(cm *m)
-{
-    uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
-    uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < m->nctx; i++) {
-        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap, hash64(m->ctxh[i] + n1));
-    }
-}
-
 static int cm_init(void *self, const recipe_params *p)
 {
     cm *m = self;
@@ -131,26 +157,28 @@ static int cm_init(void *self, const recipe_params *p)
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
-    m->nctx = p->n_orders + p->word + p->sparse + p->text;
+    m->nctx = recipe_contexts(p);
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
     for (int k = 0; k < p->n_select; k++) {
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
     }
-    int rc = ctxmap_init(&m->cmap, p->hash_bits);
+    /* Half the table for each nibble (cm.hash_bits: 16 << bits bytes). */
+    int rc = ctxmap_init(&m->cmap0, p->hash_bits - 3, p->inputs >= 5);
+    if (!rc) rc = ctxmap_init(&m->cmap1, p->hash_bits - 3, 0);
     if (rc) goto fail;
-    for (int i = 0; i < m->nctx; i++) {
-        rc = sm_init(&m->sm[i], 256 * 8, p->sm_limit, m->rates);
-        if (rc) goto fail;
-        /* Start each state at its count-based estimate. */
-        for (int s = 1; s < m->bh.count; s++) {
-            uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
-            for (uint32_t b = 0; b < 8; b++)
-                sm_set(&m->sm[i], b * 256 + (uint32_t)s,
-                       (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
-        }
+    rc = sm_init(&m->sm, (uint32_t)m->nctx * 256 * 8, p->sm_limit, m->rates);
+    if (rc) goto fail;
+    /* Start each state at its count-based estimate. */
+    for (int s = 1; s < m->bh.count; s++) {
+        uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
+        for (uint32_t b = 0; b < 8 * (uint32_t)m->nctx; b++)
+            sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
+    if (p->inputs >= 5 &&
+        (rc = sm_init(&m->rm, (uint32_t)m->nctx * RUNHIST_ROWS, p->sm_limit, m->rates)))
+        goto fail;
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
         goto fail;
@@ -172,17 +200,23 @@ static int cm_init(void *self, const recipe_params *p)
     if ((rc = cm_tx_init(m, p))) goto fail;
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
-    int inputs = p->inputs * m->nctx + m->use_match + p->run + m->use_lstm + m->use_tx + 1;
+    m->use_match2 = m->use_match && p->match_min2 > 0;
+    if (m->use_match2 &&
+        (rc = match_init(&m->mm2, p->match_min2, p->match_hash_bits, m->rates)))
+        goto fail;
+    int inputs = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
+                 m->use_tx + 1;
     rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) goto fail;
-    static const uint32_t apm_ctx[CM_MAX_APM] = {256, 65536, 65536, 65536, 65536, 65536};
-    for (int i = 0; i < p->apm_count; i++) {
-        rc = apm_init(&m->a[i], apm_ctx[i], p->apm_limit, m->rates, &m->sq);
-        if (rc) goto fail;
-    }
+    textctx_init(&m->tx);
+    rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
+    if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
-        m->nctx <= 2)
+        m->nctx <= 2 &&
+        p->inputs == 1 && !m->use_match2)
         m->shape = m->nctx;
+    else if (p->inputs >= 4)
+        m->shape = p->inputs;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -195,18 +229,21 @@ fail:
 static void cm_fini(void *self)
 {
     cm *m = self;
-    ctxmap_fini(&m->cmap);
-    for (int i = 0; i < CM_MAX_CTX; i++) sm_fini(&m->sm[i]);
+    ctxmap_fini(&m->cmap0);
+    ctxmap_fini(&m->cmap1);
+    sm_fini(&m->sm);
+    sm_fini(&m->rm);
     free(m->buf);
     m->buf = NULL;
     free(m->ind2);
     m->ind2 = NULL;
     if (m->use_match) match_fini(&m->mm);
+    if (m->use_match2) match_fini(&m->mm2);
     if (m->rp.run) run_fini(&m->run);
     if (m->use_lstm) lstm_fini(&m->lm);
     if (m->use_tx) tx_fini(&m->tm);
     mixer_fini(&m->mx);
-    for (int i = 0; i < CM_MAX_APM; i++) apm_fini(&m->a[i]);
+    sse_fini(&m->sse);
 }
 
 static int is_letter(int c)
@@ -214,26 +251,46 @@ static int is_letter(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
-/* A byte is complete: store it, then compute every context for the next. */
-static void cm_byte(cm *m, int c)
+/* The match contexts (match.ctx), from context i on: the expected byte
+ * (or, with no match, the last byte) with the match's length bucket; and
+ * that with the last byte (or the one before). */
+static void match_contexts(cm *m, int i)
+{
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff), c2 = (uint32_t)(m->c8 >> 8) & 0xff;
+    uint32_t len = m->mm.len, lq = !len ? 0 : len < 16 ? 1 : len < 32 ? 2 : 3;
+    uint32_t e = len ? (uint32_t)m->mm.pbyte - 256 : c1;
+    uint64_t v[2] = {
+        (uint64_t)(e << 2 | lq),
+        (uint64_t)((len ? e : c2) << 10 | c1 << 2 | lq),
+    };
+    for (int k = 0; k < m->rp.match_ctx; k++, i++)
+        m->ctxh[i] = hash64(v[k] + m->rp.seed + 0x99 * (uint64_t)(k + 1)) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
+/* At a byte's start, each context's run candidates (models/runhist.h). */
+static void run_candidates(cm *m)
+{
+    for (int i = 0; i < m->nctx; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
+}
+
+/* The run input of context i (models/runhist.h), or 0. */
+static inline int run_input(cm *m, int i)
+{
+    int row = runhist_row(&m->rc[i], m->c0, m->bitpos);
+    if (row < 0) {
+        m->re[i] = NULL;
+        return 0;
+    }
+    uint32_t *e = m->re[i] = m->rm.t + (uint32_t)i * RUNHIST_ROWS + (uint32_t)row;
+    return sq_stretch(&m->sq, *e >> 16);
+}
+
+/* The order-n, word and sparse contexts, from context 0; returns the
+ * next context's number. */
+static int byte_contexts(cm *m)
 {
     const recipe_params *p = &m->rp;
-    m->buf[m->pos & m->mask] = (uint8_t)c;
-    m->pos++;
-    m->c8 = (m->c8 << 8) | (uint64_t)c;
-    if (m->use_lstm) lstm_byte(&m->lm, c);
-    if (m->use_tx) tx_byte(&m->tm, c);
-    if (m->need_words) {
-        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
-        if (is_letter(c)) {
-            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
-        } else if (m->w0) {
-            m->w2 = m->w1;
-            m->w1 = m->w0;
-            m->w0 = 0;
-        }
-    }
     uint64_t seed = p->seed;
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
@@ -261,9 +318,16 @@ static void cm_byte(cm *m, int c)
     for (int k = 0; k < p->sparse; k++, i++)
         m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
-    if (p->run) run_byte(&m->run, m->ctxh, c);
-    /* Lines and byte classes (lower, upper, digit, space, newline, other),
-     * for the text contexts and the column and classes selectors. */
+    return i;
+}
+
+/* Lines and byte classes (lower, upper, digit, space, newline, other) for
+ * the text contexts and the column and classes selectors; then the text
+ * contexts (cm.text, text.ctx) from context i on. Returns the next. */
+static int text_contexts(cm *m, int c, int i)
+{
+    const recipe_params *p = &m->rp;
+    uint64_t seed = p->seed;
     uint32_t cc = (uint32_t)c;
     if (m->need_lines) {
         if (c == '\n') {
@@ -294,7 +358,44 @@ static void cm_byte(cm *m, int c)
             m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
                          (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
-    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, seed);
+    if (p->text_ctx) {
+        textctx_byte(&m->tx, c);
+        uint64_t th[TEXTCTX_MAX];
+        textctx_hashes(&m->tx, th, p->text_ctx);
+        for (int k = 0; k < p->text_ctx; k++, i++)
+            m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    return i;
+}
+
+/* A byte is complete: store it, then compute every context for the next. */
+static void cm_byte(cm *m, int c)
+{
+    const recipe_params *p = &m->rp;
+    if (p->inputs >= 5)
+        for (int i = 0; i < m->nctx; i++) runhist_add(m->slot0[i] + 16, c);
+    m->buf[m->pos & m->mask] = (uint8_t)c;
+    m->pos++;
+    m->c8 = (m->c8 << 8) | (uint64_t)c;
+    if (m->use_lstm) lstm_byte(&m->lm, c);
+    if (m->use_tx) tx_byte(&m->tm, c);
+    if (m->need_words) {
+        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
+        if (is_letter(c)) {
+            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
+        } else if (m->w0) {
+            m->w2 = m->w1;
+            m->w1 = m->w0;
+            m->w0 = 0;
+        }
+    }
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
+    if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
+    int i = byte_contexts(m);
+    if (p->run) run_byte(&m->run, m->ctxh, c);
+    i = text_contexts(m, c, i);
+    if (m->use_match) match_contexts(m, i);
 }
 
 /* The bodies of predict and update, written once. `nctx` and `lean` are
@@ -307,22 +408,21 @@ static void cm_byte(cm *m, int c)
 #define CM_BODY static inline
 #endif
 
-CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
+/* The fourth input of a context: its probability, signed towards the
+ * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
+ * 0 once it has seen both. */
+static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
+{
+    int v = bh->n0[s] == 0 ? (int)p16 : bh->n1[s] == 0 ? (int)p16 - 65536 : 0;
+    return v >> 6;
+}
+
+/* Chooses each layer-1 weight set (mixer.select). */
+static inline void cm_select(cm *m, int nsel, int known)
 {
     const recipe_params *p = &m->rp;
-    int k = m->bitpos & 3;
-    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
-    /* First the states and the match, which some selectors read; then the
-     * selectors; then the inputs (mixer.h: select before adding). */
-    int known = 0;
-    for (int i = 0; i < nctx; i++) {
-        uint8_t *sp = m->sp[i] = m->slot[i] + node;
-        known += *sp != 0;
-    }
-    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos,
-                                           (uint32_t)(m->c8 & 0xff)) : 0;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    for (int j = 0; j < (lean ? 1 : p->n_select); j++) {
+    for (int j = 0; j < nsel; j++) {
         uint32_t v;
         switch (p->select[j]) {
         case SEL_C0:    v = m->c0; break;
@@ -353,48 +453,83 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean)
         }
         mixer_select(&m->mx, j, v);
     }
+}
+
+/* Writes each context's `inputs` mixer inputs to x; returns how many
+ * contexts have been seen before. */
+CM_BODY int cm_inputs(cm *m, int nctx, int inputs, uint32_t node, int16_t *x)
+{
+    int known = 0;
+    uint32_t row = (uint32_t)m->bitpos * 256;
     for (int i = 0; i < nctx; i++) {
-        uint8_t s = *m->sp[i];
-        int st = sq_stretch(&m->sq, sm_p(&m->sm[i], (uint32_t)m->bitpos * 256 + s));
-        mixer_add(&m->mx, st);
-        if (p->inputs == 2) mixer_add(&m->mx, m->bh.det[s] ? st : 0);
+        uint8_t *sp = m->sp[i] = m->slot[i] + node;
+        uint8_t s = *sp;
+        known += s != 0;
+        uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 + row + s;
+        uint32_t p16 = *e >> 16;
+        int st = sq_stretch(&m->sq, p16);
+        if (inputs == 1) { x[i] = (int16_t)st; continue; }
+        int16_t *xi = x + i * inputs;
+        xi[0] = (int16_t)(s || inputs < 3 ? st : st >> 2);
+        xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
+        if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(&m->bh, s, p16);
+        if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
-    if (m->use_match) mixer_add(&m->mx, mst);
-    if (!lean && p->run) mixer_add(&m->mx, run_predict(&m->run, &m->sq, m->c0, m->bitpos));
-    if (!lean && m->use_lstm) mixer_add(&m->mx, sq_stretch(&m->sq, lstm_p(&m->lm, m->c0)));
-    if (!lean && m->use_tx) mixer_add(&m->mx, sq_stretch(&m->sq, tx_p(&m->tm, m->c0)));
+    return known;
+}
+
+CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
+{
+    const recipe_params *p = &m->rp;
+    int k = m->bitpos & 3;
+    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    if (lean) {
+        /* One selector, chosen first: mixer_add sums as it goes (mixer.h). */
+        int known = 0;
+        for (int i = 0; i < nctx; i++) {
+            m->sp[i] = m->slot[i] + node;
+            known += *m->sp[i] != 0;
+        }
+        cm_select(m, 1, known);
+        for (int i = 0; i < nctx; i++) {
+            uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 +
+                                     (uint32_t)m->bitpos * 256 + *m->sp[i];
+            uint32_t p16 = *e >> 16;
+            mixer_add(&m->mx, sq_stretch(&m->sq, p16));
+        }
+        if (m->use_match) mixer_add(&m->mx, mst);
+    } else {
+        /* The inputs first, then the selectors (some read the states and
+         * the match), so the stores of the inputs have retired before the
+         * dot products load them. */
+        int16_t *x = m->mx.x;
+        int known = cm_inputs(m, nctx, inputs, node, x);
+        int n = nctx * inputs;
+        if (m->use_match) x[n++] = (int16_t)mst;
+        if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
+        if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
+        if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
+        if (m->use_tx) x[n++] = (int16_t)sq_stretch(&m->sq, tx_p(&m->tm, m->c0));
+        m->mx.nx = n;
+        cm_select(m, p->n_select, known);
+    }
     mixer_add(&m->mx, 256);
-    uint32_t pr = m->pr_mix = mixer_mix(&m->mx, (int)m->c0);
+    uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
-    if (p->apm_count >= 1) {
-        uint32_t a0 = apm_p(&m->a[0], &m->sq, m->pr_mix, m->c0);
-        pr = (pr + 3 * a0) >> 2;
-    }
-    if (p->apm_count >= 2) {
-        uint32_t a1 = apm_p(&m->a[1], &m->sq, m->pr_mix, m->c0 | c1 << 8);
-        pr = (pr + a1) >> 1;
-    }
-    if (p->apm_count >= 3) {
-        uint32_t h = (uint32_t)(hash64(m->c8 & 0xffff) >> 48);
-        uint32_t a2 = apm_p(&m->a[2], &m->sq, m->pr_mix, (h ^ m->c0 * 0x1f1u) & 0xffff);
-        pr = (pr + a2) >> 1;
-    }
-    /* The rest each take a quarter of the estimate so far. */
-    for (int i = 3; i < p->apm_count; i++) {
-        uint32_t cx;
-        if (i == 3)
-            cx = (uint32_t)(hash64(m->w0 + 77) >> 48) ^ m->c0 * 0x1f1u;
-        else if (i == 4)
-            cx = !m->use_match || m->mm.expect < 0 ? m->c0
-               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) * 256 + m->c0;
-        else
-            cx = (uint32_t)(hash64(m->c8 & 0xffffff) >> 48) ^ m->c0 * 0x1f1u;
-        uint32_t ax = apm_p(&m->a[i], &m->sq, m->pr_mix, cx & 0xffff);
-        pr = (pr * 3 + ax) >> 2;
-    }
+    sse_in in = {
+        .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
+        .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
+        .mlen = !m->use_match || m->mm.expect < 0 ? 0
+              : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
+    };
+    pr = sse_p(&m->sse, &m->sq, pr, &in);
 out:
     if (pr < 1) pr = 1;
     if (pr > 65535) pr = 65535;
+    m->pr_out = pr;
     m->trace = (m->trace ^ pr) * 0x100000001b3ull;
     return pr;
 }
@@ -402,14 +537,19 @@ out:
 CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
 {
     for (int i = 0; i < nctx; i++) {
-        sm_update(&m->sm[i], bit);
+        sm_train(m->se[i], bit, m->rates, m->sm.limit);
+        if (!lean && m->rp.inputs >= 5 && m->re[i])
+            sm_train(m->re[i], bit, m->rates, m->rm.limit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
     if (m->use_match) match_update(&m->mm, bit);
+    if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     mixer_update(&m->mx, bit);
-    if (!lean)
-        for (int i = 0; i < m->rp.apm_count; i++) apm_update(&m->a[i], bit);
+    if (!lean) {
+        sse_update(&m->sse, bit);
+        m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
+    }
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
     if (m->bitpos == 8) {
@@ -428,9 +568,11 @@ static uint32_t cm_predict(void *self)
 {
     cm *m = self;
     switch (m->shape) {
-    case 1:  return predict_body(m, 1, 1);
-    case 2:  return predict_body(m, 2, 1);
-    default: return predict_body(m, m->nctx, 0);
+    case 1:  return predict_body(m, 1, 1, 1);
+    case 2:  return predict_body(m, 2, 1, 1);
+    case 4:  return predict_body(m, m->nctx, 0, 4);
+    case 5:  return predict_body(m, m->nctx, 0, 5);
+    default: return predict_body(m, m->nctx, 0, m->rp.inputs);
     }
 }
 
@@ -463,6 +605,7 @@ static uint64_t cm_digest(const void *self)
     h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
     h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
+    if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));
     if (m->use_lstm) {
         size_t H = (size_t)m->lm.H, k = (size_t)m->lm.t;
         h = dg_bytes(h, m->lm.h + (k + 1) * H, H * sizeof *m->lm.h);

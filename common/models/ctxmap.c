@@ -7,9 +7,10 @@
 #include <sys/mman.h>
 #endif
 
-int ctxmap_init(ctxmap *m, int slot_bits)
+int ctxmap_init(ctxmap *m, int bucket_bits, int wide)
 {
-    m->bytes = (size_t)16 << slot_bits;
+    m->wide = wide;
+    m->bytes = (size_t)64 << bucket_bits;
     /* calloc, not memset: pages the input never reaches stay unmapped. */
     m->raw = calloc(m->bytes + 64, 1);
     if (!m->raw) return SL_ENOMEM;
@@ -21,7 +22,7 @@ int ctxmap_init(ctxmap *m, int slot_bits)
     uintptr_t e = ((uintptr_t)m->t + m->bytes) & ~(uintptr_t)((1u << 21) - 1);
     if (e > a) madvise((void *)a, e - a, MADV_HUGEPAGE);
 #endif
-    m->bucket_mask = ((uint64_t)1 << (slot_bits - 2)) - 1;
+    m->bucket_mask = ((uint64_t)1 << bucket_bits) - 1;
     return 0;
 }
 

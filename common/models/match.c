@@ -7,6 +7,7 @@
 
 #define MATCH_BUCKETS 24
 #define MATCH_VERIFY  48   /* bytes compared to confirm a candidate */
+#define MATCH_RECOVERED 16 /* a recovered match is trusted again at this length */
 
 int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
 {
@@ -18,7 +19,8 @@ int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
     mm->pbyte = 0;
     mm->expect = -1;
     mm->lenq = 0;
-    return sm_init(&mm->sm, (MATCH_BUCKETS * 2 + 1) * 256, 1023, rates);
+    mm->rec = 0;
+    return sm_init(&mm->sm, (MATCH_BUCKETS * 4 + 1) * 256, 1023, rates);
 }
 
 void match_fini(match_model *mm)
@@ -44,8 +46,17 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
     if (mm->len && buf[mm->ptr & mask] == c) {
         mm->ptr++;
         if (mm->len < MATCH_MAX_LEN) mm->len++;
+        if (mm->len >= MATCH_RECOVERED) mm->rec = 0;
+    } else if (mm->len && !mm->rec) {
+        /* The match missed one byte: follow it past that byte, as a match
+         * of its own kind, until it proves itself again (a second miss
+         * before that ends it). */
+        mm->ptr++;
+        mm->len = 1;
+        mm->rec = 1;
     } else {
         mm->len = 0;
+        mm->rec = 0;
     }
     if (pos >= (uint32_t)mm->min) {
         uint64_t h;
@@ -56,7 +67,7 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
             for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;
         }
         uint32_t slot = (uint32_t)(hash64(h) & mm->ht_mask);
-        if (mm->len == 0) {
+        if (mm->len == 0 || mm->rec) {
             uint32_t cand = mm->ht[slot];
             /* cand is a position just after an earlier occurrence; it must
              * still be in the buffer. */
@@ -65,14 +76,15 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
                 while (l < cand && l < MATCH_VERIFY &&
                        buf[(cand - 1 - l) & mask] == buf[(pos - 1 - l) & mask])
                     l++;
-                if (l >= (uint32_t)mm->min) {
+                if (l >= (uint32_t)mm->min && (!mm->rec || cand != mm->ptr)) {
                     mm->len = l;
                     mm->ptr = cand;
+                    mm->rec = 0;
                 }
             }
         }
         mm->ht[slot] = pos;
     }
     mm->pbyte = mm->len ? buf[mm->ptr & mask] + 256 : 0;
-    mm->lenq = len_bucket(mm->len);
+    mm->lenq = len_bucket(mm->len) + (mm->rec ? MATCH_BUCKETS : 0);
 }

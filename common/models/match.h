@@ -5,7 +5,10 @@
  * after the byte at pos - 1 was stored (c8: the last 8 bytes, newest in
  * the low byte); it extends the current match or looks a new
  * one up by a hash of the last `min` bytes, verifying candidates byte by
- * byte. Per bit, match_predict gives a stretched prediction (0 when there
+ * byte. A match that misses one byte recovers: it goes on past that byte
+ * as a "recovering" match (its own length buckets), unless a fresh
+ * candidate is found, until it is MATCH_RECOVERED bytes long again. Per
+ * bit, match_predict gives a stretched prediction (0 when there
  * is no match) learnt by a StateMap over (length bucket, expected bit),
  * then match_update(&mm, bit). */
 #ifndef SL_MATCH_H
@@ -24,7 +27,9 @@ typedef struct match_model {
     uint32_t  ptr, len;      /* predicted byte is buf[ptr & mask] */
     int       pbyte;         /* predicted byte + 256, or 0: none */
     int       expect;        /* expected next bit, or -1 */
-    int       lenq;          /* length bucket, 0 = no match */
+    int       lenq;          /* length bucket, 0 = no match; + MATCH_BUCKETS
+                                while recovering from a miss */
+    int       rec;           /* recovering: resumed after a one-byte miss */
     statemap  sm;
 } match_model;
 
@@ -49,8 +54,9 @@ static inline int match_predict(match_model *mm, const sq_table *sq,
 
 static inline void match_update(match_model *mm, int bit)
 {
+    /* A wrong bit ends the prediction for this byte (pbyte no longer
+     * agrees with c0); match_byte decides whether the match recovers. */
     sm_update(&mm->sm, bit);
-    if (mm->expect >= 0 && mm->expect != bit) mm->len = 0;
 }
 
 #endif

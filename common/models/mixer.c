@@ -20,7 +20,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     assert(n > 0 && n <= MIX_MAX_IN && nsel > 0 && nsel <= MIX_MAX_SEL);
     memset(m, 0, sizeof *m);
     m->n = n;
-    m->npad = (n + 7) & ~7;
+    m->npad = (n + 15) & ~15;
     m->nsel = nsel;
     m->lr = lr;
     m->sq = sq;
@@ -31,7 +31,17 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     }
     m->w_count = sets * (size_t)m->npad;
     m->w = malloc(m->w_count * sizeof *m->w);
-    if (!m->w) return SL_ENOMEM;
+    m->cnt = calloc(sets, sizeof *m->cnt);
+    if (!m->w || !m->cnt) { mixer_fini(m); return SL_ENOMEM; }
+    /* With several selectors a set trains faster while it is young: the
+     * step is lr x (1 + 32 / (16 + n)) after n updates, 3 lr on its first,
+     * 2 lr after 16, and falls to lr (one selector keeps lr: the gain was
+     * nil and the count costs time). Errors under MIX_SKIP (12-bit units)
+     * do not train. */
+    for (int i = 0; i < MIX_RATE_N; i++)
+        m->rate[i] = (uint16_t)(lr * 16 + lr * 16 * 32 / (16 + i));
+    m->skip = MIX_SKIP;
+    mixer_kernels(&m->dots, &m->train);
     for (size_t i = 0; i < m->w_count; i++)
         m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE * 2 / n : 0);
     for (int c = 0; c < MIX_L2_CTX; c++)
@@ -44,20 +54,28 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
 void mixer_fini(mixer *m)
 {
     free(m->w);
+    free(m->cnt);
     m->w = NULL;
+    m->cnt = NULL;
 }
 
-/* n is a multiple of 8 and at most 64. The scalar code is the
- * definition; the SSE2 code computes exactly the same integers (pmaddwd
- * sums pairs of 16x16-bit products without overflow here, pmulhw is the
- * arithmetic >> 16 of the 32-bit product, paddsw the saturating add), and
- * tests/unit/test_mixer.c checks the two agree. A dot product sums at most
- * 64 products of at most 2^26, so no order of addition can overflow. */
-int mixer_dot_scalar(const int16_t *w, const int16_t *x, int n)
+/* n is a multiple of 8 and at most MIX_MAX_IN. The scalar code is the
+ * definition; the SSE2 code computes exactly the same integers, and
+ * tests/unit/test_mixer.c checks the two agree. A dot product is summed
+ * modulo 2^32 and read as a signed 32-bit value: the sum of any grouping
+ * of the products is then the same (pmaddwd and paddd wrap the same way),
+ * so SIMD lanes of any width give the bits the scalar loop gives. (A real
+ * sum never comes near 2^31: it would mean a probability beyond 1 - 2^-23
+ * before the clamp.) In the training step pmulhw is the arithmetic >> 16
+ * of the 32-bit product and paddsw the saturating add. */
+void mixer_dots_scalar(const int16_t *const *w, int k, const int16_t *x, int n,
+                       int32_t *out)
 {
-    int64_t s = 0;
-    for (int i = 0; i < n; i++) s += (int32_t)w[i] * (int32_t)x[i];
-    return (int)(s >> 14);
+    for (int j = 0; j < k; j++) {
+        uint32_t s = 0;
+        for (int i = 0; i < n; i++) s += (uint32_t)((int32_t)w[j][i] * (int32_t)x[i]);
+        out[j] = (int32_t)s >> 14;
+    }
 }
 
 /* w += round(x * e / 65536), saturating; |x| <= 2047, |e| <= 32767. */
@@ -73,33 +91,119 @@ void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e)
 #if defined(__SSE2__) && !defined(SL_NO_SIMD)
 #include <emmintrin.h>
 
-int mixer_dot(const int16_t *w, const int16_t *x, int n)
+static inline int32_t hsum32(__m128i a)
 {
-    __m128i acc = _mm_setzero_si128();
-    for (int i = 0; i < n; i += 8)
-        acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_loadu_si128((const __m128i *)(w + i)),
-                                                _mm_loadu_si128((const __m128i *)(x + i))));
-    int32_t lane[4];
-    _mm_storeu_si128((__m128i *)lane, acc);
-    int64_t s = (int64_t)lane[0] + lane[1] + lane[2] + lane[3];
-    return (int)(s >> 14);
+    a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 0x4e));
+    a = _mm_add_epi32(a, _mm_shuffle_epi32(a, 0xb1));
+    return _mm_cvtsi128_si32(a);
+}
+
+#define LD(p) _mm_loadu_si128((const __m128i *)(p))
+
+/* Four sets at a time, so each block of inputs is loaded once. */
+void mixer_dots(const int16_t *const *w, int k, const int16_t *x, int n, int32_t *out)
+{
+    int j = 0;
+    for (; j + 4 <= k; j += 4) {
+        const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];
+        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < n; i += 8) {
+            __m128i xv = LD(x + i);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(LD(w0 + i), xv));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(LD(w1 + i), xv));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(LD(w2 + i), xv));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(LD(w3 + i), xv));
+        }
+        out[j] = hsum32(a0) >> 14;
+        out[j + 1] = hsum32(a1) >> 14;
+        out[j + 2] = hsum32(a2) >> 14;
+        out[j + 3] = hsum32(a3) >> 14;
+    }
+    for (; j < k; j++) {
+        __m128i a = _mm_setzero_si128();
+        for (int i = 0; i < n; i += 8) a = _mm_add_epi32(a, _mm_madd_epi16(LD(w[j] + i), LD(x + i)));
+        out[j] = hsum32(a) >> 14;
+    }
 }
 
 void mixer_train(int16_t *w, const int16_t *x, int n, int e)
 {
     const __m128i ev = _mm_set1_epi16((int16_t)e), one = _mm_set1_epi16(1);
     for (int i = 0; i < n; i += 8) {
-        __m128i x2 = _mm_add_epi16(_mm_loadu_si128((const __m128i *)(x + i)),
-                                   _mm_loadu_si128((const __m128i *)(x + i)));
+        __m128i x2 = _mm_add_epi16(LD(x + i), LD(x + i));
         __m128i d = _mm_srai_epi16(_mm_add_epi16(_mm_mulhi_epi16(x2, ev), one), 1);
         __m128i *wp = (__m128i *)(w + i);
         _mm_storeu_si128(wp, _mm_adds_epi16(_mm_loadu_si128(wp), d));
     }
 }
-#else
-int mixer_dot(const int16_t *w, const int16_t *x, int n)
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MIX_AVX2 1
+#define LD2(p) _mm256_loadu_si256((const __m256i *)(p))
+
+__attribute__((target("avx2"))) static inline int32_t hsum256(__m256i a)
 {
-    return mixer_dot_scalar(w, x, n);
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+
+/* n a multiple of 16 (the mixer pads its inputs to 16). */
+__attribute__((target("avx2")))
+static void mixer_dots_avx2(const int16_t *const *w, int k, const int16_t *x, int n,
+                            int32_t *out)
+{
+    int j = 0;
+    for (; j + 4 <= k; j += 4) {
+        const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < n; i += 16) {
+            __m256i xv = LD2(x + i);
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w0 + i), xv));
+            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w1 + i), xv));
+            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(LD2(w2 + i), xv));
+            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(LD2(w3 + i), xv));
+        }
+        out[j] = hsum256(a0) >> 14;
+        out[j + 1] = hsum256(a1) >> 14;
+        out[j + 2] = hsum256(a2) >> 14;
+        out[j + 3] = hsum256(a3) >> 14;
+    }
+    for (; j + 2 <= k; j += 2) {
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0;
+        for (int i = 0; i < n; i += 16) {
+            __m256i xv = LD2(x + i);
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w[j] + i), xv));
+            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w[j + 1] + i), xv));
+        }
+        out[j] = hsum256(a0) >> 14;
+        out[j + 1] = hsum256(a1) >> 14;
+    }
+    for (; j < k; j++) {
+        __m256i a = _mm256_setzero_si256();
+        for (int i = 0; i < n; i += 16) a = _mm256_add_epi32(a, _mm256_madd_epi16(LD2(w[j] + i), LD2(x + i)));
+        out[j] = hsum256(a) >> 14;
+    }
+}
+
+__attribute__((target("avx2")))
+static void mixer_train_avx2(int16_t *w, const int16_t *x, int n, int e)
+{
+    const __m256i ev = _mm256_set1_epi16((int16_t)e), one = _mm256_set1_epi16(1);
+    for (int i = 0; i < n; i += 16) {
+        __m256i x2 = _mm256_add_epi16(LD2(x + i), LD2(x + i));
+        __m256i d = _mm256_srai_epi16(_mm256_add_epi16(_mm256_mulhi_epi16(x2, ev), one), 1);
+        __m256i *wp = (__m256i *)(w + i);
+        _mm256_storeu_si256(wp, _mm256_adds_epi16(_mm256_loadu_si256(wp), d));
+    }
+}
+#endif
+#else
+void mixer_dots(const int16_t *const *w, int k, const int16_t *x, int n, int32_t *out)
+{
+    mixer_dots_scalar(w, k, x, n, out);
 }
 
 void mixer_train(int16_t *w, const int16_t *x, int n, int e)
@@ -107,3 +211,18 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e)
     mixer_train_scalar(w, x, n, e);
 }
 #endif
+
+/* The widest kernels this CPU runs; every choice gives the same integers
+ * (tests/unit/test_mixer.c). */
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train)
+{
+    *dots = mixer_dots;
+    *train = mixer_train;
+#ifdef MIX_AVX2
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2")) {
+        *dots = mixer_dots_avx2;
+        *train = mixer_train_avx2;
+    }
+#endif
+}

@@ -24,17 +24,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  64  /* 2 per context (<= 30) + match, run, LSTM, bias */
+#define MIX_MAX_IN  208 /* 5 per context (<= 40) + match, run, LSTM, bias */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
+#define MIX_RATE_N  1024  /* update counts told apart */
+#define MIX_SKIP    6     /* errors (12-bit) this small do not train */
+
+typedef void mixer_dots_fn(const int16_t *const *w, int k, const int16_t *x, int n,
+                           int32_t *out);
+typedef void mixer_train_fn(int16_t *w, const int16_t *x, int n, int e);
 
 typedef struct mixer {
+    mixer_dots_fn  *dots;           /* layer-1 kernels (mixer_kernels) */
+    mixer_train_fn *train;
     int      n, npad, nx, nsel, lr;
     int64_t  acc;                   /* one selector: the dot product so far */
     int16_t  x[MIX_MAX_IN];         /* inputs; the padding stays 0 */
     int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
+    uint16_t *cnt;                  /* updates of each set, saturating */
+    uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
+    uint16_t rate[MIX_RATE_N];      /* step factor by a set's update count, x16 */
+    int      skip;                  /* MIX_SKIP */
     int16_t  st[8];                 /* layer-1 outputs (padded to 8) */
     uint32_t pr[MIX_MAX_SEL];
     int16_t  w2[MIX_L2_CTX][8];
@@ -49,11 +61,16 @@ int  mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
 void mixer_fini(mixer *m);
 
 /* The kernels, exposed for the test that SIMD and scalar agree. n is a
- * multiple of 8; |x| <= 2047; |e| <= 32767. */
-int  mixer_dot(const int16_t *w, const int16_t *x, int n);
+ * multiple of 8; |x| <= 2047; |e| <= 32767. mixer_dots: out[j] = the dot
+ * product of w[j] and x (summed modulo 2^32, mixer.c) >> 14, for j < k. */
+void mixer_dots(const int16_t *const *w, int k, const int16_t *x, int n, int32_t *out);
 void mixer_train(int16_t *w, const int16_t *x, int n, int e);
-int  mixer_dot_scalar(const int16_t *w, const int16_t *x, int n);
+void mixer_dots_scalar(const int16_t *const *w, int k, const int16_t *x, int n,
+                       int32_t *out);
 void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e);
+/* The fastest kernels for this CPU (AVX2 where it has it, for n a
+ * multiple of 16); they give the same integers as the ones above. */
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train);
 
 static inline void mixer_add(mixer *m, int st)
 {
@@ -63,7 +80,8 @@ static inline void mixer_add(mixer *m, int st)
 
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
-    m->cur[k] = m->w + (size_t)(m->base[k] + value) * (size_t)m->npad;
+    uint32_t s = m->sel[k] = m->base[k] + value;
+    m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
@@ -73,22 +91,39 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
         m->st[0] = (int16_t)sq_clamp((int)(m->acc >> 14));
         return m->pr_out = m->pr[0] = sq_squash(m->sq, m->st[0]);
     }
+    int32_t dot[MIX_MAX_SEL];
+    m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->npad, dot);
     for (int k = 0; k < m->nsel; k++) {
-        m->st[k] = (int16_t)sq_clamp(mixer_dot(m->cur[k], m->x, m->npad));
+        m->st[k] = (int16_t)sq_clamp(dot[k]);
         m->pr[k] = sq_squash(m->sq, m->st[k]);
     }
     m->l2ctx = l2ctx;
-    m->pr_out = sq_squash(m->sq, mixer_dot(m->w2[l2ctx], m->st, 8));
+    const int16_t *w2 = m->w2[l2ctx];
+    mixer_dots(&w2, 1, m->st, 8, dot);
+    m->pr_out = sq_squash(m->sq, dot[0]);
     return m->pr_out;
 }
 
 static inline void mixer_update(mixer *m, int bit)
 {
     int target = bit << 12;
-    for (int k = 0; k < m->nsel; k++)
-        mixer_train(m->cur[k], m->x, m->npad, (target - (int)(m->pr[k] >> 4)) * m->lr);
-    if (m->nsel > 1)
-        mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
+    if (m->nsel == 1) {
+        /* One selector (the fastest shape): a fixed rate. */
+        int err = target - (int)(m->pr[0] >> 4);
+        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->npad, err * m->lr);
+        m->nx = 0;
+        m->acc = 0;
+        return;
+    }
+    for (int k = 0; k < m->nsel; k++) {
+        int err = target - (int)(m->pr[k] >> 4);
+        if (err <= m->skip && err >= -m->skip) continue;
+        uint16_t *n = &m->cnt[m->sel[k]];
+        int e = (err * (int)m->rate[*n]) >> 4;
+        *n += *n < MIX_RATE_N - 1;
+        m->train(m->cur[k], m->x, m->npad, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
+    }
+    mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
 }

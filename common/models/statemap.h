@@ -32,17 +32,24 @@ static inline uint32_t sm_p(statemap *sm, uint32_t cx)
     return sm->t[cx] >> 16;
 }
 
-static inline void sm_update(statemap *sm, int bit)
+/* Trains one entry toward bit: what sm_update does to the map's current
+ * entry, for callers that keep entry pointers themselves. */
+static inline void sm_train(uint32_t *t, int bit, const uint16_t *rates, uint32_t limit)
 {
-    uint32_t e = sm->t[sm->cx];
+    uint32_t e = *t;
     uint32_t n = e & 1023;
     int32_t p = (int32_t)(e >> 10);
     /* (target - p) >> 6 fits 16 bits and rates[n] <= 8192: the product
      * fits 32 bits. */
     int32_t d = (((bit << 22) - bit) - p) >> 6;
-    p += (d * (int32_t)sm->rates[n]) >> 9;
-    n += n < sm->limit;
-    sm->t[sm->cx] = ((uint32_t)p << 10) | n;
+    p += (d * (int32_t)rates[n]) >> 9;
+    n += n < limit;
+    *t = ((uint32_t)p << 10) | n;
+}
+
+static inline void sm_update(statemap *sm, int bit)
+{
+    sm_train(&sm->t[sm->cx], bit, sm->rates, sm->limit);
 }
 
 #endif

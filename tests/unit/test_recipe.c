@@ -17,7 +17,7 @@ static const char *good =
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
     "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
     "cm.text=0\ncm.run=0\n"
-    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\n"
+    "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
     "tx.segment=8\ntx.shift=0\ntx.window=16\n";
 
@@ -59,10 +59,11 @@ Test(recipe, parses_and_canonicalises)
     cr_assert_str_eq(c,
         "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.inputs=2\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
-        "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
-        "match.min=5\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
-        "sm.limit=255\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
-        "tx.segment=8\ntx.shift=0\ntx.window=16\n");
+        "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.ctx=1\n"
+        "match.hash_bits=16\n"
+        "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
+        "sm.limit=255\ntext.ctx=2\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
+        "tx.lr=300\ntx.segment=8\ntx.shift=0\ntx.window=16\n");
     /* The canonical form is a fixed point. */
     recipe_params q;
     cr_assert_eq(recipe_parse(c, (size_t)n, &q, &e), 0);
@@ -110,14 +111,14 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"seed", "seed=1\x01", SL_ERECIPE_SYNTAX, 4, "non-printable"},
         {"lstm.cells", "lstm.cells=12", SL_ERECIPE_VALUE, 0, "multiple of 8"},
         {"lstm.horizon", "lstm.horizon=0", SL_ERECIPE_VALUE, 20, "lstm.horizon"},
-        {"cm.inputs", "cm.inputs=3", SL_ERECIPE_VALUE, 22, "cm.inputs"},
+        {"cm.inputs", "cm.inputs=6", SL_ERECIPE_VALUE, 22, "cm.inputs"},
         {"mixer.select", "mixer.select=c0,c1,known,match,word,kind,column,classes,c0c1",
          SL_ERECIPE_VALUE, 13, "at most 8"},
-        {"train.replay", "train.replay=17", SL_ERECIPE_VALUE, 23, "train.replay"},
+        {"train.replay", "train.replay=17", SL_ERECIPE_VALUE, 26, "train.replay"},
         {"tx.dim", "tx.dim=36", SL_ERECIPE_VALUE, 0, "tx.dim"},
         {"tx.window", "tx.window=20", SL_ERECIPE_VALUE, 0, "tx.window"},
-        {"tx.layers", "tx.layers=9", SL_ERECIPE_VALUE, 27, "tx.layers"},
-        {"tx.segment", "tx.segment=0", SL_ERECIPE_VALUE, 29, "tx.segment"},
+        {"tx.layers", "tx.layers=9", SL_ERECIPE_VALUE, 30, "tx.layers"},
+        {"tx.segment", "tx.segment=0", SL_ERECIPE_VALUE, 32, "tx.segment"},
         {"tx.lr", NULL, SL_ERECIPE_MISSING, 0, "tx.lr"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

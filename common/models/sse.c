@@ -1,0 +1,87 @@
+/* common/models/sse.c — see sse.h. */
+#include "sse.h"
+#include "../model.h"
+
+#include <string.h>
+
+/* Stage contexts: stage 0 has 256 x 8 direct contexts; the others 2^16,
+ * direct for order 1, hashed for the rest. */
+static uint32_t stage_contexts(int i)
+{
+    return i == 0 ? 256 * 8 : 65536;
+}
+
+static int group_b(int i);
+
+int sse_init(sse_chain *s, int stages, int limit, const uint16_t *rates,
+             const sq_table *sq)
+{
+    memset(s, 0, sizeof *s);
+    s->n = stages > SSE_MAX ? SSE_MAX : stages;
+    uint32_t na = 1, nb = 1;
+    for (int i = 1; i < s->n; i++) {
+        if (group_b(i)) nb++;
+        else na++;
+    }
+    s->inv[0] = 65536 / na;
+    s->inv[1] = 65536 / nb;
+    for (int i = 0; i < s->n; i++) {
+        int rc = apm_init(&s->a[i], stage_contexts(i), limit, rates, sq);
+        if (rc) { sse_fini(s); return rc; }
+    }
+    return 0;
+}
+
+void sse_fini(sse_chain *s)
+{
+    for (int i = 0; i < SSE_MAX; i++) apm_fini(&s->a[i]);
+}
+
+/* A 16-bit hash: one multiply, the high bits (enough to spread a
+ * context over an APM's 2^16 rows). */
+static uint32_t h16(uint64_t v, uint32_t salt)
+{
+    return (uint32_t)(((v + salt) * 0x9e3779b97f4a7c15ull) >> 48);
+}
+
+/* The context of stage i. */
+static uint32_t stage_cx(int i, const sse_in *in)
+{
+    uint32_t c0 = in->c0, m3 = (in->misses & 1) | ((in->misses & 0xfe) != 0) << 1 |
+                                ((in->misses & 0xff00) != 0) << 2;
+    switch (i) {
+    case 0: return c0 | m3 << 8;
+    case 1: return c0 | (uint32_t)(in->c8 & 0xff) << 8;
+    case 2: return h16((in->c8 & 0xffffff) << 8 | c0, 2);
+    case 3: return h16((uint64_t)(in->expect + 1) << 16 | in->mlen << 12 | c0 << 3 | (m3 & 3), 3);
+    case 4: return h16(in->word * 0x100 + c0, 4);
+    case 5: return h16((in->c8 & 0xffff) << 8 | c0, 5);
+    case 6: return h16((in->c8 & 0xffffffffull) << 8 | c0, 6);
+    default: return h16((in->c8 & 0xffffffffffffull) << 8 | c0, 7);
+    }
+}
+
+static int group_b(int i)
+{
+    return i == 2 || i >= 6;
+}
+
+uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
+{
+    if (s->n == 0) return pr;
+    uint32_t p0 = apm_p(&s->a[0], sq, pr, stage_cx(0, in));
+    if (s->n == 1) return (pr + 3 * p0) >> 2;
+    uint32_t sa = pr, sb = p0;
+    for (int i = 1; i < s->n; i++) {
+        if (group_b(i)) sb += apm_p(&s->a[i], sq, p0, stage_cx(i, in));
+        else sa += apm_p(&s->a[i], sq, pr, stage_cx(i, in));
+    }
+    /* The means of the groups, by reciprocals (exact for these sums:
+     * sa < 2^19, inv < 2^16). */
+    return ((sa * s->inv[0] >> 16) + (sb * s->inv[1] >> 16) + 1) >> 1;
+}
+
+void sse_update(sse_chain *s, int bit)
+{
+    for (int i = 0; i < s->n; i++) apm_update(&s->a[i], bit);
+}

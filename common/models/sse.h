@@ -1,0 +1,47 @@
+/* common/models/sse.h — the chain of secondary estimation stages (APMs)
+ * that refines the mixer's probability.
+ *
+ * Each stage is an APM (apm.h) keyed by one context of the recent past;
+ * the chain averages their outputs in two groups, like paq8px's text
+ * chain: group A refines the mixer's output directly (order 1, order 2,
+ * the match's expected byte, the word), group B starts from stage 0
+ * (order 0 with the recent mispredictions) and refines that on longer
+ * orders (3, 4 and 6). The result is the mean of the two groups. With
+ * fewer stages (apm.count) the chain keeps the first ones:
+ *   1  stage 0 alone, blended 3:1 with the input
+ *   2+ group A = stages 1, 3, 4, 5 present, with the input; group B =
+ *      stage 0, stages 2, 6, 7 present.
+ *
+ *   sse_init(&s, stages, limit, rates, sq);
+ *   per bit: fill an sse_in; p = sse_p(&s, sq, p_mix, &in); ...
+ *   sse_update(&s, bit). */
+#ifndef SL_SSE_H
+#define SL_SSE_H
+
+#include "apm.h"
+#include <stdint.h>
+
+#define SSE_MAX 8
+
+typedef struct sse_in {
+    uint32_t c0;        /* partial byte with a leading 1 */
+    uint64_t c8;        /* last 8 bytes, newest lowest */
+    uint64_t word;      /* hash of the current word (0 outside a word) */
+    int      expect;    /* the match's expected byte, or -1 */
+    uint32_t mlen;      /* its length bucket (0..3) */
+    uint32_t misses;    /* recent mispredictions, newest in bit 0 */
+} sse_in;
+
+typedef struct sse_chain {
+    int      n;
+    uint32_t inv[2];     /* 65536 / stages in group A, in group B */
+    apm      a[SSE_MAX];
+} sse_chain;
+
+int      sse_init(sse_chain *s, int stages, int limit, const uint16_t *rates,
+                  const sq_table *sq);
+void     sse_fini(sse_chain *s);
+uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in);
+void     sse_update(sse_chain *s, int bit);
+
+#endif

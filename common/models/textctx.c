@@ -1,0 +1,125 @@
+/* common/models/textctx.c — see textctx.h. */
+#include "textctx.h"
+
+#include <string.h>
+
+#define MUL 0x9e3779b97f4a7c15ull
+
+void textctx_init(textctx *t)
+{
+    memset(t, 0, sizeof *t);
+    t->blank = 1;
+}
+
+static int letter(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    return (h + v + 1) * MUL;
+}
+
+/* Brackets and quotes: an opener is pushed, its closer pops it. Quotes
+ * that open and close alike toggle. */
+static void nest_byte(textctx *t, int c)
+{
+    static const char open[] = "([{<", close[] = ")]}>";
+    for (int k = 0; k < 4; k++) {
+        if (c == open[k]) {
+            if (t->depth < TEXTCTX_NEST) t->nest[t->depth] = (uint8_t)c;
+            t->depth++;
+            return;
+        }
+        if (c == close[k]) {
+            if (t->depth && (t->depth > TEXTCTX_NEST || t->nest[t->depth - 1] == open[k]))
+                t->depth--;
+            return;
+        }
+    }
+    if (c == '"') {
+        if (t->depth && t->depth <= TEXTCTX_NEST && t->nest[t->depth - 1] == '"') t->depth--;
+        else {
+            if (t->depth < TEXTCTX_NEST) t->nest[t->depth] = '"';
+            t->depth++;
+        }
+    }
+}
+
+/* lower 0, Capitalised 1, UPPER 2 (two letters or more), mixed 3. */
+static uint32_t word_case(const textctx *t)
+{
+    if (t->word_up == 0) return 0;
+    if (t->word_up == 1 && t->first_up) return 1;
+    return t->word_up == t->word_len ? 2 : 3;
+}
+
+/* The word has ended at column col: its letters' columns get the whole
+ * word, for the line below. */
+static void word_end(textctx *t)
+{
+    for (uint32_t j = 1; j <= t->word_len && j <= t->col; j++)
+        if (t->col - j < TEXTCTX_LINE) t->here[t->col - j] = t->w[0];
+    t->caps = (t->caps << 2 | word_case(t)) & 0xff;
+    t->w[3] = t->w[2];
+    t->w[2] = t->w[1];
+    t->w[1] = t->w[0];
+    t->w[0] = 0;
+    t->word_len = 0;
+    t->gap = 0;
+}
+
+void textctx_byte(textctx *t, int c)
+{
+    t->c1 = (uint32_t)c;
+    if (letter(c)) {
+        int up = c >= 'A' && c <= 'Z';
+        if (t->w[0] == 0) {
+            t->gap_prev = t->gap;
+            t->first_up = (uint32_t)up;
+            t->word_up = 0;
+            t->line_words++;
+        }
+        t->w[0] = mix(t->w[0], (uint64_t)(up ? c + 32 : c));
+        t->word_len++;
+        t->word_up += (uint32_t)up;
+        if (t->line_words == 1) t->line_first = t->w[0];
+        if (t->blank) t->para_first = t->w[0];
+    } else {
+        if (t->w[0]) word_end(t);
+        t->gap = mix(t->gap, (uint64_t)c);
+        nest_byte(t, c);
+    }
+    if (c == '\n') {
+        if (t->blank) t->para_first = 0;
+        t->blank = 1;
+        memcpy(t->above, t->here, sizeof t->above);
+        memset(t->here, 0, sizeof t->here);
+        t->col = 0;
+        t->line_words = 0;
+        t->line_first = 0;
+        return;
+    }
+    if (c != ' ' && c != '\t' && c != '\r') t->blank = 0;
+    if (t->col < TEXTCTX_LINE) t->here[t->col] = t->w[0] ? t->w[0] : t->w[1];
+    t->col++;
+}
+
+void textctx_hashes(const textctx *t, uint64_t *out, int k)
+{
+    uint64_t w0 = t->w[0], top = t->depth == 0 ? 0
+                 : t->nest[(t->depth > TEXTCTX_NEST ? TEXTCTX_NEST : t->depth) - 1];
+    uint64_t above = t->col < TEXTCTX_LINE ? t->above[t->col] : 0;
+    uint64_t v[TEXTCTX_MAX] = {
+        mix(mix(w0, t->w[0] ? t->gap_prev : t->gap), t->w[1]),
+        mix(w0 + 1, t->line_first),
+        mix(mix(w0 + 2, top), t->depth < 7 ? t->depth : 7),
+        mix(above + 3, w0),
+        mix(t->para_first + 4, t->c1),
+        mix(w0 + 5, (t->caps & 15) << 2 | word_case(t)),
+        mix(w0 + 6, t->w[3]),
+        mix(mix(t->gap + 7, t->w[1]), t->w[2]),
+    };
+    for (int i = 0; i < k && i < TEXTCTX_MAX; i++) out[i] = v[i];
+}
