@@ -149,6 +149,40 @@ Test(codec, long_runs_compress_to_almost_nothing, .timeout = 300)
     free(in);
 }
 
+/* The CPU-amplification attack: a chunk that claims far more bytes than
+ * its coded data holds is refused as soon as the decoder reads past the
+ * coder's look-ahead, not after decoding the whole claim. */
+Test(codec, a_chunk_claiming_more_than_it_holds_is_refused, .timeout = 120)
+{
+    recipe_params p;
+    cr_assert_eq(recipe_preset("tiny", &p), 0);
+    size_t n = 1 << 18;
+    uint8_t *in = malloc(n), *back = malloc(16u << 20);
+    memset(in, 0xff, n);            /* all 1 bits: it codes to almost nothing */
+    codec *enc, *dec;
+    cr_assert_eq(codec_new(&enc, &p), 0);
+    bytebuf coded = {0};
+    cr_assert_eq(codec_encode(enc, in, n, &coded), 0);
+    cr_assert_gt(coded.len, 0, "the chunk's own bytes were trimmed away");
+    cr_assert_eq(codec_new(&dec, &p), 0);
+    cr_assert_eq(codec_decode(dec, coded.p, coded.len, back, n), 0);
+    cr_assert_eq(memcmp(back, in, n), 0);
+    codec_free(dec);
+    /* No data, 16 MiB claimed. */
+    cr_assert_eq(codec_new(&dec, &p), 0);
+    cr_assert_eq(codec_decode(dec, coded.p, 0, back, 16u << 20), SL_ECORRUPT);
+    codec_free(dec);
+    /* The real data, but 64 times the bytes claimed. */
+    cr_assert_eq(codec_new(&dec, &p), 0);
+    cr_assert_eq(codec_decode(dec, coded.p, coded.len, back, 64 * n > (16u << 20)
+                              ? 16u << 20 : 64 * n), SL_ECORRUPT);
+    codec_free(dec);
+    codec_free(enc);
+    bytebuf_fini(&coded);
+    free(in);
+    free(back);
+}
+
 Test(codec, random_bytes_do_not_expand_much, .timeout = 300)
 {
     size_t n = 1 << 16;
