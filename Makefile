@@ -52,7 +52,7 @@ TEST_OK  := $(if $(call have_tools,$(TEST_TOOLS)),$(shell pkg-config --exists $(
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD_GOALS = all demo bench lesson install
-TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson test-web
+TEST_GOALS  = test test-unit test-determinism test-fuzz-replay fuzz test-lesson test-web test-link
 
 .DEFAULT_GOAL := all
 # Without the build dependencies, every public target installs them and
@@ -68,8 +68,8 @@ else
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(BUILD_PKGS))
 BASE_LIBS  := $(shell pkg-config --libs zlib liblzma libzstd)
-NET_LIBS   := $(shell pkg-config --libs libuv libcrypto jansson zlib liblzma libzstd \
-                                    libmicrohttpd)
+NET_LIBS   := $(shell pkg-config --libs libuv libssl libcrypto libsodium jansson zlib liblzma \
+                                    libzstd libmicrohttpd)
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
@@ -91,13 +91,17 @@ UTIL_LIBC = util/fileio.c util/recipe_arg.c
 UTIL_SRC  = $(UTIL_LIBC) util/units.c util/report.c util/sha256.c util/hostport.c util/prior.c \
             util/clock.c
 UTIL_OBJ  = $(UTIL_SRC:%.c=$(B)/%.o)
-# net: what both daemons need on a socket (the dashboard's web server).
-NET_SRC   = net/web.c net/web_board.c
+# net: what both daemons need on a socket: the dashboard's web server, keys
+# and signatures (libsodium), TLS (OpenSSL).
+NET_TRUST_SRC = net/keys.c net/tls.c
+NET_SRC   = net/web.c net/web_board.c $(NET_TRUST_SRC)
 NET_OBJ   = $(NET_SRC:%.c=$(B)/%.o) $(B)/net/web_assets.o
 SND_SRC   = sender/satyad.c sender/snd_walk.c sender/snd_encode.c \
-            sender/snd_baseline.c sender/snd_link.c sender/snd_web.c sender/snd_fanout.c
+            sender/snd_baseline.c sender/snd_link.c sender/snd_web.c sender/snd_fanout.c \
+            sender/snd_trust.c
 RCV_SRC   = receiver/sundard.c receiver/rcv_conn.c receiver/rcv_core.c \
-            receiver/rcv_file.c receiver/rcv_web.c receiver/rcv_meta.c
+            receiver/rcv_file.c receiver/rcv_web.c receiver/rcv_meta.c receiver/rcv_stage.c \
+            receiver/rcv_budget.c receiver/rcv_trust.c receiver/rcv_journal.c
 
 # The decoder's own source, xz-compressed: the "code" term of the
 # description length, measured at build time.
@@ -155,6 +159,10 @@ $(B)/libslcodec.a: $(CODEC_OBJ)
 $(B)/slcodec: $(B)/tools/slcodec.o $(UTIL_LIBC:%.c=$(B)/%.o) $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# A hostile sender for the attack tests and tests/attack/table.sh.
+$(B)/slattack: $(B)/tests/attack/slattack.o $(HOST_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
+
 $(B)/slbench: $(B)/tests/bench/slbench.o $(B)/libslutil.a $(B)/libslcodec.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(BASE_LIBS)
 
@@ -199,8 +207,12 @@ $(TEST_GOALS):
 else
 CRIT_LIBS := $(shell pkg-config --libs criterion)
 
-$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o \
-                   $(B)/receiver/rcv_meta.o $(HOST_LIBS)
+# The transport-free receiver: what the tests and the fuzzer drive directly.
+RCV_CORE_SRC = receiver/rcv_core.c receiver/rcv_file.c receiver/rcv_meta.c \
+               receiver/rcv_stage.c receiver/rcv_budget.c receiver/rcv_journal.c
+RCV_CORE_OBJ = $(RCV_CORE_SRC:%.c=$(B)/%.o)
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(RCV_CORE_OBJ) $(HOST_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CRIT_LIBS) $(NET_LIBS) -lm
 
 $(B)/tests/unit/%.o: tests/unit/%.c
@@ -212,7 +224,7 @@ $(B)/tests/unit/%.o: tests/unit/%.c
 TALLY = SL_BIN=$(B) B=$(B) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp tests/tally.sh \
         $(B)/test-results
 test: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slcodec $(B)/fuzz/replay_stream \
-      $(B)/fuzz/replay_recipe $(B)/sllesson
+      $(B)/fuzz/replay_recipe $(B)/sllesson $(B)/slattack
 	@rm -f $(B)/test-results
 	@for t in $(UNIT_BIN); do $(TALLY) $$t --jobs 2; done
 	@TALLY_LABEL=determinism $(TALLY) tests/determinism/run.sh
@@ -221,6 +233,7 @@ test: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slcodec $(B)/fuzz/replay_stream 
 	@TALLY_LABEL=lesson $(TALLY) tests/lesson/check.sh $(B)
 	@TALLY_LABEL=web-api $(TALLY) tests/web/api.sh $(B)
 	@TALLY_LABEL=web-chromium $(TALLY) tests/web/chromium.sh $(B)
+	@TALLY_LABEL=link $(TALLY) tests/link/run.sh
 	@tests/tally.sh --summary $(B)/test-results
 
 # make lesson on a small corpus, its JSON and figures checked.
@@ -232,10 +245,14 @@ test-web: $(B)/satyad $(B)/sundard
 	tests/web/api.sh $(B)
 	tests/web/chromium.sh $(B)
 
+# A kernel-shaped link between two network namespaces (tc tbf, iptables
+# loss, a cut); it skips, saying why, unless run as root.
+test-link: $(B)/satyad $(B)/sundard
+	B=$(B) tests/link/run.sh
+
 # The fuzz targets, replayed over their seeds (and any crash reproducers
 # saved there) with the normal build; `make fuzz` builds them for libFuzzer.
-FUZZ_LIBS = $(B)/receiver/rcv_core.o $(B)/receiver/rcv_file.o $(B)/receiver/rcv_meta.o \
-            $(HOST_LIBS)
+FUZZ_LIBS = $(RCV_CORE_OBJ) $(HOST_LIBS)
 $(B)/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(NET_LIBS)
@@ -250,12 +267,12 @@ fuzz:
 	@mkdir -p build-fuzz
 	for t in stream recipe; do \
 	  clang $(FUZZ_CFLAGS) -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(CODEC_SRC) \
-	    $(PROTO_SRC) $(UTIL_SRC) receiver/rcv_core.c receiver/rcv_file.c receiver/rcv_meta.c \
-	    $(NET_LIBS) || exit 1; done
+	    $(PROTO_SRC) $(UTIL_SRC) $(NET_TRUST_SRC) $(RCV_CORE_SRC) $(NET_LIBS) \
+	    || exit 1; done
 	@echo "run: build-fuzz/fuzz_stream -max_total_time=60 tests/golden/proto"
 
 # One Criterion binary per module; each runs with a timeout.
-test-unit: $(UNIT_BIN) $(B)/satyad $(B)/sundard
+test-unit: $(UNIT_BIN) $(B)/satyad $(B)/sundard $(B)/slattack
 	@set -e; for t in $(UNIT_BIN); do \
 	  echo "== $$t"; SL_BIN=$(B) LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  timeout 900 $$t --jobs 2 || { echo "FAILED: $$t"; exit 1; }; done

@@ -51,9 +51,12 @@ int ac_enc_flush(ac_enc *e)
     e->low = v;
     int nbytes = (32 - k + 7) / 8;
     for (int i = 0; i <= nbytes; i++) ac_enc_shift(e);
-    /* The last shift left a zero in the cache; drop it, and trim trailing
-     * zeros of this chunk, which the decoder reads back as padding. */
-    while (e->out->len > e->start && e->out->p[e->out->len - 1] == 0)
+    /* The last shift left a zero in the cache; drop it, and trim the
+     * flush's own trailing zeros, which the decoder reads back as padding.
+     * Earlier bytes stay, zeros or not: the decoder's look-ahead past the
+     * end is then at most AC_LOOKAHEAD bytes. */
+    for (int t = 0; t < nbytes && e->out->len > e->start &&
+                    e->out->p[e->out->len - 1] == 0; t++)
         e->out->len--;
     int err = e->err;
     bytebuf *out = e->out;
@@ -67,5 +70,6 @@ void ac_dec_init(ac_dec *d, const uint8_t *data, size_t len)
     d->end = data + len;
     d->range = 0xFFFFFFFFu;
     d->code = 0;
+    d->past = 0;
     for (int i = 0; i < 4; i++) d->code = (d->code << 8) | ac_dec_byte(d);
 }

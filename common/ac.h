@@ -5,8 +5,12 @@
  * at a chunk boundary ac_enc_flush(&e), which appends the last bytes and
  * leaves the coder ready for the next chunk. Decoder: ac_dec_init(&d, data,
  * len) on one flushed chunk, then ac_decode_bit(&d, p) with the same p
- * sequence. The decoder reads zero bytes past the end, so the encoder emits
- * no trailing zeros: a flush costs one or two bytes.
+ * sequence. The decoder reads zero bytes past the end, so a flush drops the
+ * zero bytes it would end with: it costs one or two bytes. It drops only
+ * its own bytes, never the chunk's, so a decoder of a well-formed chunk
+ * reads at most AC_LOOKAHEAD bytes past its end: d.past counts them, and
+ * a caller refuses the chunk as soon as d.past > AC_LOOKAHEAD (a chunk
+ * that claims more bytes than its coded data can hold).
  *
  * The state is a 64-bit low (bit 32 is a pending carry) and a 32-bit range
  * kept >= 2^24; the split is range * p >> 16 in 64-bit arithmetic, so the
@@ -31,10 +35,13 @@ typedef struct ac_enc {
     size_t   start;      /* out->len when this chunk began */
 } ac_enc;
 
+#define AC_LOOKAHEAD 4
+
 typedef struct ac_dec {
     uint32_t code;
     uint32_t range;
     const uint8_t *p, *end;
+    uint32_t past;       /* zero bytes supplied past the end */
 } ac_dec;
 
 void ac_enc_init(ac_enc *e, bytebuf *out);
@@ -61,7 +68,9 @@ static inline void ac_encode_bit(ac_enc *e, uint32_t p, int bit)
 
 static inline uint8_t ac_dec_byte(ac_dec *d)
 {
-    return d->p < d->end ? *d->p++ : 0;
+    if (d->p < d->end) return *d->p++;
+    d->past++;
+    return 0;
 }
 
 static inline int ac_decode_bit(ac_dec *d, uint32_t p)

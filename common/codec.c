@@ -154,6 +154,8 @@ int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
         }
         if (t) add_cost(c, i, bc);
         out[i] = (uint8_t)byte;
+        /* Reading past the coded bytes: they hold no more of this chunk. */
+        if (d.past > AC_LOOKAHEAD) return SL_ECORRUPT;
     }
     c->data_h = dg_bytes(c->data_h, out, n);
     return 0;

@@ -40,7 +40,15 @@
     X(SL_ECLOSED,        -35, "connection closed before the session ended") \
     X(SL_ERECIPE_HASH,   -36, "recipe text does not match its SHA-256") \
     X(SL_EPRIOR_MISSING, -50, "the recipe's prior is not among this receiver's priors") \
-    X(SL_EPRIOR_MISMATCH,-51, "the prior differs from the SHA-256 and size in the recipe")
+    X(SL_EPRIOR_MISMATCH,-51, "the prior differs from the SHA-256 and size in the recipe") \
+    X(SL_EAUTH,          -40, "the sender's key is not authorized here") \
+    X(SL_EAUTH_SIG,      -41, "signature does not verify") \
+    X(SL_EKEY,           -42, "key file unreadable or malformed") \
+    X(SL_ETLS,           -43, "TLS handshake or record failure") \
+    X(SL_ETLS_PLAIN,     -44, "one side speaks TLS and the other plaintext") \
+    X(SL_EEXIST,         -45, "a file of the session already exists (see --overwrite)") \
+    X(SL_EBUSY,          -46, "receiver busy: sessions or model memory at their limit") \
+    X(SL_ETIMEOUT,       -47, "peer too slow: timed out")
 
 enum {
 #define SL_ERR_ENUM(name, val, msg) name = val,

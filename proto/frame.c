@@ -13,6 +13,7 @@ static const uint32_t limits[FRAME_TYPE_MAX + 1] = {
     [FRAME_ACK] = 32,
     [FRAME_DONE] = 64,
     [FRAME_ERROR] = 1024,
+    [FRAME_AUTH] = 1 + 32 + 32 + 32 + 64,
 };
 
 uint32_t frame_limit(int type)
@@ -28,7 +29,7 @@ int frame_has_crc(int type)
 const char *frame_type_name(int type)
 {
     static const char *const names[] = {"?", "HELLO", "MANIFEST", "CHUNK", "ACK", "DONE",
-                                        "ERROR"};
+                                        "ERROR", "AUTH"};
     return type >= 1 && type <= FRAME_TYPE_MAX ? names[type] : "?";
 }
 
@@ -61,6 +62,11 @@ void frame_parser_init(frame_parser *p)
     memset(p, 0, sizeof *p);
 }
 
+void frame_parser_cap(frame_parser *p, uint32_t max_payload)
+{
+    p->cap = max_payload;
+}
+
 void frame_parser_fini(frame_parser *p)
 {
     bytebuf_fini(&p->body);
@@ -88,7 +94,9 @@ static int check_header(frame_parser *p)
     if (p->have == 1) return 0;
     uint64_t v;
     int k = varint_get(p->hdr + 1, p->have - 1, &v);
-    uint32_t crc = frame_has_crc(type) ? FRAME_CRC : 0, limit = limits[type] + crc;
+    uint32_t crc = frame_has_crc(type) ? FRAME_CRC : 0, max = limits[type];
+    if (p->cap && p->cap < max) max = p->cap;
+    uint32_t limit = max + crc;
     if (k < 0) return SL_EPROTO_PAYLOAD;   /* a longer length form than needed */
     if (k == 0) {
         /* Refuse as soon as the bytes so far already mean too much. */

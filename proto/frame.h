@@ -20,7 +20,11 @@
  *   frame_parser_fini(&p);
  * The preamble and each header field are checked as soon as their bytes
  * arrive, and the length against the type's limit before the payload
- * buffer is grown. After an error the parser stays failed. */
+ * buffer is grown. After an error the parser stays failed.
+ *   frame_parser_cap(&p, max)   a reader may accept less than the types'
+ * limits for what comes next (a receiver before HELLO, say): a length over
+ * max is then SL_EPROTO_TOOBIG too, at its first byte that says so; 0
+ * lifts the cap. */
 #ifndef SL_FRAME_H
 #define SL_FRAME_H
 
@@ -28,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FRAME_VERSION   2
+#define FRAME_VERSION   3
 #define FRAME_PREAMBLE  3        /* "SL", version */
 #define FRAME_MAX_HDR   5        /* type, varint length of at most 4 bytes */
 #define FRAME_CRC       4
@@ -40,7 +44,8 @@ enum frame_type {
     FRAME_ACK,
     FRAME_DONE,
     FRAME_ERROR,
-    FRAME_TYPE_MAX = FRAME_ERROR
+    FRAME_AUTH,
+    FRAME_TYPE_MAX = FRAME_AUTH
 };
 
 typedef struct frame {
@@ -59,6 +64,7 @@ typedef struct frame_parser {
     uint32_t len;         /* body bytes: payload, and the CRC if the type has one */
     bytebuf  body;
     uint32_t extra;       /* preamble bytes to count into the next frame's wire size */
+    uint32_t cap;         /* largest payload accepted next; 0 = the type's limit */
     int      err;
 } frame_parser;
 
@@ -70,6 +76,7 @@ const char *frame_type_name(int type);
 int  frame_write_preamble(bytebuf *out);
 int  frame_write(bytebuf *out, int type, const void *payload, size_t len);
 void frame_parser_init(frame_parser *p);
+void frame_parser_cap(frame_parser *p, uint32_t max_payload);
 int  frame_parse(frame_parser *p, const uint8_t *data, size_t n, size_t *used,
                  frame *out);
 int  frame_parser_end(const frame_parser *p);

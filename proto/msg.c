@@ -77,6 +77,7 @@ int msg_hello_write(bytebuf *out, const msg_hello *m)
 {
     wbuf b = {{0}, 0};
     putv(&b, m->caps);
+    if (m->has_challenge) wput(&b, m->challenge, MSG_CHALLENGE);
     int rc = frame_write_preamble(out);
     return rc ? rc : emit(out, FRAME_HELLO, &b);
 }
@@ -85,6 +86,8 @@ int msg_hello_read(const frame *f, msg_hello *m)
 {
     cursor c = cursor_of(f);
     uint64_t caps = getv(&c);
+    m->has_challenge = !c.bad && c.end - c.p == MSG_CHALLENGE;
+    if (m->has_challenge) memcpy(m->challenge, take(&c, MSG_CHALLENGE), MSG_CHALLENGE);
     int rc = finish(&c);
     if (rc) return rc;
     if (caps & ~(uint64_t)MSG_CAPS_KNOWN) return SL_EPROTO_RESERVED;
@@ -92,9 +95,33 @@ int msg_hello_read(const frame *f, msg_hello *m)
     return 0;
 }
 
+/* Well-formed UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        if (c < 0x80) k = 0;
+        else if (c >= 0xC2 && c <= 0xDF) k = 1;
+        else if (c >= 0xE0 && c <= 0xEF) k = 2;
+        else if (c >= 0xF0 && c <= 0xF4) k = 3;
+        else return 0;
+        if (k > n - i - 1) return 0;
+        for (size_t j = 1; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+            (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
 int msg_name_check(const char *name, size_t len)
 {
     if (len == 0 || len > MSG_MAX_NAME || name[0] == '/') return SL_EPROTO_NAME;
+    if (!utf8_ok((const unsigned char *)name, len)) return SL_EPROTO_NAME;
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)name[i];
         if (ch < 0x20 || ch == 0x7f || ch == '\\') return SL_EPROTO_NAME;
@@ -250,6 +277,32 @@ int msg_chunk_index(const frame *f, uint32_t *index)
     cursor c = cursor_of(f);
     *index = getv32(&c, UINT32_MAX);
     return c.bad ? SL_EPROTO_PAYLOAD : 0;
+}
+
+int msg_auth_write(bytebuf *out, const msg_auth *m)
+{
+    wbuf b = {{0}, 0};
+    put8(&b, m->scheme);
+    wput(&b, m->key, 32);
+    wput(&b, m->manifest_hash, 32);
+    wput(&b, m->recipe_hash, 32);
+    wput(&b, m->sig, 64);
+    return emit(out, FRAME_AUTH, &b);
+}
+
+int msg_auth_read(const frame *f, msg_auth *m)
+{
+    cursor c = cursor_of(f);
+    m->scheme = get8(&c);
+    const uint8_t *k = take(&c, 32), *mh = take(&c, 32), *rh = take(&c, 32), *s = take(&c, 64);
+    int rc = finish(&c);
+    if (rc) return rc;
+    if (m->scheme != MSG_AUTH_ED25519) return SL_EPROTO_PAYLOAD;
+    memcpy(m->key, k, 32);
+    memcpy(m->manifest_hash, mh, 32);
+    memcpy(m->recipe_hash, rh, 32);
+    memcpy(m->sig, s, 64);
+    return 0;
 }
 
 int msg_ack_write(bytebuf *out, const msg_ack *m)

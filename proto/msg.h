@@ -23,14 +23,30 @@
 /* HELLO capability bits; a reader refuses bits it does not know. */
 #define MSG_CAPS_KNOWN    0u
 
+#define MSG_CHALLENGE     32
+
 typedef struct msg_hello {
     uint32_t caps;
+    uint8_t  has_challenge;      /* a receiver's HELLO carries one; a sender's does not */
+    uint8_t  challenge[MSG_CHALLENGE];
 } msg_hello;
 
 /* A manifest entry's mode: the permission bits, and MSG_MODE_DIR for an
  * empty directory (no bytes, no size, no SHA-256). */
 #define MSG_MODE_PERM     0777u
 #define MSG_MODE_DIR      010000u
+
+/* AUTH: who sends, and their signature over the receiver's challenge, the
+ * MANIFEST to come and its recipe (net/keys.h says exactly what is signed). */
+#define MSG_AUTH_ED25519  1
+
+typedef struct msg_auth {
+    uint8_t scheme;              /* MSG_AUTH_ED25519 */
+    uint8_t key[32];
+    uint8_t manifest_hash[32];   /* SHA-256 of the MANIFEST payload that follows */
+    uint8_t recipe_hash[32];     /* SHA-256 of the recipe's canonical text */
+    uint8_t sig[64];
+} msg_auth;
 
 typedef struct msg_file {
     const char *name;            /* not NUL-terminated; name_len bytes */
@@ -90,6 +106,8 @@ int msg_chunk_write(bytebuf *out, const msg_chunk *m);
 int msg_chunk_read(const frame *f, msg_chunk *m);
 /* A CHUNK's index without decoding the rest (for the order check). */
 int msg_chunk_index(const frame *f, uint32_t *index);
+int msg_auth_write(bytebuf *out, const msg_auth *m);
+int msg_auth_read(const frame *f, msg_auth *m);
 int msg_ack_write(bytebuf *out, const msg_ack *m);
 int msg_ack_read(const frame *f, msg_ack *m);
 int msg_done_write(bytebuf *out, const msg_done *m);
@@ -97,7 +115,7 @@ int msg_done_read(const frame *f, msg_done *m);
 int msg_error_write(bytebuf *out, int32_t code, const char *text);
 int msg_error_read(const frame *f, msg_error *m);
 
-/* PROTOCOL.md "Names": 0 or SL_EPROTO_NAME. */
+/* PROTOCOL.md "Names" (valid UTF-8 among them): 0 or SL_EPROTO_NAME. */
 int msg_name_check(const char *name, size_t len);
 
 #endif

@@ -7,7 +7,13 @@ void proto_order_init(proto_order *o, int from)
 {
     o->from = from;
     o->stage = 0;
+    o->authed = 0;
     o->next_chunk = 0;
+}
+
+void proto_order_resume(proto_order *o, uint32_t next)
+{
+    o->next_chunk = next;
 }
 
 int proto_order_check(proto_order *o, int type, uint32_t index)
@@ -22,6 +28,10 @@ int proto_order_check(proto_order *o, int type, uint32_t index)
     if (o->from == PROTO_FROM_RECEIVER)
         return type == FRAME_ACK ? 0 : SL_EPROTO_ORDER;
     switch (type) {
+    case FRAME_AUTH:
+        if (o->stage != 1 || o->authed) return SL_EPROTO_ORDER;
+        o->authed = 1;
+        return 0;
     case FRAME_MANIFEST:
         if (o->stage != 1) return SL_EPROTO_ORDER;
         o->stage = 2;

@@ -4,80 +4,24 @@
 #include "../common/err.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static int fail(char *err, size_t cap, int code, const char *what, const char *path)
-{
-    snprintf(err, cap, "%s %s: %s", what, path, strerror(errno));
-    return code;
-}
-
-/* mkdir -p for the parents of path (relative to outdir, already joined). */
-static int make_parents(char *path, size_t base_len, char *err, size_t cap)
-{
-    for (char *p = path + base_len + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        struct stat st;
-        if (lstat(path, &st) == 0) {
-            if (!S_ISDIR(st.st_mode)) {
-                snprintf(err, cap, "%s exists and is not a directory", path);
-                *p = '/';
-                return SL_EPROTO_NAME;
-            }
-        } else if (mkdir(path, 0755) && errno != EEXIST) {
-            int rc = fail(err, cap, SL_EIO, "cannot create directory", path);
-            *p = '/';
-            return rc;
-        }
-        *p = '/';
-    }
-    return 0;
-}
-
-int rcv_file_open(rcv_file *f, const char *outdir, const char *name, size_t len,
-                  uint64_t size, const uint8_t sha[32], char *err, size_t cap)
+int rcv_file_open(rcv_file *f, int fd, const char *name, size_t len, uint64_t size,
+                  const uint8_t sha[32])
 {
     memset(f, 0, sizeof *f);
-    f->fd = -1;
-    size_t dl = strlen(outdir);
-    f->final = malloc(dl + len + 2);
-    f->tmp = malloc(dl + len + 16);
+    f->fd = fd;
+    f->name = name;
+    f->name_len = (int)len;
+    f->size = size;
+    memcpy(f->want, sha, 32);
     f->sha = sha256_new();
-    if (!f->final || !f->tmp || !f->sha) {
+    if (!f->sha) {
         rcv_file_abort(f);
         return SL_ENOMEM;
     }
-    memcpy(f->final, outdir, dl);
-    f->final[dl] = '/';
-    memcpy(f->final + dl + 1, name, len);
-    f->final[dl + 1 + len] = 0;
-    int rc = make_parents(f->final, dl, err, cap);
-    if (rc) { rcv_file_abort(f); return rc; }
-    struct stat st;
-    if (lstat(f->final, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, cap, "%s exists and is not a regular file", f->final);
-        rcv_file_abort(f);
-        return SL_EPROTO_NAME;
-    }
-    const char *slash = strrchr(f->final, '/');
-    size_t dirlen = (size_t)(slash - f->final);
-    snprintf(f->tmp, dl + len + 16, "%.*s/.%s.sl-XXXXXX", (int)dirlen, f->final, slash + 1);
-    f->fd = mkstemp(f->tmp);
-    if (f->fd < 0) {
-        rc = fail(err, cap, SL_EIO, "cannot create", f->tmp);
-        free(f->tmp);
-        f->tmp = NULL;
-        rcv_file_abort(f);
-        return rc;
-    }
-    f->size = size;
-    memcpy(f->want, sha, 32);
     return 0;
 }
 
@@ -87,7 +31,10 @@ int rcv_file_write(rcv_file *f, const uint8_t *p, size_t n, char *err, size_t ca
     while (n) {
         ssize_t w = write(f->fd, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return fail(err, cap, SL_EIO, "cannot write", f->tmp);
+        if (w <= 0) {
+            snprintf(err, cap, "cannot write %.*s: %s", f->name_len, f->name, strerror(errno));
+            return SL_EIO;
+        }
         p += w;
         n -= (size_t)w;
         f->written += (uint64_t)w;
@@ -101,8 +48,8 @@ int rcv_file_finish(rcv_file *f, char *err, size_t cap)
     sha256_final(f->sha, got);
     f->sha = NULL;
     if (memcmp(got, f->want, 32)) {
-        snprintf(err, cap, "%s: SHA-256 of the decoded bytes differs from the manifest",
-                 f->final);
+        snprintf(err, cap, "%.*s: SHA-256 of the decoded bytes differs from the manifest",
+                 f->name_len, f->name);
         rcv_file_abort(f);
         return SL_EPROTO_HASH;
     }
@@ -113,24 +60,10 @@ int rcv_file_finish(rcv_file *f, char *err, size_t cap)
     }
     if (fsync(f->fd) || close(f->fd)) {
         f->fd = -1;
-        rc = fail(err, cap, SL_EIO, "cannot write", f->tmp);
-        rcv_file_abort(f);
-        return rc;
+        snprintf(err, cap, "cannot write %.*s: %s", f->name_len, f->name, strerror(errno));
+        return SL_EIO;
     }
     f->fd = -1;
-    return 0;
-}
-
-int rcv_file_commit(rcv_file *f, char *err, size_t cap)
-{
-    if (rename(f->tmp, f->final)) {
-        int rc = fail(err, cap, SL_EIO, "cannot rename into place", f->final);
-        rcv_file_abort(f);
-        return rc;
-    }
-    free(f->tmp);
-    free(f->final);
-    f->tmp = f->final = NULL;
     return 0;
 }
 
@@ -138,10 +71,6 @@ void rcv_file_abort(rcv_file *f)
 {
     if (f->fd >= 0) close(f->fd);
     f->fd = -1;
-    if (f->tmp) unlink(f->tmp);
-    free(f->tmp);
-    free(f->final);
-    f->tmp = f->final = NULL;
     if (f->sha) sha256_free(f->sha);
     f->sha = NULL;
 }

@@ -1,17 +1,14 @@
-/* receiver/rcv_file.h — one output file, written so that it arrives whole
- * and right or not at all.
+/* receiver/rcv_file.h — one staged output file: bytes in order, then its
+ * SHA-256 checked against the manifest.
  *
- *   rcv_file f; rcv_file_open(&f, outdir, name, len, size, sha, err, cap);
- *   rcv_file_write(&f, p, n) ...;  rcv_file_finish(&f, err, cap);   // verify, close
- *   rcv_file_commit(&f, err, cap);     // rename into place, when the session ends well
- *   on any failure: rcv_file_abort(&f);                             // unlink temp
- * The name must already have passed msg_name_check. Parent directories are
- * created inside outdir; an existing component that is not a directory
- * (a symlink, say) is refused, so nothing is written outside outdir. The
- * bytes go to a temporary ".NAME.sl-XXXXXX" beside the final name, which
- * appears only by rename after the SHA-256 matched and the whole session
- * ended well. Set mode, mtime and mask after opening: finish applies them
- * (rcv_meta_apply) before the file is closed. */
+ *   rcv_file f; rcv_file_open(&f, fd, name, name_len, size, sha);  // fd: rcv_stage_create
+ *   rcv_file_write(&f, p, n, err, cap) ...;
+ *   rcv_file_finish(&f, err, cap);      // verify, fsync, close
+ *   on any failure: rcv_file_abort(&f); // close; the staging directory goes with the session
+ * Messages name the file as the manifest does (relative to the session),
+ * never by a server path. Publishing is rcv_stage's. Set mode, mtime and
+ * mask after opening: finish applies them (rcv_meta_apply) before the file
+ * is closed. */
 #ifndef SL_RCV_FILE_H
 #define SL_RCV_FILE_H
 
@@ -21,7 +18,8 @@
 
 typedef struct rcv_file {
     int         fd;
-    char       *tmp, *final;
+    const char *name;        /* the manifest's, not NUL-terminated */
+    int         name_len;
     sha256_ctx *sha;
     uint64_t    size, written;
     uint8_t     want[32];
@@ -29,11 +27,10 @@ typedef struct rcv_file {
     uint64_t    mtime;
 } rcv_file;
 
-int  rcv_file_open(rcv_file *f, const char *outdir, const char *name, size_t len,
-                   uint64_t size, const uint8_t sha[32], char *err, size_t cap);
+int  rcv_file_open(rcv_file *f, int fd, const char *name, size_t len, uint64_t size,
+                   const uint8_t sha[32]);
 int  rcv_file_write(rcv_file *f, const uint8_t *p, size_t n, char *err, size_t cap);
 int  rcv_file_finish(rcv_file *f, char *err, size_t cap);
-int  rcv_file_commit(rcv_file *f, char *err, size_t cap);
 void rcv_file_abort(rcv_file *f);
 
 #endif

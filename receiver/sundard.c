@@ -5,6 +5,7 @@
 #include "rcv_conn.h"
 #include "rcv_core.h"
 #include "rcv_meta.h"
+#include "rcv_trust.h"
 #include "rcv_web.h"
 #include "../net/web.h"
 #include "../common/err.h"
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -35,7 +37,11 @@ typedef struct server {
     rcv_conn    *latest;       /* the session the progress line follows */
     int          show_progress;
     rcv_conn_cfg cfg;
+    rcv_conn_pool pool;
+    rcv_trust    trust;
     int          once, quiet, sessions, failures, stopping;
+    double       emfile_logged;   /* when "out of descriptors" was last said */
+    int          max_conns;       /* what the descriptor limit allows, with a reserve */
     const char  *json;
     web         *web;          /* --web: the dashboard, or NULL */
 } server;
@@ -63,7 +69,8 @@ static void usage(FILE *f)
 "      --web [HOST:]PORT     serve a live dashboard (127.0.0.1 unless HOST is given)\n"
 "      --web-hold SEC        keep the dashboard up SEC seconds after the last session\n"
 "  -q, --quiet               only errors\n"
-"  -h, --help                this help;  -V, --version  the version\n");
+"  -h, --help                this help;  -V, --version  the version\n"
+"\n" RCV_TRUST_USAGE);
 }
 
 /* The receiver's report: the figures both ends know agree with the
@@ -77,14 +84,21 @@ static void session_report(server *s, rcv_core *core, int result, double elapsed
     st.raw = core->pos;
     st.elapsed_s = elapsed;
     st.rate_bps = 0;
+    char who[KEYS_FP_LEN + KEYS_COMMENT + 16] = "";
+    if (core->key_fp[0])
+        snprintf(who, sizeof who, ", key %s%s%s%s", core->key_fp, core->key_comment[0] ? " (" : "",
+                 core->key_comment, core->key_comment[0] ? ")" : "");
     if (stopped) {
-        fprintf(stderr, "sundard: session from %s abandoned: the receiver is shutting down\n",
-                peer);
+        fprintf(stderr, "sundard: session from %s%s abandoned: the receiver is shutting down\n",
+                peer, who);
     } else if (result != 1) {
         s->failures++;
-        fprintf(stderr, "sundard: session from %s failed: %s (%s)\n", peer,
+        fprintf(stderr, "sundard: session from %s%s failed: %s (%s)\n", peer, who,
                 core->err[0] ? core->err : sl_strerror(result), sl_errname(result));
     } else if (!s->quiet) {
+        if (who[0] || core->resumed)
+            fprintf(stderr, "sundard: session from %s%s%s\n", peer, who,
+                    core->resumed ? ", resumed" : "");
         report_print(stderr, &st);
     }
     if (s->json && report_json(s->json, &st))
@@ -102,7 +116,7 @@ static void on_progress(uv_timer_t *t)
     if (!c || !c->prog_total) return;
     uint64_t raw = c->prog_raw, left = c->prog_total - raw;
     uint64_t next = c->prog_chunk < left ? c->prog_chunk : left;  /* the next chunk's size */
-    if (c->head || c->working) { /* a whole chunk is in: the one after is arriving */
+    if (c->queued || c->working) { /* a whole chunk is in: the one after is arriving */
         raw += next;
         left -= next;
         next = c->prog_chunk < left ? c->prog_chunk : left;
@@ -150,14 +164,71 @@ static void on_conn_end(rcv_conn *c, void *arg)
     if (s->once) stop(s);
 }
 
+static void free_handle(uv_handle_t *h)
+{
+    free(h);
+}
+
+/* At the descriptor limit: take the connection off the queue and close it,
+ * keeping descriptors for the sessions' files; say so once a second. */
+static void turn_away(server *s, uv_stream_t *srv)
+{
+    uv_tcp_t *t = malloc(sizeof *t);
+    if (t && uv_tcp_init(srv->loop, t) == 0) {
+        uv_accept(srv, (uv_stream_t *)t);
+        uv_close((uv_handle_t *)t, free_handle);
+    } else {
+        free(t);
+    }
+    if (now_s() - s->emfile_logged >= 1) {
+        fprintf(stderr, "sundard: cannot accept a connection: %d are open, as many as the "
+                "file descriptor limit allows (ulimit -n); turning new ones away\n",
+                s->pool.conns);
+        s->emfile_logged = now_s();
+    }
+}
+
+/* Raises the descriptor limit as far as allowed, and keeps a reserve of
+ * descriptors for the sessions' staged files and directories. */
+static void plan_descriptors(server *s)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl)) {
+        s->max_conns = 256;
+        return;
+    }
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl)) getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t n = rl.rlim_cur > 1000000 ? 1000000 : rl.rlim_cur;
+    rlim_t reserve = 32 + 6 * (rlim_t)s->trust.max_sessions;
+    if (reserve > n / 2) reserve = n / 2;
+    s->max_conns = (int)(n - reserve);
+}
+
 static void on_connection(uv_stream_t *srv, int status)
 {
     server *s = srv->data;
-    if (status < 0 || s->stopping) return;
+    if (status < 0) {
+        /* Out of descriptors: libuv sheds the waiting connection; say so at
+         * most once a second, and carry on serving. */
+        if (now_s() - s->emfile_logged >= 1) {
+            fprintf(stderr, "sundard: cannot accept a connection: %s (%d open)\n",
+                    uv_strerror(status), s->pool.conns);
+            s->emfile_logged = now_s();
+        }
+        return;
+    }
+    if (s->stopping) return;
     if (s->once && s->sessions) return; /* one session only: leave it queued */
+    if (s->pool.conns >= s->max_conns) {
+        turn_away(s, srv);
+        return;
+    }
     s->sessions++;
     rcv_conn *c;
-    if (rcv_conn_accept(srv, &s->cfg, on_conn_end, s, &c)) {
+    if (rcv_conn_accept(srv, &s->cfg, &s->pool, on_conn_end, s, &c)) {
         fprintf(stderr, "sundard: cannot accept a connection\n");
         return;
     }
@@ -183,7 +254,9 @@ static int decode_file(server *s, const char *path)
         return 1;
     }
     rcv_core core;
-    rcv_core_init(&core, &s->cfg.lim, s->cfg.outdir);
+    rcv_cfg cfg = s->cfg.core;
+    cfg.recording = 1;
+    rcv_core_init(&core, &cfg);
     core.priors = s->cfg.priors;
     if (s->web && rcv_web_watch(&core, web_board_of(s->web), path))
         fprintf(stderr, "sundard: this session is not on the dashboard: out of memory\n");
@@ -225,6 +298,7 @@ static int start_listening(server *s, const char *listen, const char *port_file)
         fprintf(stderr, "sundard: --listen %s: %s\n", listen, why);
         return 2;
     }
+    if (!rcv_trust_listen_ok(&s->trust, (struct sockaddr *)&addr, listen)) return 2;
     int rc = uv_tcp_init(s->loop, &s->listener);
     s->listener.data = s;
     if (!rc) rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&addr, 0);
@@ -254,6 +328,30 @@ static int start_listening(server *s, const char *listen, const char *port_file)
         fprintf(stderr, "sundard: listening on %s, writing to %s\n",
                 hostport_format((struct sockaddr *)&bound, where, sizeof where),
                 s->cfg.outdir);
+    return 0;
+}
+
+/* Opens --out and deals with staging left by an earlier run: recent
+ * journals wait for their session to come back, the rest go. */
+static int prepare_out(server *s)
+{
+    char why[512];
+    if ((s->cfg.core.outfd = rcv_stage_open_out(s->cfg.outdir, why, sizeof why)) < 0) {
+        fprintf(stderr, "sundard: %s\n", why);
+        return 2;
+    }
+    int kept, removed;
+    if (rcv_stage_sweep(s->cfg.core.outfd, s->trust.keep_hours * 3600, &kept, &removed))
+        fprintf(stderr, "sundard: cannot look at %s/%s\n", s->cfg.outdir, RCV_STAGE_DIR);
+    else if ((kept || removed) && !s->quiet)
+        fprintf(stderr, "sundard: %d interrupted session%s kept for a resume, %d stale one%s "
+                "removed\n", kept, kept == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
+    /* One worker per session at a time: enough threads that no session
+     * waits for another's worker. */
+    char n[16];
+    snprintf(n, sizeof n, "%d", s->trust.max_sessions + 4);
+    setenv("UV_THREADPOOL_SIZE", n, 0);
+    plan_descriptors(s);
     return 0;
 }
 
@@ -309,7 +407,27 @@ static void stop_web(server *s, unsigned long hold)
     s->web = NULL;
 }
 
-int main(int argc, char **argv)
+/* A whole number of seconds in 0..86400, for --web-hold and --idle-timeout. */
+static int parse_seconds(const char *flag, const char *arg, unsigned long *out)
+{
+    char *end;
+    *out = strtoul(arg, &end, 10);
+    if (!*arg || *end || arg[0] == '-' || *out > 86400) {
+        fprintf(stderr, "sundard: %s must be 0..86400 seconds, got '%s'\n", flag, arg);
+        return 2;
+    }
+    return 0;
+}
+
+/* What the command line says beyond the server's own settings. */
+typedef struct cli {
+    const char   *listen, *from, *port_file, *web_at;
+    unsigned long web_hold;
+} cli;
+
+/* Reads the command line into s and a; returns 0 to go on, -1 after
+ * --help or --version, or 2 for a usage error (already reported). */
+static int parse_args(server *s, cli *a, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"listen", required_argument, 0, 'l'}, {"out", required_argument, 0, 'o'},
@@ -321,84 +439,96 @@ int main(int argc, char **argv)
         {"priors", required_argument, 0, 'P'},
         {"web", required_argument, 0, 'W'}, {"web-hold", required_argument, 0, 'H'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
-    server s;
-    memset(&s, 0, sizeof s);
-    const char *listen = DEFAULT_LISTEN, *from = NULL, *port_file = NULL, *web_at = NULL;
-    unsigned long web_hold = 0;
-    s.cfg.outdir = ".";
-    s.cfg.lim.max_output = 64ull << 30;
-    s.cfg.lim.max_model_mem = 2ull << 30;
-    s.cfg.lim.umask = (uint32_t)rcv_meta_umask();   /* applied to the carried modes */
-    s.cfg.idle_ms = 300000;
+        {"version", no_argument, 0, 'V'},
+        RCV_TRUST_OPTIONS,
+        {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "l:o:f:qhV", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': listen = optarg; break;
-        case 'o': s.cfg.outdir = optarg; break;
-        case 'f': from = optarg; break;
-        case '1': s.once = 1; break;
+        case 'l': a->listen = optarg; break;
+        case 'o': s->cfg.outdir = optarg; break;
+        case 'f': a->from = optarg; break;
+        case '1': s->once = 1; break;
         case 'M': case 'm': {
             uint64_t v;
             if (units_size(optarg, &v)) {
                 fprintf(stderr, "sundard: '%s' is not a size (try 100M, 2G)\n", optarg);
                 return 2;
             }
-            if (c == 'M') s.cfg.lim.max_output = v;
-            else s.cfg.lim.max_model_mem = v;
+            if (c == 'M') s->cfg.core.lim.max_output = v;
+            else s->cfg.core.lim.max_model_mem = v;
             break;
         }
-        case 'p': port_file = optarg; break;
-        case 'P': s.cfg.priors = optarg; break;
-        case 'W': web_at = optarg; break;
-        case 'H': {
-            char *end;
-            web_hold = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || optarg[0] == '-' || web_hold > 86400) {
-                fprintf(stderr, "sundard: --web-hold must be 0..86400 seconds, got '%s'\n",
-                        optarg);
-                return 2;
-            }
+        case 'p': a->port_file = optarg; break;
+        case 'P': s->cfg.priors = optarg; break;
+        case 'W': a->web_at = optarg; break;
+        case 'H':
+            if (parse_seconds("--web-hold", optarg, &a->web_hold)) return 2;
             break;
-        }
         case 'I': {
-            char *end;
-            unsigned long sec = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || optarg[0] == '-' || sec > 86400) {
-                fprintf(stderr, "sundard: --idle-timeout must be 0..86400 seconds, got '%s'\n",
-                        optarg);
-                return 2;
-            }
-            s.cfg.idle_ms = (uint64_t)sec * 1000;
+            unsigned long sec;
+            if (parse_seconds("--idle-timeout", optarg, &sec)) return 2;
+            s->cfg.idle_ms = (uint64_t)sec * 1000;
             break;
         }
-        case 'j': s.json = optarg; break;
-        case 'q': s.quiet = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case 'j': s->json = optarg; break;
+        case 'q': s->quiet = 1; break;
+        case 'h': usage(stdout); return -1;
+        case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return -1;
+        default:
+            if (c < RCV_TRUST_FIRST || c > RCV_TRUST_LAST) { usage(stderr); return 2; }
+            if (rcv_trust_option(&s->trust, c, optarg)) return 2;
+            break;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "sundard: unexpected argument '%s' (see --help)\n", argv[optind]);
         return 2;
     }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    server s;
+    memset(&s, 0, sizeof s);
+    rcv_trust_init(&s.trust);
+    cli a = {.listen = DEFAULT_LISTEN};
+    s.cfg.outdir = ".";
+    s.cfg.core.lim.max_output = 64ull << 30;
+    s.cfg.core.lim.max_model_mem = 2ull << 30;
+    s.cfg.core.lim.umask = (uint32_t)rcv_meta_umask();   /* applied to the carried modes */
+    s.cfg.idle_ms = 300000;
+    int rc = parse_args(&s, &a, argc, argv);
+    if (rc) {
+        rcv_trust_fini(&s.trust);
+        return rc < 0 ? 0 : rc;
+    }
+    rc = rcv_trust_start(&s.trust, &s.cfg, s.quiet);
+    if (rc) {
+        rcv_trust_fini(&s.trust);
+        return rc < 0 ? 0 : rc;
+    }
     int created;
     char why[600];
     if (fileio_mkdirs(s.cfg.outdir, 0755, &created, why, sizeof why)) {
         fprintf(stderr, "sundard: --out: %s\n", why);
+        rcv_trust_fini(&s.trust);
         return 2;
     }
     if (created && !s.quiet) fprintf(stderr, "sundard: created %s\n", s.cfg.outdir);
     struct stat st;
     if (s.cfg.priors && (stat(s.cfg.priors, &st) || !S_ISDIR(st.st_mode))) {
         fprintf(stderr, "sundard: --priors %s is not a directory\n", s.cfg.priors);
+        rcv_trust_fini(&s.trust);
         return 2;
     }
+    rc = prepare_out(&s);
     signal(SIGPIPE, SIG_IGN);
-    if (web_at && start_web(&s, web_at)) return 2;
-    int rc = from ? decode_file(&s, from) : serve(&s, listen, port_file);
-    if (!rc && !from) rc = s.failures || (s.once && !s.sessions) ? 1 : 0;
-    stop_web(&s, web_hold);
+    if (!rc && a.web_at && start_web(&s, a.web_at)) rc = 2;
+    if (!rc) rc = a.from ? decode_file(&s, a.from) : serve(&s, a.listen, a.port_file);
+    if (!rc && !a.from) rc = s.failures || (s.once && !s.sessions) ? 1 : 0;
+    stop_web(&s, a.web_hold);
+    rcv_trust_fini(&s.trust);
     return rc;
 }

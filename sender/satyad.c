@@ -5,6 +5,8 @@
 #include "snd_encode.h"
 #include "snd_fanout.h"
 #include "snd_link.h"
+#include "snd_trust.h"
+#include "../util/hostport.h"
 #include "snd_walk.h"
 #include "snd_web.h"
 #include "../common/err.h"
@@ -38,6 +40,7 @@ typedef struct satyad_opts {
     const char  *recipe_arg, *out, *json, *name, *prior_path, *web_at;
     uint64_t     chunk, rate, latency, web_hold;
     sl_prior     prior;        /* --prior, loaded */
+    snd_trust    trust;        /* keys, TLS, timeouts, retries */
 } satyad_opts;
 
 typedef struct app {
@@ -53,6 +56,7 @@ typedef struct app {
     uint64_t     total, hello_len;
     double       t0;
     fileio_tmp  *out_file;     /* --out's temporary, removed on a second Ctrl-C */
+    hostport    *hosts;        /* each receiver's host part, the name TLS checks */
     snd_web      web;          /* --web: the dashboard */
     uv_timer_t   webtick;
     uint64_t     rate;
@@ -89,7 +93,8 @@ static void usage(FILE *f)
 "      --web-hold SEC   keep the dashboard up SEC seconds after the transfer\n"
 "  -q, --quiet          no progress line and no report\n"
 "  -h, --help           this help;  -V, --version  the version\n"
-"Every option is described in satyad(1).\n");
+"Every option is described in satyad(1).\n"
+"\n" SND_TRUST_USAGE);
 }
 
 static void maybe_close(app *a)
@@ -286,7 +291,9 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         {"follow-symlinks", no_argument, 0, 'F'}, {"portable-names", no_argument, 0, 'N'},
         {"prior", required_argument, 0, 'p'}, {"web", required_argument, 0, 'w'},
         {"web-hold", required_argument, 0, 'H'},
-        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'}, {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
+        SND_TRUST_OPTIONS,
+        {0, 0, 0, 0}};
     o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
     o->recipe_arg = "default";
     o->chunk = 64 << 10;
@@ -333,7 +340,10 @@ static int parse_args(int argc, char **argv, satyad_opts *o)
         case 'q': o->quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s (codec version %d)\n", VERSION, CODEC_VERSION); return 0;
-        default: usage(stderr); return 2;
+        default:
+            if (c < SND_TRUST_FIRST || c > SND_TRUST_LAST) { usage(stderr); return 2; }
+            if (snd_trust_option(&o->trust, c, optarg)) return 2;
+            break;
         }
     }
     while (optind < argc) o->paths[o->npaths++] = argv[optind++];
@@ -393,17 +403,25 @@ static int start_session(app *a, const satyad_opts *o, snd_inputs *in,
         return 1;
     }
     snd_encode_opts eo = {o->prior.size ? &o->prior : NULL,
-                          a->web.web ? snd_web_chunk : NULL, &a->web};
+                          a->web.web ? snd_web_chunk : NULL, &a->web,
+                          o->out && o->trust.have_key ? &o->trust.key : NULL};
     a->t0 = now_s();
     if (snd_encoder_start(&a->enc, in, rp, &eo, (uint32_t)o->chunk, fd, &a->notify)) {
         fprintf(stderr, "satyad: cannot start the encoder\n");
         return 1;
     }
     a->links = calloc(o->targets.n ? o->targets.n : 1, sizeof *a->links);
-    if (!a->links) { fprintf(stderr, "satyad: out of memory\n"); return 1; }
+    a->hosts = calloc(o->targets.n ? o->targets.n : 1, sizeof *a->hosts);
+    if (!a->links || !a->hosts) { fprintf(stderr, "satyad: out of memory\n"); return 1; }
     for (size_t i = 0; i < o->targets.n; i++) {
-        snd_link_cfg cfg = {o->targets.v[i].spec, o->targets.v[i].addr, o->rate, o->latency,
-                            fd, base, &a->enc, hello};
+        snd_link_cfg cfg = {.target = o->targets.v[i].spec, .addr = o->targets.v[i].addr,
+                            .rate_bps = o->rate, .latency_ms = o->latency, .spool_fd = fd,
+                            .spool_base = base, .enc = &a->enc, .hello = hello};
+        char why[300];
+        if (hostport_parse(cfg.target, HOSTPORT_CONNECT, NULL, DEFAULT_PORT, &a->hosts[i], why,
+                           sizeof why) == 0)
+            cfg.host = a->hosts[i].host;
+        snd_trust_apply(&o->trust, &cfg);
         a->links[i] = snd_link_new(a->loop, &cfg, on_link_end, a);
         if (!a->links[i]) { fprintf(stderr, "satyad: out of memory\n"); return 1; }
         a->nlinks++;
@@ -444,7 +462,10 @@ static int finish_session(app *a, const satyad_opts *o, const snd_inputs *in,
     s.files = (uint32_t)in->n;
     s.chunks = st.chunks;
     s.raw = in->total;
-    s.wire = hello->len + st.spool_len;
+    uint64_t crossed = 0;   /* what the link carrying most carried, in this run */
+    for (size_t i = 0; i < a->nlinks; i++)
+        if (a->links[i]->written > crossed) crossed = a->links[i]->written;
+    s.wire = a->nlinks ? crossed : hello->len + st.spool_len;
     s.transcript = st.transcript;
     bytebuf packed = {0};
     if (recipe_pack(rp, &packed) == 0) s.recipe = packed.len;
@@ -504,6 +525,7 @@ static int send_all(const satyad_opts *o, snd_inputs *in, const recipe_params *r
     rc = finish_session(&a, o, in, rp, &hello, &out_file);
     for (size_t i = 0; i < a.nlinks; i++) snd_link_free(a.links[i]);
     free(a.links);
+    free(a.hosts);
     snd_encoder_fini(&a.enc);
     if (!o->out) close(fd);
     bytebuf_fini(&hello);
@@ -542,7 +564,15 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     recipe_params rp;
     char text[RECIPE_MAX_TEXT];
+    snd_trust_init(&o.trust);
     int rc = parse_args(argc, argv, &o);
+    if (rc < 0) {
+        int trc = snd_trust_start(&o.trust);   /* --gen-key is all it does: -1 */
+        if (trc) {
+            snd_trust_fini(&o.trust);
+            return trc < 0 ? 0 : trc;
+        }
+    }
     if (rc < 0 && recipe_from_arg("satyad", o.recipe_arg, &rp)) rc = 2;
     if (rc < 0 && setup_prior(o.prior_path, &rp, &o.prior)) rc = 2;
     if (rc < 0 && o.print_recipe) {
@@ -556,5 +586,6 @@ int main(int argc, char **argv)
     free(o.paths);
     snd_targets_free(&o.targets);
     prior_free(&o.prior);
+    snd_trust_fini(&o.trust);
     return rc;
 }

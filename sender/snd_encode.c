@@ -1,6 +1,7 @@
 /* sender/snd_encode.c — see snd_encode.h. */
 #include "snd_encode.h"
 #include "snd_baseline.h"
+#include "../common/byteorder.h"
 #include "../common/codec.h"
 #include "../common/err.h"
 #include "../proto/msg.h"
@@ -62,6 +63,7 @@ static void baseline_main(void *arg)
 static int spool_put(snd_encoder *e, bytebuf *frames, int last)
 {
     if (fileio_write_all(e->fd, frames->p, frames->len)) return SL_EIO;
+    e->written += frames->len;
     uv_mutex_lock(&e->lock);
     e->st.spool_len += frames->len;
     if (e->nmarks == e->capmarks) {
@@ -96,7 +98,76 @@ static void fail(snd_encoder *e, int rc, const char *msg)
     if (e->notify) uv_async_send(e->notify);
 }
 
-static int write_manifest(snd_encoder *e, bytebuf *out)
+static int write_manifest(snd_encoder *e, bytebuf *out, uint8_t recipe_hash[32]);
+
+/* Notes where chunk idx starts in the spool. */
+static int note_chunk(snd_encoder *e, uint32_t idx)
+{
+    uv_mutex_lock(&e->lock);
+    int rc = 0;
+    if (e->noffs == e->cap_offs) {
+        uint32_t nc = e->cap_offs ? e->cap_offs * 2 : 256;
+        uint64_t *t = realloc(e->offs, nc * sizeof *t);
+        if (t) { e->offs = t; e->cap_offs = nc; }
+        else rc = SL_ENOMEM;
+    }
+    if (!rc) e->offs[e->noffs++] = e->written;
+    (void)idx;
+    uv_mutex_unlock(&e->lock);
+    return rc;
+}
+
+int snd_encoder_chunk_at(snd_encoder *e, uint32_t k, uint64_t *off)
+{
+    uv_mutex_lock(&e->lock);
+    int known = k < e->noffs || (e->st.finished && !e->st.err && k == e->noffs);
+    if (known) *off = k < e->noffs ? e->offs[k] : e->done_off;
+    uv_mutex_unlock(&e->lock);
+    return known;
+}
+
+/* SHA-256 of a whole frame's payload (without its header and CRC). */
+static void frame_payload_hash(const uint8_t *fr, size_t n, uint8_t h[32])
+{
+    uint64_t body = 0;
+    int k = varint_get(fr + 1, n - 1, &body);
+    size_t crc = frame_has_crc(fr[0]) ? FRAME_CRC : 0;
+    sha256_once(fr + 1 + k, (size_t)body - crc, h);
+}
+
+/* MANIFEST (after a signed AUTH when recording with a key) into out, and
+ * its offsets and hashes into the status. */
+static int write_head(snd_encoder *e, bytebuf *out)
+{
+    bytebuf man = {0};
+    uint8_t recipe_hash[32], man_hash[32];
+    int rc = write_manifest(e, &man, recipe_hash);
+    if (rc) { bytebuf_fini(&man); return rc; }
+    frame_payload_hash(man.p, man.len, man_hash);
+    if (e->opts.key) {
+        msg_auth a = {MSG_AUTH_ED25519, {0}, {0}, {0}, {0}};
+        uint8_t msg[KEYS_MSG], zero[KEYS_CHALLENGE] = {0};
+        memcpy(a.key, e->opts.key->pk, 32);
+        memcpy(a.manifest_hash, man_hash, 32);
+        memcpy(a.recipe_hash, recipe_hash, 32);
+        keys_auth_message(zero, man_hash, recipe_hash, msg);
+        keys_sign(e->opts.key, msg, a.sig);
+        rc = msg_auth_write(out, &a);
+    }
+    uv_mutex_lock(&e->lock);
+    e->st.manifest_off = e->written + out->len;
+    e->st.manifest_len = man.len;
+    memcpy(e->st.manifest_hash, man_hash, 32);
+    memcpy(e->st.recipe_hash, recipe_hash, 32);
+    e->st.total_chunks = (uint32_t)((e->in->total + e->chunk - 1) / e->chunk);
+    e->st.have_manifest = 1;
+    uv_mutex_unlock(&e->lock);
+    if (!rc) rc = bytebuf_append(out, man.p, man.len);
+    bytebuf_fini(&man);
+    return rc;
+}
+
+static int write_manifest(snd_encoder *e, bytebuf *out, uint8_t recipe_hash[32])
 {
     char text[RECIPE_MAX_TEXT];
     int tl = recipe_canonical(e->rp, text, sizeof text);
@@ -112,6 +183,7 @@ static int write_manifest(snd_encoder *e, bytebuf *out)
     uint8_t h[32];
     sha256_once(text, (size_t)tl, h);
     memcpy(m.recipe_hash, h, MSG_RECIPE_HASH);
+    memcpy(recipe_hash, h, 32);
     m.nfiles = (uint32_t)e->in->n;
     m.files = calloc(e->in->n ? e->in->n : 1, sizeof *m.files);
     if (!m.files) { bytebuf_fini(&packed); return SL_ENOMEM; }
@@ -177,8 +249,10 @@ static void encoder_main(void *arg)
     double t_codec = 0;
     int rc = raw ? codec_new(&c, e->rp) : SL_ENOMEM;
     if (rc) snprintf(err, sizeof err, "cannot build the model: %s", sl_strerror(rc));
-    if (!rc && (rc = write_manifest(e, &out)))
+    if (!rc && (rc = write_head(e, &out)))
         snprintf(err, sizeof err, "cannot write the manifest: %s", sl_strerror(rc));
+    if (!rc && (rc = spool_put(e, &out, 0)))   /* receivers may check it meanwhile */
+        snprintf(err, sizeof err, "cannot write the spool: %s", strerror(errno));
     if (!rc && e->opts.prior && (rc = train_prior(e, c, &t_codec)))
         snprintf(err, sizeof err, "cannot train on the prior: %s", sl_strerror(rc));
     uint32_t *costs = NULL;
@@ -200,8 +274,8 @@ static void encoder_main(void *arg)
         if (rc) break;
         if (e->opts.on_chunk) e->opts.on_chunk(e->opts.arg, raw, costs, got);
         done += got;
-        if ((rc = put_chunk(c, idx, raw, got, done == e->in->total, &coded, &out,
-                            &transcript)))
+        if ((rc = note_chunk(e, idx)) ||
+            (rc = put_chunk(c, idx, raw, got, done == e->in->total, &coded, &out, &transcript)))
             break;
         idx++;
         uv_mutex_lock(&e->lock);
@@ -225,6 +299,9 @@ static void encoder_main(void *arg)
     if (!rc) {
         msg_done d = {(uint64_t)(t_codec * 1e6), e->gzip, e->xz, e->zstd};
         rc = msg_done_write(&out, &d);
+        uv_mutex_lock(&e->lock);
+        e->done_off = e->written;
+        uv_mutex_unlock(&e->lock);
         if (!rc) rc = spool_put(e, &out, 1);
     }
     snd_reader_fini(&r);
@@ -305,5 +382,7 @@ void snd_encoder_fini(snd_encoder *e)
 {
     free(e->marks);
     e->marks = NULL;
+    free(e->offs);
+    e->offs = NULL;
     uv_mutex_destroy(&e->lock);
 }

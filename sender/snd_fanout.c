@@ -119,7 +119,8 @@ size_t snd_fanout_report(FILE *f, snd_link *const *links, size_t n, int quiet)
         const snd_link *l = links[i];
         if (!l->ok) {
             failed++;
-            fprintf(f, "satyad: %s\n", l->err);
+            fprintf(f, "satyad: %s (%llu bytes crossed%s)\n", l->err,
+                    (unsigned long long)l->written, l->attempts > 1 ? " over every attempt" : "");
         } else if (!quiet) {
             fprintf(f, "satyad: %s confirmed %u file%s, every SHA-256 matched\n",
                     l->cfg.target, l->ack.files, l->ack.files == 1 ? "" : "s");

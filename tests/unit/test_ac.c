@@ -51,6 +51,7 @@ static void roundtrip(size_t n, size_t chunk, int mode, uint64_t seed)
         ac_dec_init(&d, out.p + ends[c], ends[c + 1] - ends[c]);
         for (size_t i = c * chunk; i < n && i < (c + 1) * chunk; i++)
             cr_assert_eq(ac_decode_bit(&d, ps[i]), bits[i], "bit %zu", i);
+        cr_assert_leq(d.past, AC_LOOKAHEAD, "chunk %zu: read %u bytes past its end", c, d.past);
     }
     bytebuf_fini(&out);
     free(ends);
@@ -89,4 +90,28 @@ Test(ac, all_certain_bits_cost_almost_nothing)
     ac_dec_init(&d, out.p, out.len);
     for (int i = 0; i < 1000000; i++) cr_assert_eq(ac_decode_bit(&d, 65535), 1);
     bytebuf_fini(&out);
+}
+
+/* Runs of certain bits code to zero bytes; the flush may drop only its own,
+ * so the decoder never reads more than AC_LOOKAHEAD bytes past the end, and
+ * a decoder asked for more than the chunk holds soon reads past that. */
+Test(ac, lookahead_past_the_end_is_bounded)
+{
+    for (int bit = 0; bit < 2; bit++)
+        for (size_t n = 1; n < 3000000; n = n * 3 + 1) {
+            bytebuf out = {0};
+            ac_enc e;
+            ac_enc_init(&e, &out);
+            for (size_t i = 0; i < n; i++) ac_encode_bit(&e, bit ? 65535 : 1, bit);
+            cr_assert_eq(ac_enc_flush(&e), 0);
+            ac_dec d;
+            ac_dec_init(&d, out.p, out.len);
+            for (size_t i = 0; i < n; i++) cr_assert_eq(ac_decode_bit(&d, bit ? 65535 : 1), bit);
+            cr_assert_leq(d.past, AC_LOOKAHEAD, "%zu bits of %d: %u bytes past the end of %zu",
+                          n, bit, d.past, out.len);
+            /* Asking for 10x the bits reads well past the end. */
+            for (size_t i = 0; i < 10 * n + 10000000; i++) ac_decode_bit(&d, bit ? 65535 : 1);
+            cr_assert_gt(d.past, AC_LOOKAHEAD);
+            bytebuf_fini(&out);
+        }
 }

@@ -4,7 +4,9 @@
  * 16 chunks so that chunk 15 carries a model digest). Each mutation is
  * named after the error a reader must give; a frame whose payload is
  * changed gets a right CRC again, so only the intended fault remains.
- *   mkgolden valid-1.sls OUTDIR */
+ * From valid-signed.sls (recorded with --key input/golden.key) it derives
+ * the AUTH faults.
+ *   mkgolden valid-1.sls valid-signed.sls OUTDIR */
 #include "../../../common/byteorder.h"
 #include "../../../proto/frame.h"
 #include "../../../proto/msg.h"
@@ -166,23 +168,62 @@ static void manifest_faults(uint8_t *m)
     int k = varint_get(m, n, &cs);
     m[k + 1 + m[k]] = 9;
     put_with_payload("bad-codec-version.sls", mi, m, n);
+    memcpy(m, p, n);
+    hit = memmem(m, n, "hello.txt", 9);
+    memcpy(hit, "hell\xc3(.txt", 9);             /* a broken two-byte sequence */
+    put_with_payload("bad-utf8-name.sls", mi, m, n);
+}
+
+static void load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(1); }
+    free(data);
+    data = malloc(1 << 20);
+    size = fread(data, 1, 1 << 20, f);
+    fclose(f);
+    nfr = 0;
+    scan();
+}
+
+/* AUTH faults, from the signed recording: a changed signature, a changed
+ * MANIFEST (not the one signed), another scheme, AUTH after MANIFEST. */
+static void auth_faults(uint8_t *m)
+{
+    int ai = find(FRAME_AUTH, 0), mi = find(FRAME_MANIFEST, 0);
+    size_t n;
+    const uint8_t *p = payload(ai, &n);
+    memcpy(m, p, n); m[1 + 32 + 32 + 32 + 5] ^= 1;   put_with_payload("bad-auth-sig.sls", ai, m, n);
+    memcpy(m, p, n); m[0] = 2;                        put_with_payload("bad-auth-scheme.sls", ai, m, n);
+    p = payload(mi, &n);
+    memcpy(m, p, n);
+    uint8_t *hit = memmem(m, n, "hello.txt", 9);
+    hit[4] = 'O';
+    put_with_payload("bad-auth-manifest.sls", mi, m, n);
+    bytebuf b = {0};
+    bytebuf_append(&b, data, frames[ai].off);
+    bytebuf_append(&b, data + frames[mi].off, frames[mi].len);
+    bytebuf_append(&b, data + frames[ai].off, frames[ai].len);
+    size_t end = frames[mi].off + frames[mi].len;
+    bytebuf_append(&b, data + end, size - end);
+    put("bad-auth-order.sls", b.p, b.len);
+    bytebuf_fini(&b);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: mkgolden VALID OUTDIR\n"); return 2; }
-    FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 1; }
-    data = malloc(1 << 20);
-    size = fread(data, 1, 1 << 20, f);
-    fclose(f);
-    outdir = argv[2];
-    scan();
+    if (argc != 4) { fprintf(stderr, "usage: mkgolden VALID SIGNED OUTDIR\n"); return 2; }
+    outdir = argv[3];
+    load(argv[1]);
     uint8_t *m = malloc(size + 16);
     header_faults(m);
     order_faults();
     chunk_faults(m);
     manifest_faults(m);
+    free(m);
+    load(argv[2]);
+    m = malloc(size + 16);
+    auth_faults(m);
     free(m);
     free(data);
     return 0;
