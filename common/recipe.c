@@ -4,6 +4,7 @@
 #include "recipe.h"
 #include "byteorder.h"
 #include "err.h"
+#include "models/image.h"
 #include "models/lstm.h"
 #include "models/tx.h"
 
@@ -30,8 +31,10 @@ static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 8,          OFF(apm_count), CM},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
+    {"cm.image",        K_INT,    0, 2,          OFF(image), CM},
     {"cm.inputs",       K_INT,    1, 5,          OFF(inputs), CM},
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders), CM},
+    {"cm.record",       K_INT,    0, 8,          OFF(record), CM},
     {"cm.run",          K_INT,    0, 1,          OFF(run), CM},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse), CM},
     {"cm.text",         K_INT,    0, 7,          OFF(text), CM},
@@ -80,6 +83,7 @@ const char *recipe_model_name(int model)
 
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
+    "record",
 };
 
 static int check_model(const recipe_params *p, recipe_error *e);
@@ -174,7 +178,8 @@ static int set_select(recipe_params *p, const char *v, size_t n, int line,
         if (found < 0)
             return fail(e, line, SL_ERECIPE_VALUE,
                         "mixer.select: unknown selector '%.*s' (known: c0, c1, "
-                        "known, match, c0c1, word, kind, column, classes)", (int)(j - i), v + i);
+                        "known, match, c0c1, word, kind, column, classes, record)", (int)(j - i),
+                        v + i);
         if (cnt == RECIPE_MAX_SELECT)
             return fail(e, line, SL_ERECIPE_VALUE,
                         "mixer.select: at most %d selectors", RECIPE_MAX_SELECT);
@@ -234,6 +239,37 @@ static int check_missing(const int *have, int model, recipe_error *e)
     return 0;
 }
 
+/* Parses one key's value into p, by the key's kind. */
+static int set_value(const key_def *k, recipe_params *p, const char *v, size_t vn, int line,
+                     recipe_error *e)
+{
+    int rc = 0;
+    switch (k->kind) {
+    case K_INT: rc = set_int(k, p, v, vn, line, e); break;
+    case K_U64: {
+        uint64_t *dst = (uint64_t *)((char *)p + k->off);
+        if (parse_u64(v, vn, dst) || *dst < (uint64_t)k->lo)
+            rc = fail(e, line, SL_ERECIPE_VALUE,
+                      "%s must be an unsigned 64-bit integer%s, got '%.*s'", k->name,
+                      k->lo ? " above 0" : "", (int)vn, v);
+        break;
+    }
+    case K_SHA256: rc = set_sha256(k, p, v, vn, line, e); break;
+    case K_ORDERS: rc = set_orders(k, p, v, vn, line, e); break;
+    case K_SELECT: rc = set_select(p, v, vn, line, e); break;
+    case K_MODEL:
+        p->model = -1;
+        for (int m = 0; m < MODEL_COUNT; m++)
+            if (strlen(model_names[m]) == vn && memcmp(model_names[m], v, vn) == 0)
+                p->model = m;
+        if (p->model < 0)
+            rc = fail(e, line, SL_ERECIPE_VALUE, "model '%.*s' is not known to this "
+                      "version (known: cm, tx, order0, uniform)", (int)vn, v);
+        break;
+    }
+    return rc;
+}
+
 int recipe_parse(const char *text, size_t len, recipe_params *p,
                  recipe_error *e)
 {
@@ -279,30 +315,7 @@ int recipe_parse(const char *text, size_t len, recipe_params *p,
                         keys[ki].name);
         have[ki] = line;
         const key_def *k = &keys[ki];
-        int rc = 0;
-        switch (k->kind) {
-        case K_INT: rc = set_int(k, p, v, vn, line, e); break;
-        case K_U64: {
-            uint64_t *dst = (uint64_t *)((char *)p + k->off);
-            if (parse_u64(v, vn, dst) || *dst < (uint64_t)k->lo)
-                rc = fail(e, line, SL_ERECIPE_VALUE,
-                          "%s must be an unsigned 64-bit integer%s, got '%.*s'", k->name,
-                          k->lo ? " above 0" : "", (int)vn, v);
-            break;
-        }
-        case K_SHA256: rc = set_sha256(k, p, v, vn, line, e); break;
-        case K_ORDERS: rc = set_orders(k, p, v, vn, line, e); break;
-        case K_SELECT: rc = set_select(p, v, vn, line, e); break;
-        case K_MODEL:
-            p->model = -1;
-            for (int m = 0; m < MODEL_COUNT; m++)
-                if (strlen(model_names[m]) == vn && memcmp(model_names[m], v, vn) == 0)
-                    p->model = m;
-            if (p->model < 0)
-                rc = fail(e, line, SL_ERECIPE_VALUE, "model '%.*s' is not known to this "
-                          "version (known: cm, tx, order0, uniform)", (int)vn, v);
-            break;
-        }
+        int rc = set_value(k, p, v, vn, line, e);
         if (rc) return rc;
     }
     for (size_t k = 0; k < NKEYS; k++)
@@ -398,7 +411,8 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 #define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.run=0\ncm.sparse=4\ncm.text=7\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.run=0\n" \
+     "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
      "mixer.lr=3\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
@@ -409,20 +423,23 @@ static const struct { const char *name, *text; } presets[] = {
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.run=0\ncm.sparse=0\ncm.text=0\ncm.hash_bits=18\n"
+     "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.run=0\ncm.sparse=0\n"
+     "cm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
+     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.run=0\n"
+     "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.run=0\ncm.sparse=0\ncm.text=1\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.image=0\ncm.record=8\ncm.run=0\n"
+     "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=4\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
@@ -450,7 +467,7 @@ int recipe_preset(const char *name, recipe_params *p)
 int recipe_contexts(const recipe_params *p)
 {
     return p->n_orders + p->word + p->sparse + p->text + p->text_ctx +
-           (p->match_min ? p->match_ctx : 0);
+           (p->match_min ? p->match_ctx : 0) + p->record;
 }
 
 uint32_t recipe_select_sets(const recipe_params *p, int sel)
@@ -461,10 +478,11 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_C1:      return 256 * 8;
     case SEL_KNOWN:   return (uint32_t)(nctx + 1) * 4 * 8;
     case SEL_MATCH:   return 64;
-    case SEL_WORD:    return 8 * 2 * 256;
+    case SEL_WORD:    return 8 * 2 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_KIND:    return 4 * 4 * 256;
-    case SEL_COLUMN:  return 32 * 256;
+    case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_CLASSES: return 64 * 256;
+    case SEL_RECORD:  return 65 * 8;
     default:          return 65536; /* SEL_C0C1 */
     }
 }
@@ -485,14 +503,15 @@ uint64_t recipe_model_mem(const recipe_params *p)
     if (p->match_min && p->match_min2) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
-     * at most 5 per context, two match models, run, LSTM and bias), and
-     * an update count per set. */
-    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 5 + 15) & ~15ull;
+     * at most 5 per context, two match models, run, LSTM, Transformer,
+     * bias and image), and an update count per set. */
+    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 7 + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
     /* State maps: 2048 entries per context, 1024 more for run inputs. */
     m += (uint64_t)recipe_contexts(p) * (2048 + 1024) * 4;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
+    if (p->image) m += img_mem();
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
     if (p->tx_layers) m += tx_mem(&c);
     return m + base;

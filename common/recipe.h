@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 3
+#define CODEC_VERSION 4
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -48,6 +48,7 @@ enum recipe_select {
     SEL_KIND,    /* kind of the previous byte, the match's expected bit; partial byte */
     SEL_COLUMN,  /* column (up to 31); partial byte */
     SEL_CLASSES, /* classes of the last two bytes; partial byte */
+    SEL_RECORD,  /* column in the record (while one is detected); bit position */
     SEL_COUNT
 };
 
@@ -68,8 +69,10 @@ typedef struct recipe_params {
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
-    int      inputs;          /* mixer inputs per context, 1..4 */
+    int      inputs;          /* mixer inputs per context, 1..5 */
     int      sparse, word, text, run;
+    int      record;          /* record contexts (common/models/record.h) */
+    int      image;           /* 1-bit image model (common/models/image.h) */
     int      buf_bits, match_hash_bits, match_min;
     int      match_ctx;       /* contexts keyed by the match's expected byte */
     int      match_min2;      /* a second match model's minimum length (0: none) */
@@ -115,7 +118,8 @@ int recipe_unpack(const uint8_t *in, size_t n, size_t *used, recipe_params *p,
 uint32_t recipe_select_sets(const recipe_params *p, int sel);
 /* The name of a model class ("cm", "tx", ...). */
 const char *recipe_model_name(int model);
-/* How many contexts the cm model keeps (each a slot lookup per nibble). */
+/* How many contexts the cm model keeps (each a slot lookup per nibble),
+ * the record contexts (in use only on binary records) included. */
 int recipe_contexts(const recipe_params *p);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);

@@ -23,11 +23,24 @@
  *   match      the longest earlier occurrence predicts the next byte; a
  *              second match model (match.min2) follows matches of
  *              another minimum length.
+ *   record     (cm.record) on binary data with a record length found by
+ *              record.h: contexts from the record above, which join the
+ *              list (and give the mixer their inputs, after all others)
+ *              only while it is active.
+ *   image      (cm.image) while a record length of 4 or more is active
+ *              (and, with cm.image=1, the bytes look like a bitmap), a
+ *              1-bit image model with rows of that length (image.h): the
+ *              mixer's last input, and a refinement of the final
+ *              probability, after the SSE chain, used while it errs less.
  *   run        (cm.run) the byte that last followed each order context.
  *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
  *   tx         (tx.layers) a small Transformer's prediction of the byte.
  *   mixer      a gated two-layer logistic mixer; its weight sets are
- *              chosen by the selectors in mixer.select.
+ *              chosen by the selectors in mixer.select (`word` and
+ *              `column` choose by the record's column instead while the
+ *              record contexts are active). The data models' inputs start
+ *              at weight 0, so on text, which never gives them, the mixer
+ *              computes what it would without them.
  *   sse        a chain of up to eight APM stages (models/sse.h).
  * All of it but the LSTM and the Transformer is integer; those two keep
  * the float rules of common/README.md. Either way every build computes
@@ -37,9 +50,11 @@
 #include "../fixmath.h"
 #include "bithist.h"
 #include "ctxmap.h"
+#include "image.h"
 #include "lstm.h"
 #include "match.h"
 #include "mixer.h"
+#include "record.h"
 #include "run.h"
 #include "runhist.h"
 #include "sse.h"
@@ -50,10 +65,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_CTX (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
+#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
+#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX)
 #define CM_MAX_INPUTS 5
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 4 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+/* Per context up to 5; two match models, run, LSTM, Transformer, bias, image. */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 7 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -61,7 +78,10 @@ typedef struct cm {
     bh_table  bh;
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
-    int       nctx;
+    int       nctx;                 /* contexts always used */
+    int       nlive;                /* ... and the record contexts now in use */
+    int       nbase;                /* mixer inputs always given, bias last */
+    int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;
                                        4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
@@ -85,6 +105,9 @@ typedef struct cm {
     uint32_t  col, line_start, prev_line;  /* column and line starts */
     uint32_t  wpos;                 /* letters since the word began */
     uint64_t  classes;              /* byte classes, 3 bits each */
+    record_model rec;               /* record length, record contexts */
+    image_model img;                /* 1-bit images, rows of rec.len bytes */
+    int       img_on;               /* the image model runs for this bit */
     int       use_match, use_match2;
     match_model mm2;                /* a second one, of another length (match.min2) */
     match_model mm;
@@ -114,13 +137,13 @@ static void run_candidates(cm *m);
 static void cm_lookup(cm *m)
 {
     if (m->bitpos == 0) {
-        for (int i = 0; i < m->nctx; i++)
+        for (int i = 0; i < m->nlive; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
     uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < m->nctx; i++)
+    for (int i = 0; i < m->nlive; i++)
         m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
 }
 
@@ -130,7 +153,7 @@ static void cm_prefetch(cm *m)
 {
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < m->nctx; i++) {
+    for (int i = 0; i < m->nlive; i++) {
         ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
         ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
     }
@@ -149,6 +172,23 @@ static int cm_tx_init(cm *m, const recipe_params *p)
     return tx_init(&m->tm, &c, p->seed);
 }
 
+/* The mixer: an input per model that runs (the bias too), the data
+ * models' last; its weight sets as mixer.select asks. */
+static int cm_mixer_init(cm *m, const recipe_params *p)
+{
+    uint32_t sizes[MIX_MAX_SEL];
+    for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
+    m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
+               m->use_tx + 1;
+    int inputs = m->nbase + p->inputs * p->record + (p->image > 0);
+    int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
+    if (rc) return rc;
+    /* The data models' inputs start at weight 0: on text, which never
+     * gives them, the mixer starts as it would without them. */
+    if (inputs > m->nbase) mixer_start_weights(&m->mx, m->nbase);
+    return 0;
+}
+
 static int cm_init(void *self, const recipe_params *p)
 {
     cm *m = self;
@@ -157,7 +197,8 @@ static int cm_init(void *self, const recipe_params *p)
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
-    m->nctx = recipe_contexts(p);
+    int nall = recipe_contexts(p);  /* the record contexts included */
+    m->nctx = m->nlive = nall - p->record;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
     for (int k = 0; k < p->n_select; k++) {
@@ -168,16 +209,16 @@ static int cm_init(void *self, const recipe_params *p)
     int rc = ctxmap_init(&m->cmap0, p->hash_bits - 3, p->inputs >= 5);
     if (!rc) rc = ctxmap_init(&m->cmap1, p->hash_bits - 3, 0);
     if (rc) goto fail;
-    rc = sm_init(&m->sm, (uint32_t)m->nctx * 256 * 8, p->sm_limit, m->rates);
+    rc = sm_init(&m->sm, (uint32_t)nall * 256 * 8, p->sm_limit, m->rates);
     if (rc) goto fail;
     /* Start each state at its count-based estimate. */
     for (int s = 1; s < m->bh.count; s++) {
         uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
-        for (uint32_t b = 0; b < 8 * (uint32_t)m->nctx; b++)
+        for (uint32_t b = 0; b < 8 * (uint32_t)nall; b++)
             sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
     if (p->inputs >= 5 &&
-        (rc = sm_init(&m->rm, (uint32_t)m->nctx * RUNHIST_ROWS, p->sm_limit, m->rates)))
+        (rc = sm_init(&m->rm, (uint32_t)nall * RUNHIST_ROWS, p->sm_limit, m->rates)))
         goto fail;
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
@@ -198,25 +239,23 @@ static int cm_init(void *self, const recipe_params *p)
                                        p->train_replay, p->seed)))
         goto fail;
     if ((rc = cm_tx_init(m, p))) goto fail;
-    uint32_t sizes[MIX_MAX_SEL];
-    for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
     m->use_match2 = m->use_match && p->match_min2 > 0;
     if (m->use_match2 &&
         (rc = match_init(&m->mm2, p->match_min2, p->match_hash_bits, m->rates)))
         goto fail;
-    int inputs = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
-                 m->use_tx + 1;
-    rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
-    if (rc) goto fail;
+    if ((rc = cm_mixer_init(m, p))) goto fail;
+    rec_init(&m->rec);
+    if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
-        m->nctx <= 2 &&
-        p->inputs == 1 && !m->use_match2)
+        m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->image)
         m->shape = m->nctx;
     else if (p->inputs >= 4)
         m->shape = p->inputs;
+    /* Every shape but the lean ones writes the inputs into x itself. */
+    if (m->shape == 0 || m->shape >= 4) mixer_given(&m->mx);
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -242,6 +281,7 @@ static void cm_fini(void *self)
     if (m->rp.run) run_fini(&m->run);
     if (m->use_lstm) lstm_fini(&m->lm);
     if (m->use_tx) tx_fini(&m->tm);
+    if (m->rp.image) img_fini(&m->img);
     mixer_fini(&m->mx);
     sse_fini(&m->sse);
 }
@@ -271,7 +311,7 @@ static void match_contexts(cm *m, int i)
 /* At a byte's start, each context's run candidates (models/runhist.h). */
 static void run_candidates(cm *m)
 {
-    for (int i = 0; i < m->nctx; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
+    for (int i = 0; i < m->nlive; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
 }
 
 /* The run input of context i (models/runhist.h), or 0. */
@@ -368,12 +408,39 @@ static int text_contexts(cm *m, int c, int i)
     return i;
 }
 
+/* The data models' part of a byte boundary: the record detector runs on
+ * every byte (cm.record or cm.image); its contexts join the list, after
+ * the nctx others, only while it is active; the image model runs while
+ * rows of its width are found (and, with cm.image=1, the bytes look like
+ * a bitmap). */
+static void data_contexts(cm *m)
+{
+    const recipe_params *p = &m->rp;
+    m->nlive = m->nctx;
+    m->img_on = 0;
+    if (!p->record && !p->image) return;
+    rec_byte(&m->rec, m->buf, m->mask, m->pos);
+    if (p->image == 1 && m->rec.is_binary)
+        img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
+    if (!rec_active(&m->rec)) return;
+    m->img_on = p->image && m->rec.len >= IMG_MIN_W && (p->image == 2 || m->img.bitmap);
+    if (!p->record) return;
+    uint64_t v[REC_MAX_CTX];
+    rec_contexts(&m->rec, m->buf, m->mask, m->pos, p->record, v);
+    for (int k = 0; k < p->record; k++) {
+        int i = m->nctx + k;
+        m->ctxh[i] = hash64(v[k] + p->seed + 0x4ec0 * (uint64_t)(k + 1)) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    m->nlive = m->nctx + p->record;
+}
+
 /* A byte is complete: store it, then compute every context for the next. */
 static void cm_byte(cm *m, int c)
 {
     const recipe_params *p = &m->rp;
     if (p->inputs >= 5)
-        for (int i = 0; i < m->nctx; i++) runhist_add(m->slot0[i] + 16, c);
+        for (int i = 0; i < m->nlive; i++) runhist_add(m->slot0[i] + 16, c);
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
@@ -396,6 +463,7 @@ static void cm_byte(cm *m, int c)
     if (p->run) run_byte(&m->run, m->ctxh, c);
     i = text_contexts(m, c, i);
     if (m->use_match) match_contexts(m, i);
+    data_contexts(m);
 }
 
 /* The bodies of predict and update, written once. `nctx` and `lean` are
@@ -417,11 +485,22 @@ static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
     return v >> 6;
 }
 
+/* Selector `record`: the column in 64 steps while a record length is in
+ * use, and the bit position. */
+static inline uint32_t sel_record(const cm *m)
+{
+    uint32_t len = m->rec.len, q = 0;
+    if (rec_active(&m->rec))
+        q = 1 + (len <= 64 ? m->rec.col : (uint32_t)((uint64_t)m->rec.col * 64 / len));
+    return q * 8 + (uint32_t)m->bitpos;
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
 static inline void cm_select(cm *m, int nsel, int known)
 {
     const recipe_params *p = &m->rp;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    int rec = m->nlive > m->nctx;   /* the record contexts are in use */
     for (int j = 0; j < nsel; j++) {
         uint32_t v;
         switch (p->select[j]) {
@@ -438,7 +517,8 @@ static inline void cm_select(cm *m, int nsel, int known)
                 : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
             break;
         case SEL_WORD:
-            v = ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+            v = rec ? 8 * 2 * 256 + sel_record(m)
+                : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
             break;
         case SEL_KIND: {
             uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
@@ -447,21 +527,25 @@ static inline void cm_select(cm *m, int nsel, int known)
             v = (kind * 4 + ex) * 256 + m->c0;
             break;
         }
-        case SEL_COLUMN:  v = (m->col < 31 ? m->col : 31) * 256 + m->c0; break;
+        case SEL_COLUMN:
+            v = rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
+            break;
         case SEL_CLASSES: v = (uint32_t)(m->classes & 63) * 256 + m->c0; break;
+        case SEL_RECORD:  v = sel_record(m); break;
         default:        v = (c1 << 8) | m->c0; break;
         }
         mixer_select(&m->mx, j, v);
     }
 }
 
-/* Writes each context's `inputs` mixer inputs to x; returns how many
- * contexts have been seen before. */
-CM_BODY int cm_inputs(cm *m, int nctx, int inputs, uint32_t node, int16_t *x)
+/* Writes the `inputs` mixer inputs of contexts i0..i1-1 to x (context
+ * i0's first); returns how many of them have been seen before. */
+CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t *x)
 {
     int known = 0;
     uint32_t row = (uint32_t)m->bitpos * 256;
-    for (int i = 0; i < nctx; i++) {
+    x -= i0 * inputs;
+    for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
         uint8_t s = *sp;
         known += s != 0;
@@ -477,6 +561,20 @@ CM_BODY int cm_inputs(cm *m, int nctx, int inputs, uint32_t node, int16_t *x)
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;
+}
+
+/* The data models' mixer inputs, after the bias at x[n - 1]: the record
+ * contexts', then the image model's; returns the inputs now given. */
+CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
+{
+    *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
+    n += (m->nlive - m->nctx) * inputs;
+    if (m->img_on) {
+        uint32_t left = (uint32_t)(m->c8 << m->bitpos) | (m->c0 & ((1u << m->bitpos) - 1));
+        x[n++] = (int16_t)img_predict(&m->img, m->buf, m->mask, m->pos, m->rec.len,
+                                      m->bitpos, left);
+    }
+    return n;
 }
 
 CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
@@ -506,17 +604,21 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
          * the match), so the stores of the inputs have retired before the
          * dot products load them. */
         int16_t *x = m->mx.x;
-        int known = cm_inputs(m, nctx, inputs, node, x);
+        int known = cm_inputs(m, 0, nctx, inputs, node, x);
         int n = nctx * inputs;
         if (m->use_match) x[n++] = (int16_t)mst;
         if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
         if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
         if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
         if (m->use_tx) x[n++] = (int16_t)sq_stretch(&m->sq, tx_p(&m->tm, m->c0));
-        m->mx.nx = n;
+        x[n++] = 256;   /* the bias */
+        if (m->nlive + m->img_on > nctx) n = data_inputs(m, inputs, node, x, n, &known);
+        /* Inputs given at the bit before and not now are cleared (mixer.h). */
+        for (int i = n; i < m->ngiven; i++) x[i] = 0;
+        m->ngiven = m->mx.nx = n;
         cm_select(m, p->n_select, known);
     }
-    mixer_add(&m->mx, 256);
+    if (lean) mixer_add(&m->mx, 256);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
     sse_in in = {
@@ -526,6 +628,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
               : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
     };
     pr = sse_p(&m->sse, &m->sq, pr, &in);
+    if (m->img_on) pr = img_refine(&m->img, pr);
 out:
     if (pr < 1) pr = 1;
     if (pr > 65535) pr = 65535;
@@ -545,6 +648,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
+    if (!lean && m->img_on) img_update(&m->img, bit);
     mixer_update(&m->mx, bit);
     if (!lean) {
         sse_update(&m->sse, bit);
@@ -582,7 +686,7 @@ static void cm_update(void *self, int bit)
     switch (m->shape) {
     case 1:  update_body(m, bit, 1, 1); break;
     case 2:  update_body(m, bit, 2, 1); break;
-    default: update_body(m, bit, m->nctx, 0); break;
+    default: update_body(m, bit, m->nlive, 0); break;
     }
 }
 
@@ -603,7 +707,13 @@ static uint64_t cm_digest(const void *self)
     h = dg_u64(h, m->c0 | (uint64_t)m->bitpos << 32);
     h = dg_u64(h, m->pos);
     h = dg_u64(h, m->w0 ^ (m->w1 * 3) ^ (m->w2 * 7));
-    h = dg_bytes(h, m->ctxh, sizeof m->ctxh);
+    h = dg_bytes(h, m->ctxh, CM_MAX_BASE * sizeof *m->ctxh);
+    if (m->rec.len || m->rec.is_binary) {
+        /* The data models, once they have seen binary data. */
+        h = dg_bytes(h, m->ctxh + CM_MAX_BASE, REC_MAX_CTX * sizeof *m->ctxh);
+        h = dg_u64(h, m->rec.len | (uint64_t)m->rec.col << 32);
+        h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);
+    }
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));
     if (m->use_lstm) {

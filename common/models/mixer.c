@@ -41,6 +41,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     for (int i = 0; i < MIX_RATE_N; i++)
         m->rate[i] = (uint16_t)(lr * 16 + lr * 16 * 32 / (16 + i));
     m->skip = MIX_SKIP;
+    m->sum_on_add = nsel == 1;
     mixer_kernels(&m->dots, &m->train);
     for (size_t i = 0; i < m->w_count; i++)
         m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE * 2 / n : 0);
@@ -49,6 +50,20 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     for (int k = 0; k < nsel; k++) mixer_select(m, k, 0);
     m->pr_out = 32768;
     return 0;
+}
+
+void mixer_start_weights(mixer *m, int n_base)
+{
+    assert(n_base > 0 && n_base <= m->n);
+    for (size_t i = 0; i < m->w_count; i++) {
+        int k = (int)(i % (size_t)m->npad);
+        m->w[i] = (int16_t)(k < n_base ? W_ONE * 2 / n_base : 0);
+    }
+}
+
+void mixer_given(mixer *m)
+{
+    m->sum_on_add = 0;
 }
 
 void mixer_fini(mixer *m)

@@ -12,11 +12,20 @@
  *
  *   mixer_init(&m, n_inputs, sizes, n_sel, lr, sq);
  *   per bit: mixer_select(&m, k, value) for each selector, then
- *   mixer_add(&m, st) x n_inputs; p = mixer_mix(&m, l2ctx); ...
+ *   mixer_add(&m, st) x up to n_inputs; p = mixer_mix(&m, l2ctx); ...
  *   mixer_update(&m, bit).
  * With one selector the dot product is summed as the inputs arrive: read
  * back at once, inputs just stored one by one would stall the load until
- * the stores retire, which costs more than the sum. */
+ * the stores retire, which costs more than the sum. A caller may instead
+ * write the inputs straight into x[0..nx) and set nx (before the
+ * selectors, so the stores retire first); it then calls mixer_given once,
+ * and mixer_mix sums every selector's dot product itself.
+ * A bit may give fewer inputs than n (inputs of models that run only on
+ * some data come last): the sums and the training stop at the inputs
+ * given, padded to 16, which is exactly what zeros in their place would
+ * do (a zero input neither adds to a sum nor moves its weight). The
+ * padding x[nx..) must then be 0: a caller that gives fewer inputs than
+ * at the bit before clears those it stopped giving. */
 #ifndef SL_MIXER_H
 #define SL_MIXER_H
 
@@ -24,7 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  208 /* 5 per context (<= 40) + match, run, LSTM, bias */
+#define MIX_MAX_IN  256 /* 5 per context (<= 48) + two matches, run, LSTM, Transformer,
+                           bias, image */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */
@@ -38,7 +48,9 @@ typedef struct mixer {
     mixer_dots_fn  *dots;           /* layer-1 kernels (mixer_kernels) */
     mixer_train_fn *train;
     int      n, npad, nx, nsel, lr;
-    int64_t  acc;                   /* one selector: the dot product so far */
+    int      nact;                  /* inputs given this bit, padded to 16 */
+    int      sum_on_add;            /* one selector, inputs through mixer_add */
+    int64_t  acc;                   /* ... the dot product so far */
     int16_t  x[MIX_MAX_IN];         /* inputs; the padding stays 0 */
     int16_t *w;                     /* all layer-1 sets, npad weights each */
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
@@ -58,6 +70,12 @@ typedef struct mixer {
 
 int  mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
                 const sq_table *sq);
+/* Starts every weight set with the first n_base inputs at 2 / n_base and
+ * the rest at 0, for a model whose last inputs are given only on some
+ * data (mixer_init starts all n at 2 / n). */
+void mixer_start_weights(mixer *m, int n_base);
+/* The caller writes x[] and nx itself (see above). */
+void mixer_given(mixer *m);
 void mixer_fini(mixer *m);
 
 /* The kernels, exposed for the test that SIMD and scalar agree. n is a
@@ -74,7 +92,7 @@ void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train);
 
 static inline void mixer_add(mixer *m, int st)
 {
-    if (m->nsel == 1) m->acc += (int32_t)m->cur[0][m->nx] * st;
+    if (m->sum_on_add) m->acc += (int32_t)m->cur[0][m->nx] * st;
     m->x[m->nx++] = (int16_t)st;
 }
 
@@ -87,16 +105,18 @@ static inline void mixer_select(mixer *m, int k, uint32_t value)
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
 static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 {
-    if (m->nsel == 1) {
+    m->nact = (m->nx + 15) & ~15;
+    if (m->sum_on_add) {
         m->st[0] = (int16_t)sq_clamp((int)(m->acc >> 14));
         return m->pr_out = m->pr[0] = sq_squash(m->sq, m->st[0]);
     }
     int32_t dot[MIX_MAX_SEL];
-    m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->npad, dot);
+    m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->nact, dot);
     for (int k = 0; k < m->nsel; k++) {
         m->st[k] = (int16_t)sq_clamp(dot[k]);
         m->pr[k] = sq_squash(m->sq, m->st[k]);
     }
+    if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
     const int16_t *w2 = m->w2[l2ctx];
     mixer_dots(&w2, 1, m->st, 8, dot);
@@ -110,7 +130,7 @@ static inline void mixer_update(mixer *m, int bit)
     if (m->nsel == 1) {
         /* One selector (the fastest shape): a fixed rate. */
         int err = target - (int)(m->pr[0] >> 4);
-        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->npad, err * m->lr);
+        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->nact, err * m->lr);
         m->nx = 0;
         m->acc = 0;
         return;
@@ -121,7 +141,7 @@ static inline void mixer_update(mixer *m, int bit)
         uint16_t *n = &m->cnt[m->sel[k]];
         int e = (err * (int)m->rate[*n]) >> 4;
         *n += *n < MIX_RATE_N - 1;
-        m->train(m->cur[k], m->x, m->npad, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
+        m->train(m->cur[k], m->x, m->nact, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
     }
     mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;

@@ -2,7 +2,9 @@
 # tests/bench/devset.sh [DIR] — the development set: files every Debian 12
 # machine with this project's build dependencies has (licences, changelogs,
 # man pages, C headers, Python and Perl source, tables, ELF binaries), copied
-# to DIR (default build/devset), .gz files unpacked.
+# to DIR (default build/devset), .gz files unpacked; and generated data:
+# 1-bit bitmaps (tests/bench/gen_bitmap.c) and binary records
+# (tests/bench/gen_records.c), the same bytes on every machine.
 #
 # Model parameters are tuned on this set. The Canterbury corpus and
 # ../shared/corpus/validation are held out: figures are reported on them,
@@ -47,4 +49,12 @@ for f in "${files[@]}"; do
   if [[ "$f" == *.gz ]]; then gzip -dc "$f" > "$out/$name"; else cp -L "$f" "$out/$name"; fi
   n=$((n + 1))
 done
+# Generated files: compiled with the host compiler, run once.
+here=$(dirname "$0")
+for g in gen_bitmap gen_records; do
+  ${CC:-cc} -O2 -o "$out/.$g" "$here/$g.c"
+  "$out/.$g" "$out"
+  rm -f "$out/.$g"
+done
+n=$((n + 8))
 echo "devset: $n files in $out" >&2

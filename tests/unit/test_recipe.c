@@ -15,11 +15,11 @@ static const char *good =
     "cm.orders=6,1,3\n"
     "cm.word=1\ncm.sparse=0\n\t cm.hash_bits = 16 \r\n"
     "match.min=5\nmatch.buf_bits=20\nmatch.hash_bits=16\n"
-    "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\nsm.limit=255\n"
+    "mixer.lr=6\nmixer.select=c0,known,record\napm.count=1\napm.limit=255\nsm.limit=255\n"
     "cm.text=0\ncm.run=0\n"
     "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
-    "tx.segment=8\ntx.shift=0\ntx.window=16\n";
+    "tx.segment=8\ntx.shift=0\ntx.window=16\ncm.record=2\ncm.image=0\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -57,11 +57,12 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.inputs=2\ncm.orders=1,3,6\ncm.run=0\ncm.sparse=0\n"
+        "apm.count=1\napm.limit=255\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\ncm.orders=1,3,6\n"
+        "cm.record=2\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.ctx=1\n"
         "match.hash_bits=16\n"
-        "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known\nmodel=cm\nseed=42\n"
+        "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known,record\nmodel=cm\nseed=42\n"
         "sm.limit=255\ntext.ctx=2\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
         "tx.lr=300\ntx.segment=8\ntx.shift=0\ntx.window=16\n");
     /* The canonical form is a fixed point. */
@@ -120,6 +121,8 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"tx.layers", "tx.layers=9", SL_ERECIPE_VALUE, 30, "tx.layers"},
         {"tx.segment", "tx.segment=0", SL_ERECIPE_VALUE, 32, "tx.segment"},
         {"tx.lr", NULL, SL_ERECIPE_MISSING, 0, "tx.lr"},
+        {"cm.record", "cm.record=9", SL_ERECIPE_VALUE, 35, "cm.record"},
+        {"cm.image", "cm.image=3", SL_ERECIPE_VALUE, 36, "cm.image"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];
