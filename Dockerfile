@@ -29,6 +29,5 @@ RUN apt-get update -qq \
 COPY --from=build /src/build/satyad /src/build/sundard /usr/local/bin/
 COPY tools/compose_satya.sh /usr/local/bin/compose-satya
 COPY tools/compose_sundar.sh /usr/local/bin/compose-sundar
-COPY tools/compose_keys.sh /usr/local/bin/compose-keys
 COPY corpus /corpus
 CMD ["sundard", "--help"]

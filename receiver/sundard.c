@@ -75,11 +75,14 @@ static void usage(FILE *f)
 
 /* The receiver's report: the figures both ends know agree with the
  * sender's; the link rate is the sender's to state (a receiver only sees
- * the bytes arrive), so it is left out here, and from --from entirely. */
+ * the bytes arrive), so it is left out here, and from --from entirely.
+ * `socket_bytes`: what this connection read, TLS records included, as the
+ * sender counts what it wrote (0 for a recording: its frames). */
 static void session_report(server *s, rcv_core *core, int result, double elapsed,
-                           const char *peer, int stopped)
+                           const char *peer, int stopped, uint64_t socket_bytes)
 {
     sl_stats st = core->st;
+    if (socket_bytes) st.wire = socket_bytes;
     st.ok = result == 1;
     st.raw = core->pos;
     st.elapsed_s = elapsed;
@@ -160,7 +163,8 @@ static void on_conn_end(rcv_conn *c, void *arg)
         s->latest = NULL;
         if (s->show_progress) fprintf(stderr, "\n");
     }
-    session_report(s, &c->core, c->result, now_s() - c->t0, c->peer, c->stopped);
+    session_report(s, &c->core, c->result, now_s() - c->t0, c->peer, c->stopped,
+                   c->bytes_in);
     if (s->once) stop(s);
 }
 
@@ -277,7 +281,7 @@ static int decode_file(server *s, const char *path)
         result = rcv_core_feed(&core, &p, buf, n, &reply);
     }
     if (f != stdin) fclose(f);
-    session_report(s, &core, result, now_s() - t0, path, 0);
+    session_report(s, &core, result, now_s() - t0, path, 0, 0);
     rcv_core_fini(&core);
     frame_parser_fini(&p);
     bytebuf_fini(&reply);
