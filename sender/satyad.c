@@ -566,12 +566,16 @@ int main(int argc, char **argv)
     char text[RECIPE_MAX_TEXT];
     snd_trust_init(&o.trust);
     int rc = parse_args(argc, argv, &o);
-    if (rc < 0) {
-        int trc = snd_trust_start(&o.trust);   /* --gen-key is all it does: -1 */
-        if (trc) {
-            snd_trust_fini(&o.trust);
-            return trc < 0 ? 0 : trc;
-        }
+    if (rc >= 0) {   /* --help, --version (0) or a usage error (2): nothing more to do */
+        free(o.paths);
+        snd_targets_free(&o.targets);
+        snd_trust_fini(&o.trust);
+        return rc;
+    }
+    int trc = snd_trust_start(&o.trust);   /* --gen-key is all it does: -1 */
+    if (trc) {
+        snd_trust_fini(&o.trust);
+        return trc < 0 ? 0 : trc;
     }
     if (rc < 0 && recipe_from_arg("satyad", o.recipe_arg, &rp)) rc = 2;
     if (rc < 0 && setup_prior(o.prior_path, &rp, &o.prior)) rc = 2;

@@ -34,10 +34,22 @@ if command -v groff >/dev/null; then
     [ -z "$w" ] || fail "$m.1 does not render cleanly: $w"
   done
 fi
-# Every long option in a program's option table is in its man page and its completion.
-for prog in sender/satyad.c receiver/sundard.c tools/slcodec.c; do
+# --help and --version exit 0 and say nothing on stderr.
+for prog in satyad sundard slcodec; do
+  for o in --help --version; do
+    err=$("$p/bin/$prog" "$o" 2>&1 >/dev/null) || fail "$prog $o exits $?"
+    [ -z "$err" ] || fail "$prog $o says on stderr: $err"
+  done
+done
+# Every long option in a program's option tables (its own file and, for the
+# daemons, the trust options' header) is in its man page and its completion.
+for prog in sender/satyad.c:sender/snd_trust.h receiver/sundard.c:receiver/rcv_trust.h \
+            tools/slcodec.c; do
+  src=${prog//:/ }
+  prog=${prog%%:*}
   name=$(basename "$prog" .c)
-  for opt in $(grep -oE '\{"[a-z][a-z-]+", *(no|required|optional)_argument' "$prog" \
+  # shellcheck disable=SC2086  # src is a list of files
+  for opt in $(cat $src | grep -oE '\{"[a-z][a-z-]+", *(no|required|optional)_argument' \
                | sed -E 's/\{"([^"]+)".*/\1/'; grep -oE '"--[a-z][a-z-]+"' "$prog" | tr -d '"' \
                | sed 's/^--//'); do
     esc=$(sed 's/-/\\\\-/g' <<<"--$opt")     # --to-file is \-\-to\-file in roff

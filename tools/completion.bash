@@ -2,7 +2,7 @@
 # `make install` puts it in share/bash-completion/completions/ under each
 # program's name; to try it from the source tree: source tools/completion.bash
 
-_sl_presets="tiny small default max"
+_sl_presets="uniform order0 tiny small default max large tx"
 
 _satyad()
 {
@@ -15,14 +15,17 @@ _satyad()
         -t|--to)     COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         -c|--chunk)  COMPREPLY=($(compgen -W "4K 16K 64K 256K 1M" -- "$cur")); return ;;
         --latency|-n|--name) return ;;
-        -s|--send|-T|--to-file|-o|--out|--json|--prior) COMPREPLY=($(compgen -f -- "$cur"))
-                                                         return ;;
-        --web|--web-hold) return ;;
+        -s|--send|-T|--to-file|-o|--out|--json|--prior|--gen-key|--key|--tls-ca)
+                     COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --web|--web-hold|--tls-pin|--connect-timeout|--handshake-timeout|--idle-timeout)
+                     return ;;
+        --retry)     COMPREPLY=($(compgen -W "3 5 10" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--send --name --follow-symlinks --portable-names --to
             --to-file --recipe --prior --chunk --rate --latency --out --json --print-recipe
-            --web --web-hold --quiet --help --version" -- "$cur"))
+            --web --web-hold --quiet --help --version --gen-key --key --tls --tls-ca
+            --tls-pin --connect-timeout --handshake-timeout --idle-timeout --retry" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
@@ -32,13 +35,17 @@ _sundard()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-        -o|--out|--priors) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        -f|--from|--port-file|--json) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        -o|--out|--priors|--gen-cert) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        -f|--from|--port-file|--json|--authorized-keys|--tls-cert|--tls-key)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
         -l|--listen|--max-output|--max-model-mem|--idle-timeout|--web|--web-hold) return ;;
+        --max-sessions|--max-memory|--max-chunk|--handshake-timeout|--keep-staging) return ;;
     esac
     COMPREPLY=($(compgen -W "--listen --out --from --priors --once --max-output
         --max-model-mem --idle-timeout --port-file --json --web --web-hold --quiet --help
-        --version" -- "$cur"))
+        --version --authorized-keys --allow-anyone --tls-cert --tls-key --gen-cert
+        --overwrite --max-sessions --max-memory --max-chunk --handshake-timeout
+        --keep-staging" -- "$cur"))
 }
 
 _slcodec()
