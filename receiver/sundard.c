@@ -289,23 +289,31 @@ static int decode_file(server *s, const char *path)
     return result == 1 ? 0 : 1;
 }
 
-/* Binds, announces where, and starts the listener's handles. Returns 0,
- * or the exit status after printing why. */
-static int start_listening(server *s, const char *listen, const char *port_file)
+/* Resolves --listen and checks that this daemon may listen there (keys
+ * or loopback), before anything is made on disk. Returns 0, or the exit
+ * status after printing why. */
+static int resolve_listen(const server *s, const char *listen, struct sockaddr_storage *addr)
 {
-    struct sockaddr_storage addr;
     hostport hp;
     char why[512];
     if (hostport_parse(listen, HOSTPORT_LISTEN, "127.0.0.1", DEFAULT_PORT, &hp, why,
                        sizeof why) ||
-        hostport_resolve(&hp, &addr, why, sizeof why)) {
+        hostport_resolve(&hp, addr, why, sizeof why)) {
         fprintf(stderr, "sundard: --listen %s: %s\n", listen, why);
         return 2;
     }
-    if (!rcv_trust_listen_ok(&s->trust, (struct sockaddr *)&addr, listen)) return 2;
+    return rcv_trust_listen_ok(&s->trust, (struct sockaddr *)addr, listen) ? 0 : 2;
+}
+
+/* Binds to addr (resolve_listen's), announces where, and starts the
+ * listener's handles. Returns 0, or the exit status after printing why. */
+static int start_listening(server *s, const struct sockaddr_storage *addr, const char *listen,
+                           const char *port_file)
+{
+    char why[512];
     int rc = uv_tcp_init(s->loop, &s->listener);
     s->listener.data = s;
-    if (!rc) rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&addr, 0);
+    if (!rc) rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)addr, 0);
     if (!rc) rc = uv_listen((uv_stream_t *)&s->listener, 64, on_connection);
     if (rc) {
         fprintf(stderr, "sundard: cannot listen on %s: %s\n", listen, uv_strerror(rc));
@@ -360,10 +368,11 @@ static int prepare_out(server *s)
 }
 
 /* Serves until a signal, or after one session with --once. */
-static int serve(server *s, const char *listen, const char *port_file)
+static int serve(server *s, const struct sockaddr_storage *addr, const char *listen,
+                 const char *port_file)
 {
     s->loop = uv_default_loop();
-    int rc = start_listening(s, listen, port_file);
+    int rc = start_listening(s, addr, listen, port_file);
     if (rc) return rc;
     s->show_progress = !s->quiet && isatty(2);
     s->progress.data = s->sigint.data = s->sigterm.data = s;
@@ -513,6 +522,11 @@ int main(int argc, char **argv)
         rcv_trust_fini(&s.trust);
         return rc < 0 ? 0 : rc;
     }
+    struct sockaddr_storage addr;
+    if (!a.from && (rc = resolve_listen(&s, a.listen, &addr))) {
+        rcv_trust_fini(&s.trust);
+        return rc;
+    }
     int created;
     char why[600];
     if (fileio_mkdirs(s.cfg.outdir, 0755, &created, why, sizeof why)) {
@@ -530,7 +544,7 @@ int main(int argc, char **argv)
     rc = prepare_out(&s);
     signal(SIGPIPE, SIG_IGN);
     if (!rc && a.web_at && start_web(&s, a.web_at)) rc = 2;
-    if (!rc) rc = a.from ? decode_file(&s, a.from) : serve(&s, a.listen, a.port_file);
+    if (!rc) rc = a.from ? decode_file(&s, a.from) : serve(&s, &addr, a.listen, a.port_file);
     if (!rc && !a.from) rc = s.failures || (s.once && !s.sessions) ? 1 : 0;
     stop_web(&s, a.web_hold);
     rcv_trust_fini(&s.trust);
