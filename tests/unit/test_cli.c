@@ -83,7 +83,7 @@ Test(cli, sundard_makes_its_out_and_says_where_it_listens, .timeout = 60)
     /* start_receiver makes out itself: ask for a directory below it instead. */
     char *argv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file",
                     path_in(&s, "port"), "--out", out, NULL};
-    r.pid = spawn(argv, NULL, path_in(&s, "rx.log"));
+    r.pid = spawn(argv, NULL, NULL, path_in(&s, "rx.log"));
     double end = now_s() + 10;
     while (access(path_in(&s, "port"), R_OK) && now_s() < end) usleep(10000);
     kill(r.pid, SIGTERM);
@@ -142,11 +142,12 @@ Test(cli, ctrl_c_stops_sundard_promptly_and_leaves_nothing, .timeout = 60)
     scratch s;
     scratch_init(&s);
     char *f = strdup(text_file(&s, "long.txt", 60000, 4));
+    const char *once[] = {"--once", NULL};
     receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), once);
     char *argv[] = {(char *)bin("satyad"), "--send", f, "--to", r.to, "--rate", "20kbit",
                     "--recipe", "tiny", "--chunk", "4K", NULL};
-    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    pid_t tx = spawn(argv, NULL, NULL, path_in(&s, "tx.log"));
     usleep(1500000);
     double t0 = now_s();
     kill(r.pid, SIGINT);
@@ -172,7 +173,7 @@ Test(cli, ctrl_c_stops_satyad_at_once_without_a_part_file, .timeout = 60)
     char *f = strdup(text_file(&s, "big.txt", 400000, 5));
     char *argv[] = {(char *)bin("satyad"), "--send", f, "--out", path_in(&s, "rec.sls"),
                     "--recipe", "max", NULL};
-    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    pid_t tx = spawn(argv, NULL, NULL, path_in(&s, "tx.log"));
     usleep(800000);
     double t0 = now_s();
     kill(tx, SIGINT);

@@ -92,14 +92,8 @@ Test(e2e, one_receiver_many_sessions_at_once, .timeout = 120)
     char *pf = path_in(&s, "port");
     char *rargv[] = {(char *)bin("sundard"), "--listen", "127.0.0.1:0", "--port-file", pf,
                      "--out", path_in(&s, "out"), NULL};
-    pid_t rx = spawn(rargv, NULL, path_in(&s, "rx.log"));
-    double end = now_s() + 10;
-    FILE *f = NULL;
-    while (!(f = fopen(pf, "r")) && now_s() < end) usleep(10000);
-    cr_assert_not_null(f);
-    int port;
-    cr_assert_eq(fscanf(f, "%d", &port), 1);
-    fclose(f);
+    pid_t rx = spawn(rargv, NULL, NULL, path_in(&s, "rx.log"));
+    int port = read_port(pf, path_in(&s, "rx.log"));
     char to[32], name[64];
     snprintf(to, sizeof to, "127.0.0.1:%d", port);
     pid_t tx[3];
@@ -110,7 +104,7 @@ Test(e2e, one_receiver_many_sessions_at_once, .timeout = 120)
         write_file(path_in(&s, name), buf, sizeof buf);
         char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, name), "--to", to,
                         "--rate", "400kbit", "--quiet", NULL};
-        tx[i] = spawn(argv, NULL, NULL);
+        tx[i] = spawn(argv, NULL, NULL, NULL);
     }
     for (int i = 0; i < 3; i++) cr_assert_eq(wait_for(tx[i], 60), 0, "sender %d", i);
     kill(rx, SIGTERM);
@@ -131,9 +125,10 @@ Test(e2e, two_receivers_from_one_encode, .timeout = 120)
     uint8_t buf[40000];
     td_text(buf, sizeof buf, 8);
     write_file(path_in(&s, "both.txt"), buf, sizeof buf);
+    const char *once[] = {"--once", NULL};
     receiver a, b;
-    start_receiver(&a, &s, path_in(&s, "outa"), path_in(&s, "rxa.log"), NULL, NULL);
-    start_receiver(&b, &s, path_in(&s, "outb"), path_in(&s, "rxb.log"), NULL, NULL);
+    start_receiver(&a, &s, path_in(&s, "outa"), path_in(&s, "rxa.log"), once);
+    start_receiver(&b, &s, path_in(&s, "outb"), path_in(&s, "rxb.log"), once);
     char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "both.txt"), "--to", a.to,
                     "--to", b.to, "--rate", "1mbit", "--quiet", NULL};
     cr_assert_eq(run(argv, NULL, path_in(&s, "tx.log"), 60), 0);
@@ -301,12 +296,13 @@ Test(e2e, silent_sender_is_abandoned, .timeout = 60)
     scratch s;
     scratch_init(&s);
     receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), "--idle-timeout", "1");
+    const char *args[] = {"--once", "--idle-timeout", "1", NULL};
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), args);
     /* connect and say nothing */
     char cmd[200];
     snprintf(cmd, sizeof cmd, "exec 3<>/dev/tcp/127.0.0.1/%d; sleep 3", r.port);
     char *argv[] = {"/bin/bash", "-c", cmd, NULL};
-    pid_t quiet = spawn(argv, NULL, NULL);
+    pid_t quiet = spawn(argv, NULL, NULL, NULL);
     double t0 = now_s();
     cr_assert_eq(wait_for(r.pid, 20), 1);
     cr_assert_lt(now_s() - t0, 2.9, "the receiver waited for the peer to hang up");
@@ -337,11 +333,12 @@ Test(e2e, sender_killed_mid_stream, .timeout = 120)
     uint8_t buf[60000];
     td_random(buf, sizeof buf, 11);
     write_file(path_in(&s, "slow.bin"), buf, sizeof buf);
+    const char *once[] = {"--once", NULL};
     receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), once);
     char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "slow.bin"), "--to", r.to,
                     "--rate", "100kbit", "--quiet", NULL};
-    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    pid_t tx = spawn(argv, NULL, NULL, path_in(&s, "tx.log"));
     usleep(1500000);
     kill(tx, SIGKILL);
     waitpid(tx, NULL, 0);
@@ -362,11 +359,12 @@ Test(e2e, receiver_killed_mid_stream, .timeout = 120)
     uint8_t buf[60000];
     td_random(buf, sizeof buf, 12);
     write_file(path_in(&s, "slow.bin"), buf, sizeof buf);
+    const char *once[] = {"--once", NULL};
     receiver r;
-    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), NULL, NULL);
+    start_receiver(&r, &s, path_in(&s, "out"), path_in(&s, "rx.log"), once);
     char *argv[] = {(char *)bin("satyad"), "--send", path_in(&s, "slow.bin"), "--to", r.to,
                     "--rate", "100kbit", NULL};
-    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    pid_t tx = spawn(argv, NULL, NULL, path_in(&s, "tx.log"));
     usleep(1500000);
     kill(r.pid, SIGKILL);
     waitpid(r.pid, NULL, 0);

@@ -38,10 +38,11 @@ Test(fanout, a_class_of_100_receivers_one_stalled_one_missing, .timeout = 240)
     char *file = strdup(text_file(&s, "lesson.txt", 12000, 31));  /* path_in is a ring */
     static receiver r[CLASS];
     char name[64];
+    const char *args[] = {"--once", "--quiet", NULL};
     for (int i = 0; i < CLASS; i++) {
         snprintf(name, sizeof name, "out%d", i);
         char *out = path_in(&s, name);
-        start_receiver(&r[i], &s, out, NULL, "--quiet", NULL);
+        start_receiver(&r[i], &s, out, NULL, args);
     }
     /* Receivers 1..99 come from a list file (with a comment and a blank
      * line); receiver 0, stopped like a frozen laptop, and one address
@@ -57,7 +58,7 @@ Test(fanout, a_class_of_100_receivers_one_stalled_one_missing, .timeout = 240)
     char *argv[] = {(char *)bin("satyad"), "--send", file, "--to-file",
                     path_in(&s, "class.txt"), "--to", r[0].to, "--to", dead, "--rate", "1mbit",
                     "--recipe", "tiny", "--chunk", "4K", NULL};
-    pid_t tx = spawn(argv, NULL, path_in(&s, "tx.log"));
+    pid_t tx = spawn(argv, NULL, NULL, path_in(&s, "tx.log"));
     /* Everyone else finishes while receiver 0 is stopped. */
     cr_assert_eq(wait_class(r, 120), CLASS - 1, "a stalled receiver held up the others");
     kill(r[0].pid, SIGCONT);
