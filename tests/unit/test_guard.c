@@ -178,10 +178,13 @@ Test(guard, beyond_loopback_only_with_keys_or_allow_anyone, .timeout = 30)
 {
     scratch s;
     scratch_init(&s);
-    char *argv[] = {(char *)bin("sundard"), "--listen", "0.0.0.0:0", "--out", s.dir, NULL};
+    char *argv[] = {(char *)bin("sundard"), "--listen", "0.0.0.0:0", "--out",
+                    path_in(&s, "new"), NULL};
     cr_assert_eq(run(argv, NULL, path_in(&s, "rx.log"), 10), 2);
     assert_log_has(path_in(&s, "rx.log"), "without --authorized-keys");
     assert_log_has(path_in(&s, "rx.log"), "--allow-anyone");
+    struct stat st;   /* refused before --out is made */
+    cr_assert_neq(stat(path_in(&s, "new"), &st), 0, "the refused start made --out");
     scratch_fini(&s);
 }
 
