@@ -160,7 +160,7 @@ static void build(peer *p, const char *mode, int i)
         recipe_preset("default", &rp);
         rp.hash_bits = 26;
         rp.buf_bits = 28;
-        rp.match_hash_bits = 27;
+        rp.match_hash_bits = 26;   /* 1810 MiB by recipe_model_mem, under the default --max-model-mem 2G */
         stored_session(b, &shared, name, &rp, 1u << 16, 32, 0, 1);
     } else if (!strcmp(mode, "emptychunk")) {
         recipe_preset("default", &rp);

@@ -24,12 +24,15 @@ start_rx() {
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
   port=$(cat "$work/port")
 }
+# Whether PROGRAM --help mentions OPTION. Not a pipe into grep: under
+# pipefail a --help that exits non-zero (satyad's does) would read as "no".
+has() { local h; h=$("$1" --help 2>/dev/null); [[ $h == *"$2"* ]]; }
 cpu() { awk '{print ($14 + $15) / 100}' "/proc/$rx/stat"; }
 hwm() { awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$rx/status"; }
 normal() {   # a well-behaved session alongside; prints its time
   local t0; t0=$(date +%s.%N)
   local retry=""
-  "$bin/satyad" --help | grep -q -- --retry && retry="--retry 4"
+  has "$bin/satyad" --retry && retry="--retry 4"
   # shellcheck disable=SC2086
   "$bin/satyad" --to "127.0.0.1:$port" --rate 0 --recipe tiny -q $retry "$work/normal.txt" \
     2>"$work/tx.log" && r=ok || r="FAILED: $(tail -c 150 "$work/tx.log" | tr '\n' ' ')"
@@ -37,7 +40,7 @@ normal() {   # a well-behaved session alongside; prints its time
 }
 row() {   # name, mode, count, hold, with-normal, [receiver options if it has them]
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $2 "* ]]; then return; fi
-  if [ -n "${6:-}" ] && "$bin/sundard" --help | grep -q -- "${6%% *}"; then
+  if [ -n "${6:-}" ] && has "$bin/sundard" "${6%% *}"; then
     # shellcheck disable=SC2086
     start_rx $6
   else
