@@ -1,0 +1,85 @@
+/* common/models/exe.c — see exe.h. */
+#include "exe.h"
+
+#include <string.h>
+
+/* The gate: on above 3/8 near targets, off below 3/16 (16-bit fixed
+ * point); the share moves 1/2^HIT_SHIFT of the way per operand. */
+#define EXE_ON     24576u
+#define EXE_OFF    12288u
+#define HIT_SHIFT  5
+#define NEAR       (1u << 20)
+
+void exe_init(exe_model *e)
+{
+    memset(e, 0, sizeof *e);
+    e->k = -1;
+    e->expect = -1;
+}
+
+/* The table slot for target byte k after the low bytes abs. */
+static uint32_t tgt_slot(uint32_t k, uint32_t abs)
+{
+    uint64_t h = ((uint64_t)abs << 2 | k) * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> (64 - EXE_TGT_BITS));
+}
+
+static uint16_t tgt_check(uint32_t k, uint32_t abs)
+{
+    return (uint16_t)((((uint64_t)abs << 2 | k) * 0xd6e8feb86659fd93ull >> 56) << 8);
+}
+
+/* Byte c is operand byte e->k: fold it into the target. */
+static void operand_byte(exe_model *e, uint32_t c)
+{
+    uint32_t k = (uint32_t)e->k;
+    uint32_t sum = c + ((e->next >> (8 * k)) & 0xff) + e->carry;
+    e->carry = sum >> 8;
+    e->tgt[tgt_slot(k, e->abs)] = (uint16_t)(tgt_check(k, e->abs) | (sum & 0xff));
+    e->abs |= (sum & 0xff) << (8 * k);
+    e->rel |= c << (8 * k);
+    if (++e->k < 4) return;
+    e->k = -1;
+    if (!e->call) return;
+    /* A near target whose low byte is not 0 (tables of multiples of 256
+     * look near too). */
+    uint32_t hit = e->rel + NEAR < 2 * NEAR && (e->rel & 0xff) != 0;
+    e->hits = (uint32_t)((int32_t)e->hits + (((int32_t)(hit << 16) - (int32_t)e->hits) >> HIT_SHIFT));
+    if (e->hits > EXE_ON) e->on = 1;
+    if (e->hits < EXE_OFF) e->on = 0;
+}
+
+void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
+{
+    uint32_t c = buf[(pos - 1) & mask];
+    uint32_t c2 = pos >= 2 ? buf[(pos - 2) & mask] : 0;
+    e->expect = -1;
+    if (e->k >= 0) {
+        operand_byte(e, c);
+    } else if (c == 0xe8 || c == 0xe9 || (c2 == 0x0f && (c & 0xf0) == 0x80)) {
+        e->k = 0;
+        e->call = c == 0xe8;
+        e->next = pos + 4;
+        e->abs = e->rel = e->carry = 0;
+    }
+    if (e->k < 0) return;
+    uint32_t k = (uint32_t)e->k;
+    uint16_t t = e->tgt[tgt_slot(k, e->abs)];
+    if ((t & 0xff00) == tgt_check(k, e->abs))
+        e->expect = (int)(((t & 0xff) - ((e->next >> (8 * k)) & 0xff) - e->carry) & 0xff);
+}
+
+void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                  int n, uint64_t *h)
+{
+    uint32_t c1 = buf[(pos - 1) & mask], c2 = buf[(pos - 2) & mask];
+    uint64_t v[EXE_NCTX];
+    if (e->k >= 0) {
+        v[0] = (uint64_t)1 << 40 | (uint64_t)(uint32_t)e->k << 16 | (uint32_t)(e->expect + 1);
+        v[1] = (uint64_t)2 << 40 | (uint64_t)(uint32_t)e->k << 32 | e->rel;
+    } else {
+        v[0] = (uint64_t)3 << 40 | c1;
+        v[1] = (uint64_t)4 << 40 | c2 << 8 | c1;
+    }
+    for (int i = 0; i < n; i++) h[i] = v[i];
+}

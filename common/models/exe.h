@@ -1,0 +1,70 @@
+/* common/models/exe.h — x86 code: relative call and jump targets as
+ * absolute addresses, and a detector that says when the bytes are code.
+ *
+ * A call (E8) or jump (E9, and the two-byte 0F 80..8F conditional jumps)
+ * is followed by a 32-bit displacement rel, little-endian: the target is
+ * the address of the next instruction plus rel. Calls to one function
+ * from many places carry many different rel values but one target. So
+ * while the four operand bytes are coded, the model adds the address
+ * (the byte's position in the stream, which differs from the virtual
+ * address by a constant inside one section) to the rel bytes so far,
+ * giving the target's low bytes, and looks up the byte that followed
+ * those low bytes in the last target that had them; turned back into a
+ * rel byte (minus the address byte and the carry) it is the expected
+ * byte, a context for cm.
+ *
+ * Detector, from coded bytes only: every complete operand of a call
+ * scores a hit when |rel| < 2^20 (a target inside the same megabyte) and
+ * its low byte is not 0, a miss otherwise; a running share of hits over
+ * about the last 32 calls switches the model on above 3/8 and off below
+ * 3/16. (Jumps are followed too but not scored: 0F 8x is common in
+ * bitmaps.)
+ * Text never has such operands (an E8 lead byte of UTF-8 is followed by
+ * continuation bytes, a far "target"), so on text it stays off and cm
+ * computes exactly what it would without it.
+ *
+ *   exe_init(&e);
+ *   per byte, after it is stored at buf[(pos - 1) & mask]:
+ *     exe_byte(&e, buf, mask, pos);
+ *     if (exe_active(&e)) exe_contexts(&e, buf, mask, pos, n, h);
+ *   e.k: the next byte's place in an operand (0..3), -1 outside one. */
+#ifndef SL_EXE_H
+#define SL_EXE_H
+
+#include <stdint.h>
+
+#define EXE_NCTX 2
+#define EXE_TGT_BITS 16
+
+typedef struct exe_model {
+    uint16_t tgt[1u << EXE_TGT_BITS];  /* per (k, target's low bytes): check
+                                          byte << 8 | the target's byte k */
+    int      k;             /* the next byte's place in an operand; -1: none */
+    uint32_t next;          /* address of the instruction after the operand */
+    uint32_t abs;           /* the target's bytes 0..k-1 */
+    uint32_t rel;           /* the operand's bytes 0..k-1 */
+    uint32_t carry;         /* carry into target byte k */
+    int      expect;        /* expected operand byte k, -1: none */
+    int      call;          /* the operand is a call's */
+    uint32_t hits;          /* share of near targets, 16-bit fixed point */
+    int      on;            /* the gate, with hysteresis */
+} exe_model;
+
+void exe_init(exe_model *e);
+/* The byte at pos - 1 was just stored; pos >= 1. */
+void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos);
+
+static inline int exe_active(const exe_model *e)
+{
+    return e->on;
+}
+
+/* Writes n (<= EXE_NCTX) context values for the next byte into h: in
+ * an operand, its place with the expected byte; outside one, the last
+ * byte with the bytes since the last operand ended. Then, in an operand,
+ * its place with the operand's bytes so far; outside, the last two
+ * bytes' opcode classes. The caller hashes them. */
+void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                  int n, uint64_t *h);
+
+#endif
