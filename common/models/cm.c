@@ -769,7 +769,7 @@ static uint64_t cm_digest(const void *self)
         /* The x86 contexts, while they are in use. */
         h = dg_bytes(h, m->ctxh + m->xlo, (size_t)(m->xhi - m->xlo) * sizeof *m->ctxh);
         h = dg_u64(h, m->ex.abs ^ (uint64_t)m->ex.rel << 32);
-        h = dg_u64(h, (uint64_t)(uint32_t)m->ex.k << 32 | (uint32_t)m->ex.expect);
+        h = dg_u64(h, (uint64_t)(uint32_t)m->ex.k << 32 | (uint32_t)m->ex.expect[0]);
     }
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));

@@ -14,19 +14,24 @@ void exe_init(exe_model *e)
 {
     memset(e, 0, sizeof *e);
     e->k = -1;
-    e->expect = -1;
+    e->expect[0] = e->expect[1] = -1;
 }
 
-/* The table slot for target byte k after the low bytes abs. */
-static uint32_t tgt_slot(uint32_t k, uint32_t abs)
+/* The table slot, and its check byte, for target byte k after the low
+ * bytes abs, with `site` (0, or the two bytes before the opcode). */
+static uint64_t tgt_key(uint32_t k, uint32_t abs, uint32_t site)
 {
-    uint64_t h = ((uint64_t)abs << 2 | k) * 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(h >> (64 - EXE_TGT_BITS));
+    return ((uint64_t)site << 40 | (uint64_t)abs << 2 | k) * 0x9e3779b97f4a7c15ull;
 }
 
-static uint16_t tgt_check(uint32_t k, uint32_t abs)
+static uint32_t tgt_slot(uint64_t key)
 {
-    return (uint16_t)((((uint64_t)abs << 2 | k) * 0xd6e8feb86659fd93ull >> 56) << 8);
+    return (uint32_t)(key >> (64 - EXE_TGT_BITS));
+}
+
+static uint16_t tgt_check(uint64_t key)
+{
+    return (uint16_t)((key >> 8) & 0xff00);
 }
 
 /* Byte c is operand byte e->k: fold it into the target. */
@@ -35,7 +40,10 @@ static void operand_byte(exe_model *e, uint32_t c)
     uint32_t k = (uint32_t)e->k;
     uint32_t sum = c + ((e->next >> (8 * k)) & 0xff) + e->carry;
     e->carry = sum >> 8;
-    e->tgt[tgt_slot(k, e->abs)] = (uint16_t)(tgt_check(k, e->abs) | (sum & 0xff));
+    for (int t = 0; t < 2; t++) {
+        uint64_t key = tgt_key(k, e->abs, t ? e->site : 0);
+        e->tgt[t][tgt_slot(key)] = (uint16_t)(tgt_check(key) | (sum & 0xff));
+    }
     e->abs |= (sum & 0xff) << (8 * k);
     e->rel |= c << (8 * k);
     if (++e->k < 4) return;
@@ -53,7 +61,7 @@ void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
     uint32_t c = buf[(pos - 1) & mask];
     uint32_t c2 = pos >= 2 ? buf[(pos - 2) & mask] : 0;
-    e->expect = -1;
+    e->expect[0] = e->expect[1] = -1;
     if (e->k >= 0) {
         operand_byte(e, c);
     } else if (c == 0xe8 || c == 0xe9 || (c2 == 0x0f && (c & 0xf0) == 0x80)) {
@@ -61,12 +69,16 @@ void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
         e->call = c == 0xe8;
         e->next = pos + 4;
         e->abs = e->rel = e->carry = 0;
+        e->site = (pos >= 3 ? (uint32_t)buf[(pos - 3) & mask] << 8 : 0) | c2;
     }
     if (e->k < 0) return;
     uint32_t k = (uint32_t)e->k;
-    uint16_t t = e->tgt[tgt_slot(k, e->abs)];
-    if ((t & 0xff00) == tgt_check(k, e->abs))
-        e->expect = (int)(((t & 0xff) - ((e->next >> (8 * k)) & 0xff) - e->carry) & 0xff);
+    for (int t = 0; t < 2; t++) {
+        uint64_t key = tgt_key(k, e->abs, t ? e->site : 0);
+        uint16_t v = e->tgt[t][tgt_slot(key)];
+        if ((v & 0xff00) == tgt_check(key))
+            e->expect[t] = (int)(((v & 0xff) - ((e->next >> (8 * k)) & 0xff) - e->carry) & 0xff);
+    }
 }
 
 void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos,
@@ -75,11 +87,15 @@ void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_
     uint32_t c1 = buf[(pos - 1) & mask], c2 = buf[(pos - 2) & mask];
     uint64_t v[EXE_NCTX];
     if (e->k >= 0) {
-        v[0] = (uint64_t)1 << 40 | (uint64_t)(uint32_t)e->k << 16 | (uint32_t)(e->expect + 1);
-        v[1] = (uint64_t)2 << 40 | (uint64_t)(uint32_t)e->k << 32 | e->rel;
+        uint64_t k = (uint32_t)e->k, a = (uint32_t)(e->expect[0] + 1),
+                 b = (uint32_t)(e->expect[1] + 1);
+        v[0] = (uint64_t)1 << 40 | k << 20 | (uint64_t)(a == b) << 16 | a;
+        v[1] = (uint64_t)2 << 40 | k << 16 | b;
+        v[2] = (uint64_t)5 << 40 | k << 32 | e->rel;
     } else {
         v[0] = (uint64_t)3 << 40 | c1;
         v[1] = (uint64_t)4 << 40 | c2 << 8 | c1;
+        v[2] = (uint64_t)6 << 40 | c2;
     }
     for (int i = 0; i < n; i++) h[i] = v[i];
 }

@@ -33,18 +33,21 @@
 
 #include <stdint.h>
 
-#define EXE_NCTX 2
+#define EXE_NCTX 3
 #define EXE_TGT_BITS 16
 
 typedef struct exe_model {
-    uint16_t tgt[1u << EXE_TGT_BITS];  /* per (k, target's low bytes): check
-                                          byte << 8 | the target's byte k */
+    uint16_t tgt[2][1u << EXE_TGT_BITS];  /* per (k, target's low bytes), then
+                                             per (k, low bytes, the two bytes
+                                             before the opcode): check byte << 8
+                                             | the target's byte k */
     int      k;             /* the next byte's place in an operand; -1: none */
     uint32_t next;          /* address of the instruction after the operand */
     uint32_t abs;           /* the target's bytes 0..k-1 */
     uint32_t rel;           /* the operand's bytes 0..k-1 */
     uint32_t carry;         /* carry into target byte k */
-    int      expect;        /* expected operand byte k, -1: none */
+    int      expect[2];     /* expected operand byte k by each table, -1: none */
+    uint32_t site;          /* the two bytes before the opcode */
     int      call;          /* the operand is a call's */
     uint32_t hits;          /* share of near targets, 16-bit fixed point */
     int      on;            /* the gate, with hysteresis */
