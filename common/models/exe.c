@@ -95,7 +95,7 @@ void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_
     } else {
         uint32_t since = pos - e->next;
         v[0] = (uint64_t)3 << 40 | (uint64_t)(since < 15 ? since : 15) << 8 | c1;
-        v[1] = (uint64_t)4 << 40 | c2 << 8 | c1;
+        v[1] = (uint64_t)4 << 40 | (uint64_t)buf[(pos - 3) & mask] << 8 | c1;
         v[2] = (uint64_t)6 << 40 | (uint64_t)buf[(pos - 3) & mask] << 8 | c2;
     }
     for (int i = 0; i < n; i++) h[i] = v[i];
