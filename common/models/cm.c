@@ -557,6 +557,14 @@ static inline void cm_select(cm *m, int nsel, int known)
                 : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
             break;
         case SEL_KIND: {
+            if (m->xhi > m->xlo) {
+                /* x86 code: the place in an operand, and whether a target
+                 * table expects a byte. */
+                uint32_t st = m->ex.k < 0 ? 0
+                            : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
+                v = 4 * 4 * 256 + st * 256 + m->c0;
+                break;
+            }
             uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
                           : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
             uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
