@@ -57,6 +57,21 @@ static void operand_byte(exe_model *e, uint32_t c)
     if (e->hits < EXE_OFF) e->on = 0;
 }
 
+/* Opcodes whose ModRM byte may address memory relative to the next
+ * instruction (mod 00, r/m 101: a 32-bit displacement follows, and no
+ * immediate): mov, lea, add, or, and, sub, xor, cmp, test, movslq. */
+static int rip_opcode(uint32_t op)
+{
+    switch (op) {
+    case 0x01: case 0x03: case 0x09: case 0x0b: case 0x21: case 0x23: case 0x29:
+    case 0x2b: case 0x31: case 0x33: case 0x39: case 0x3b: case 0x63: case 0x85:
+    case 0x89: case 0x8b: case 0x8d:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
     uint32_t c = buf[(pos - 1) & mask];
@@ -64,7 +79,8 @@ void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
     e->expect[0] = e->expect[1] = -1;
     if (e->k >= 0) {
         operand_byte(e, c);
-    } else if (c == 0xe8 || c == 0xe9 || (c2 == 0x0f && (c & 0xf0) == 0x80)) {
+    } else if (c == 0xe8 || c == 0xe9 || (c2 == 0x0f && (c & 0xf0) == 0x80) ||
+               ((c & 0xc7) == 0x05 && rip_opcode(c2))) {
         e->k = 0;
         e->call = c == 0xe8;
         e->next = pos + 4;
