@@ -65,7 +65,20 @@ static int rip_opcode(uint32_t op)
     switch (op) {
     case 0x01: case 0x03: case 0x09: case 0x0b: case 0x21: case 0x23: case 0x29:
     case 0x2b: case 0x31: case 0x33: case 0x39: case 0x3b: case 0x63: case 0x85:
-    case 0x89: case 0x8b: case 0x8d:
+    case 0x89: case 0x8b: case 0x8d: case 0xff:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The same after 0F: SSE moves and arithmetic, movzx, movsx. */
+static int rip_opcode0f(uint32_t op)
+{
+    switch (op) {
+    case 0x10: case 0x11: case 0x28: case 0x29: case 0x2e: case 0x2f: case 0x54:
+    case 0x57: case 0x58: case 0x59: case 0x5c: case 0x5e: case 0x6f: case 0x7f:
+    case 0xb6: case 0xb7: case 0xbe: case 0xbf: case 0xef:
         return 1;
     default:
         return 0;
@@ -76,11 +89,12 @@ void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
     uint32_t c = buf[(pos - 1) & mask];
     uint32_t c2 = pos >= 2 ? buf[(pos - 2) & mask] : 0;
+    uint32_t c3 = pos >= 3 ? buf[(pos - 3) & mask] : 0;
     e->expect[0] = e->expect[1] = -1;
     if (e->k >= 0) {
         operand_byte(e, c);
     } else if (c == 0xe8 || c == 0xe9 || (c2 == 0x0f && (c & 0xf0) == 0x80) ||
-               ((c & 0xc7) == 0x05 && rip_opcode(c2))) {
+               ((c & 0xc7) == 0x05 && (rip_opcode(c2) || (c3 == 0x0f && rip_opcode0f(c2))))) {
         e->k = 0;
         e->call = c == 0xe8;
         e->next = pos + 4;
