@@ -262,7 +262,7 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     if ((rc = cm_mixer_init(m, p))) goto fail;
     rec_init(&m->rec);
-    exe_init(&m->ex);
+    if (p->exe && (rc = exe_init(&m->ex))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
@@ -301,6 +301,7 @@ static void cm_fini(void *self)
     if (m->use_lstm) lstm_fini(&m->lm);
     if (m->use_tx) tx_fini(&m->tm);
     if (m->rp.image) img_fini(&m->img);
+    exe_fini(&m->ex);
     mixer_fini(&m->mx);
     sse_fini(&m->sse);
 }

@@ -1,6 +1,8 @@
 /* common/models/exe.c — see exe.h. */
 #include "exe.h"
+#include "../err.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The gate: on above 3/8 near targets, off below 3/16 (16-bit fixed
@@ -10,11 +12,27 @@
 #define HIT_SHIFT  5
 #define NEAR       (1u << 20)
 
-void exe_init(exe_model *e)
+int exe_init(exe_model *e)
 {
     memset(e, 0, sizeof *e);
     e->k = -1;
     e->expect[0] = e->expect[1] = -1;
+    for (int t = 0; t < 2; t++)
+        if (!(e->tgt[t] = calloc(1u << EXE_TGT_BITS, sizeof *e->tgt[t]))) return SL_ENOMEM;
+    return 0;
+}
+
+void exe_fini(exe_model *e)
+{
+    for (int t = 0; t < 2; t++) {
+        free(e->tgt[t]);
+        e->tgt[t] = NULL;
+    }
+}
+
+uint64_t exe_mem(void)
+{
+    return (uint64_t)2 * sizeof(uint16_t) << EXE_TGT_BITS;
 }
 
 /* The table slot, and its check byte, for target byte k after the low

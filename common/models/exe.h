@@ -23,7 +23,7 @@
  * continuation bytes, a far "target"), so on text it stays off and cm
  * computes exactly what it would without it.
  *
- *   exe_init(&e);
+ *   exe_init(&e); ... exe_fini(&e);
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
  *     exe_byte(&e, buf, mask, pos);
  *     if (exe_active(&e)) exe_contexts(&e, buf, mask, pos, n, h);
@@ -34,13 +34,12 @@
 #include <stdint.h>
 
 #define EXE_NCTX 3
-#define EXE_TGT_BITS 16
+#define EXE_TGT_BITS 18
 
 typedef struct exe_model {
-    uint16_t tgt[2][1u << EXE_TGT_BITS];  /* per (k, target's low bytes), then
-                                             per (k, low bytes, the two bytes
-                                             before the opcode): check byte << 8
-                                             | the target's byte k */
+    uint16_t *tgt[2];       /* per (k, target's low bytes), then per (k, low
+                               bytes, the two bytes before the opcode): check
+                               byte << 8 | the target's byte k */
     int      k;             /* the next byte's place in an operand; -1: none */
     uint32_t next;          /* address of the instruction after the operand */
     uint32_t abs;           /* the target's bytes 0..k-1 */
@@ -53,7 +52,11 @@ typedef struct exe_model {
     int      on;            /* the gate, with hysteresis */
 } exe_model;
 
-void exe_init(exe_model *e);
+/* Returns 0 or SL_ENOMEM; exe_fini frees (also after a failed init). */
+int exe_init(exe_model *e);
+void exe_fini(exe_model *e);
+/* Bytes exe_init allocates. */
+uint64_t exe_mem(void);
 /* The byte at pos - 1 was just stored; pos >= 1. */
 void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos);
 
