@@ -506,8 +506,8 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
      * at most 5 per context, two match models, run, LSTM, Transformer,
-     * bias and image), and an update count per set. */
-    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 7 + 15) & ~15ull;
+     * bias, image and the x86 expected bit), and an update count per set. */
+    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
     /* State maps: 2048 entries per context, 1024 more for run inputs. */

@@ -70,8 +70,9 @@
 #define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
-/* Per context up to 5; two match models, run, LSTM, Transformer, bias, image. */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 7 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+/* Per context up to 5; two match models, run, LSTM, Transformer, bias, image,
+ * the x86 expected bit. */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 8 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -194,7 +195,7 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
                m->use_tx + 1;
     m->xin = m->nbase + p->inputs * p->record + (p->image > 0);
-    int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo);
+    int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->xhi_max > m->xlo);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
     /* The data models' inputs start at weight 0: on text, which never
@@ -262,7 +263,7 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     if ((rc = cm_mixer_init(m, p))) goto fail;
     rec_init(&m->rec);
-    if (p->exe && (rc = exe_init(&m->ex))) goto fail;
+    if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
@@ -625,6 +626,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
         for (; n < m->xin; n++) x[n] = 0;
         *known += cm_inputs(m, m->xlo, m->xhi, inputs, node, x + n);
         n += (m->xhi - m->xlo) * inputs;
+        x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
     }
     return n;
 }
@@ -709,6 +711,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     if (!lean && m->img_on) img_update(&m->img, bit);
+    if (!lean && m->xhi > m->xlo) exe_update(&m->ex, bit);
     mixer_update(&m->mx, bit);
     if (!lean) {
         sse_update(&m->sse, bit);

@@ -12,11 +12,12 @@
 #define HIT_SHIFT  5
 #define NEAR       (1u << 20)
 
-int exe_init(exe_model *e)
+int exe_init(exe_model *e, const uint16_t *rates)
 {
     memset(e, 0, sizeof *e);
     e->k = -1;
     e->expect[0] = e->expect[1] = -1;
+    if (sm_init(&e->sm, 4 * 4 * 8 * 2, 1023, rates)) return SL_ENOMEM;
     for (int t = 0; t < 2; t++)
         if (!(e->tgt[t] = calloc(1u << EXE_TGT_BITS, sizeof *e->tgt[t]))) return SL_ENOMEM;
     return 0;
@@ -24,6 +25,7 @@ int exe_init(exe_model *e)
 
 void exe_fini(exe_model *e)
 {
+    sm_fini(&e->sm);
     for (int t = 0; t < 2; t++) {
         free(e->tgt[t]);
         e->tgt[t] = NULL;
@@ -32,7 +34,7 @@ void exe_fini(exe_model *e)
 
 uint64_t exe_mem(void)
 {
-    return (uint64_t)2 * sizeof(uint16_t) << EXE_TGT_BITS;
+    return ((uint64_t)2 * sizeof(uint16_t) << EXE_TGT_BITS) + 4 * 4 * 8 * 2 * sizeof(uint32_t);
 }
 
 /* The table slot, and its check byte, for target byte k after the low
@@ -147,4 +149,22 @@ void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_
         v[2] = (uint64_t)6 << 40 | (uint64_t)buf[(pos - 3) & mask] << 8 | c2;
     }
     for (int i = 0; i < n; i++) h[i] = v[i];
+}
+
+int exe_predict(exe_model *e, const sq_table *sq, uint32_t c0, int bitpos)
+{
+    e->sm_on = 0;
+    int a = e->expect[0], b = e->expect[1];
+    int x = b >= 0 ? b : a;
+    if (e->k < 0 || x < 0 || ((uint32_t)x | 256) >> (8 - bitpos) != c0) return 0;
+    uint32_t src = a < 0 ? 0 : b < 0 ? 1 : a == b ? 2 : 3;
+    uint32_t bit = (uint32_t)x >> (7 - bitpos) & 1;
+    uint32_t cx = (((uint32_t)e->k * 4 + src) * 8 + (uint32_t)bitpos) * 2 + bit;
+    e->sm_on = 1;
+    return sq_stretch(sq, sm_p(&e->sm, cx));
+}
+
+void exe_update(exe_model *e, int bit)
+{
+    if (e->sm_on) sm_update(&e->sm, bit);
 }

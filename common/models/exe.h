@@ -23,13 +23,17 @@
  * continuation bytes, a far "target"), so on text it stays off and cm
  * computes exactly what it would without it.
  *
- *   exe_init(&e); ... exe_fini(&e);
+ *   exe_init(&e, rates); ... exe_fini(&e);
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
  *     exe_byte(&e, buf, mask, pos);
  *     if (exe_active(&e)) exe_contexts(&e, buf, mask, pos, n, h);
+ *   per bit: x = exe_predict(&e, sq, c0, bitpos); ... exe_update(&e, bit);
  *   e.k: the next byte's place in an operand (0..3), -1 outside one. */
 #ifndef SL_EXE_H
 #define SL_EXE_H
+
+#include "../fixmath.h"
+#include "statemap.h"
 
 #include <stdint.h>
 
@@ -48,12 +52,15 @@ typedef struct exe_model {
     int      expect[2];     /* expected operand byte k by each table, -1: none */
     uint32_t site;          /* the two bytes before the opcode */
     int      call;          /* the operand is a call's */
+    statemap sm;            /* the expected bit: (k, which tables agree, bit
+                               position, the bit) -> p */
+    int      sm_on;         /* sm predicted this bit */
     uint32_t hits;          /* share of near targets, 16-bit fixed point */
     int      on;            /* the gate, with hysteresis */
 } exe_model;
 
 /* Returns 0 or SL_ENOMEM; exe_fini frees (also after a failed init). */
-int exe_init(exe_model *e);
+int exe_init(exe_model *e, const uint16_t *rates);
 void exe_fini(exe_model *e);
 /* Bytes exe_init allocates. */
 uint64_t exe_mem(void);
@@ -72,5 +79,11 @@ static inline int exe_active(const exe_model *e)
  * bytes' opcode classes. The caller hashes them. */
 void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos,
                   int n, uint64_t *h);
+
+/* The mixer input: stretch(p) that the next bit is 1, learned from how
+ * often the expected byte's bit came, while the bits so far agree with
+ * it; 0 otherwise. Then exe_update with the bit. */
+int exe_predict(exe_model *e, const sq_table *sq, uint32_t c0, int bitpos);
+void exe_update(exe_model *e, int bit);
 
 #endif
