@@ -27,6 +27,11 @@
  *              record.h: contexts from the record above, which join the
  *              list (and give the mixer their inputs, after all others)
  *              only while it is active.
+ *   exe        (cm.exe) on x86 code, found by exe.h from near call targets:
+ *              three contexts with their own places among the mixer's
+ *              inputs (after the record and image inputs), and one input
+ *              for the bit of the operand byte the target tables expect;
+ *              selector `kind` then chooses by the place in the operand.
  *   image      (cm.image) while a record length of 4 or more is active
  *              (and, with cm.image=1, the bytes look like a bitmap), a
  *              1-bit image model with rows of that length (image.h): the

@@ -3,25 +3,30 @@
  *
  * A call (E8) or jump (E9, and the two-byte 0F 80..8F conditional jumps)
  * is followed by a 32-bit displacement rel, little-endian: the target is
- * the address of the next instruction plus rel. Calls to one function
- * from many places carry many different rel values but one target. So
+ * the address of the next instruction plus rel. So is an x86-64 operand
+ * addressed relative to the instruction pointer (ModRM mod 00, r/m 101
+ * after mov, lea, the ALU opcodes, FF and common 0F opcodes; taken to
+ * end the instruction). Calls to one function from many places carry
+ * many different rel values but one target. So
  * while the four operand bytes are coded, the model adds the address
  * (the byte's position in the stream, which differs from the virtual
  * address by a constant inside one section) to the rel bytes so far,
  * giving the target's low bytes, and looks up the byte that followed
  * those low bytes in the last target that had them; turned back into a
  * rel byte (minus the address byte and the carry) it is the expected
- * byte, a context for cm.
+ * byte, a context for cm. A second table does the same keyed also by the
+ * two bytes before the opcode (the same call site pattern often calls
+ * the same function), which is what predicts the low byte.
  *
  * Detector, from coded bytes only: every complete operand of a call
  * scores a hit when |rel| < 2^20 (a target inside the same megabyte) and
  * its low byte is not 0, a miss otherwise; a running share of hits over
  * about the last 32 calls switches the model on above 3/8 and off below
  * 3/16. (Jumps are followed too but not scored: 0F 8x is common in
- * bitmaps.)
- * Text never has such operands (an E8 lead byte of UTF-8 is followed by
- * continuation bytes, a far "target"), so on text it stays off and cm
- * computes exactly what it would without it.
+ * bitmaps.) Text has no such calls (an E8 lead byte of UTF-8 is followed
+ * by continuation bytes, a far "target"), so on text it stays off and cm
+ * computes exactly what it would without it. Once on, it stays on until
+ * calls stop looking near (data between code keeps it as it was).
  *
  *   exe_init(&e, rates); ... exe_fini(&e);
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
@@ -72,11 +77,13 @@ static inline int exe_active(const exe_model *e)
     return e->on;
 }
 
-/* Writes n (<= EXE_NCTX) context values for the next byte into h: in
- * an operand, its place with the expected byte; outside one, the last
- * byte with the bytes since the last operand ended. Then, in an operand,
- * its place with the operand's bytes so far; outside, the last two
- * bytes' opcode classes. The caller hashes them. */
+/* Writes n (<= EXE_NCTX) context values for the next byte into h. In
+ * an operand: its place with the byte the first table expects (and
+ * whether the second agrees); its place with the byte the second table
+ * expects; its place with the operand's bytes so far. Outside one: the
+ * last byte with the bytes since the last operand ended; the last byte
+ * with the one three back; the bytes two and three back. The caller
+ * hashes them. */
 void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos,
                   int n, uint64_t *h);
 
