@@ -141,7 +141,7 @@ void exe_contexts(const exe_model *e, const uint8_t *buf, uint32_t mask, uint32_
                  b = (uint32_t)(e->expect[1] + 1);
         v[0] = (uint64_t)1 << 40 | k << 20 | (uint64_t)(a == b) << 16 | a;
         v[1] = (uint64_t)2 << 40 | k << 16 | b;
-        v[2] = (uint64_t)5 << 40 | k << 32 | e->rel;
+        v[2] = (uint64_t)5 << 40 | k << 32 | (uint64_t)(e->site & 0xff) << 18 | a << 9 | b;
     } else {
         uint32_t since = pos - e->next;
         v[0] = (uint64_t)3 << 40 | (uint64_t)(since < 15 ? since : 15) << 8 | c1;
