@@ -119,7 +119,7 @@ void exe_byte(exe_model *e, const uint8_t *buf, uint32_t mask, uint32_t pos)
         e->call = c == 0xe8;
         e->next = pos + 4;
         e->abs = e->rel = e->carry = 0;
-        e->site = (pos >= 3 ? (uint32_t)buf[(pos - 3) & mask] << 8 : 0) | c2;
+        e->site = c3 << 8 | c2;
     }
     if (e->k < 0) return;
     uint32_t k = (uint32_t)e->k;

@@ -55,7 +55,8 @@ typedef struct exe_model {
     uint32_t rel;           /* the operand's bytes 0..k-1 */
     uint32_t carry;         /* carry into target byte k */
     int      expect[2];     /* expected operand byte k by each table, -1: none */
-    uint32_t site;          /* the two bytes before the opcode */
+    uint32_t site;          /* the two bytes before the opcode (before the
+                               ModRM byte, for a RIP-relative operand) */
     int      call;          /* the operand is a call's */
     statemap sm;            /* the expected bit: (k, which tables agree, bit
                                position, the bit) -> p */
