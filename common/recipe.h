@@ -73,6 +73,7 @@ typedef struct recipe_params {
     int      sparse, word, text, run;
     int      record;          /* record contexts (common/models/record.h) */
     int      image;           /* 1-bit image model (common/models/image.h) */
+    int      exe;             /* x86 code contexts (common/models/exe.h), 0 or 1 */
     int      buf_bits, match_hash_bits, match_min;
     int      match_ctx;       /* contexts keyed by the match's expected byte */
     int      match_min2;      /* a second match model's minimum length (0: none) */
@@ -119,7 +120,8 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel);
 /* The name of a model class ("cm", "tx", ...). */
 const char *recipe_model_name(int model);
 /* How many contexts the cm model keeps (each a slot lookup per nibble),
- * the record contexts (in use only on binary records) included. */
+ * the record and x86 contexts (in use only on binary records, x86 code)
+ * included. */
 int recipe_contexts(const recipe_params *p);
 /* Bytes of memory the model needs, to check against a receiver's limit. */
 uint64_t recipe_model_mem(const recipe_params *p);

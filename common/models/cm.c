@@ -27,6 +27,11 @@
  *              record.h: contexts from the record above, which join the
  *              list (and give the mixer their inputs, after all others)
  *              only while it is active.
+ *   exe        (cm.exe) on x86 code, found by exe.h from near call targets:
+ *              three contexts with their own places among the mixer's
+ *              inputs (after the record and image inputs), and one input
+ *              for the bit of the operand byte the target tables expect;
+ *              selector `kind` then chooses by the place in the operand.
  *   image      (cm.image) while a record length of 4 or more is active
  *              (and, with cm.image=1, the bytes look like a bitmap), a
  *              1-bit image model with rows of that length (image.h): the
@@ -50,6 +55,7 @@
 #include "../fixmath.h"
 #include "bithist.h"
 #include "ctxmap.h"
+#include "exe.h"
 #include "image.h"
 #include "lstm.h"
 #include "match.h"
@@ -66,11 +72,12 @@
 #include <string.h>
 
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
-#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX)
+#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
-/* Per context up to 5; two match models, run, LSTM, Transformer, bias, image. */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 7 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+/* Per context up to 5; two match models, run, LSTM, Transformer, bias, image,
+ * the x86 expected bit. */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 8 <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -80,6 +87,9 @@ typedef struct cm {
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */
     int       nlive;                /* ... and the record contexts now in use */
+    int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
+    int       xhi_max;              /* ... all of them: xlo .. xhi_max - 1 */
+    int       xin;                  /* their first mixer input */
     int       nbase;                /* mixer inputs always given, bias last */
     int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;
@@ -107,6 +117,7 @@ typedef struct cm {
     uint64_t  classes;              /* byte classes, 3 bits each */
     record_model rec;               /* record length, record contexts */
     image_model img;                /* 1-bit images, rows of rec.len bytes */
+    exe_model ex;                   /* x86 code: call and jump targets */
     int       img_on;               /* the image model runs for this bit */
     int       use_match, use_match2;
     match_model mm2;                /* a second one, of another length (match.min2) */
@@ -139,11 +150,15 @@ static void cm_lookup(cm *m)
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nlive; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+        for (int i = m->xlo; i < m->xhi; i++)
+            m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
     uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < m->nlive; i++)
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+    for (int i = m->xlo; i < m->xhi; i++)
         m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
 }
 
@@ -154,6 +169,10 @@ static void cm_prefetch(cm *m)
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < m->nlive; i++) {
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
+        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
+    }
+    for (int i = m->xlo; i < m->xhi; i++) {
         ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
         ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
     }
@@ -180,7 +199,8 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
     m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
                m->use_tx + 1;
-    int inputs = m->nbase + p->inputs * p->record + (p->image > 0);
+    m->xin = m->nbase + p->inputs * p->record + (p->image > 0);
+    int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->xhi_max > m->xlo);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
     /* The data models' inputs start at weight 0: on text, which never
@@ -198,7 +218,10 @@ static int cm_init(void *self, const recipe_params *p)
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
     int nall = recipe_contexts(p);  /* the record contexts included */
-    m->nctx = m->nlive = nall - p->record;
+    int nexe = p->exe ? EXE_NCTX : 0;
+    m->nctx = m->nlive = nall - p->record - nexe;
+    m->xlo = m->xhi = m->nctx + p->record;
+    m->xhi_max = m->xlo + nexe;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
     for (int k = 0; k < p->n_select; k++) {
@@ -245,12 +268,14 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     if ((rc = cm_mixer_init(m, p))) goto fail;
     rec_init(&m->rec);
+    if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
-        m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->image)
+        m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->image &&
+        !p->exe)
         m->shape = m->nctx;
     else if (p->inputs >= 4)
         m->shape = p->inputs;
@@ -282,6 +307,7 @@ static void cm_fini(void *self)
     if (m->use_lstm) lstm_fini(&m->lm);
     if (m->use_tx) tx_fini(&m->tm);
     if (m->rp.image) img_fini(&m->img);
+    exe_fini(&m->ex);
     mixer_fini(&m->mx);
     sse_fini(&m->sse);
 }
@@ -312,6 +338,7 @@ static void match_contexts(cm *m, int i)
 static void run_candidates(cm *m)
 {
     for (int i = 0; i < m->nlive; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
+    for (int i = m->xlo; i < m->xhi; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
 }
 
 /* The run input of context i (models/runhist.h), or 0. */
@@ -418,6 +445,20 @@ static void data_contexts(cm *m)
     const recipe_params *p = &m->rp;
     m->nlive = m->nctx;
     m->img_on = 0;
+    m->xhi = m->xlo;
+    if (p->exe) {
+        exe_byte(&m->ex, m->buf, m->mask, m->pos);
+        if (exe_active(&m->ex)) {
+            uint64_t v[EXE_NCTX];
+            exe_contexts(&m->ex, m->buf, m->mask, m->pos, EXE_NCTX, v);
+            for (int k = 0; k < EXE_NCTX; k++) {
+                int i = m->xlo + k;
+                m->ctxh[i] = hash64(v[k] + p->seed + 0xe8e9 * (uint64_t)(k + 1)) +
+                             (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            }
+            m->xhi = m->xhi_max;
+        }
+    }
     if (!p->record && !p->image) return;
     rec_byte(&m->rec, m->buf, m->mask, m->pos);
     if (p->image == 1 && m->rec.is_binary)
@@ -439,8 +480,10 @@ static void data_contexts(cm *m)
 static void cm_byte(cm *m, int c)
 {
     const recipe_params *p = &m->rp;
-    if (p->inputs >= 5)
+    if (p->inputs >= 5) {
         for (int i = 0; i < m->nlive; i++) runhist_add(m->slot0[i] + 16, c);
+        for (int i = m->xlo; i < m->xhi; i++) runhist_add(m->slot0[i] + 16, c);
+    }
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
@@ -521,6 +564,14 @@ static inline void cm_select(cm *m, int nsel, int known)
                 : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
             break;
         case SEL_KIND: {
+            if (m->xhi > m->xlo) {
+                /* x86 code: the place in an operand, and whether a target
+                 * table expects a byte. */
+                uint32_t st = m->ex.k < 0 ? 0
+                            : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
+                v = 4 * 4 * 256 + st * 256 + m->c0;
+                break;
+            }
             uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
                           : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
             uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
@@ -574,6 +625,14 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
         x[n++] = (int16_t)img_predict(&m->img, m->buf, m->mask, m->pos, m->rec.len,
                                       m->bitpos, left);
     }
+    if (m->xhi > m->xlo) {
+        /* The x86 contexts' inputs have places of their own, after the
+         * record contexts' and the image model's. */
+        for (; n < m->xin; n++) x[n] = 0;
+        *known += cm_inputs(m, m->xlo, m->xhi, inputs, node, x + n);
+        n += (m->xhi - m->xlo) * inputs;
+        x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
+    }
     return n;
 }
 
@@ -612,7 +671,8 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
         if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
         if (m->use_tx) x[n++] = (int16_t)sq_stretch(&m->sq, tx_p(&m->tm, m->c0));
         x[n++] = 256;   /* the bias */
-        if (m->nlive + m->img_on > nctx) n = data_inputs(m, inputs, node, x, n, &known);
+        if (m->nlive + m->img_on > nctx || m->xhi > m->xlo)
+            n = data_inputs(m, inputs, node, x, n, &known);
         /* Inputs given at the bit before and not now are cleared (mixer.h). */
         for (int i = n; i < m->ngiven; i++) x[i] = 0;
         m->ngiven = m->mx.nx = n;
@@ -637,18 +697,26 @@ out:
     return pr;
 }
 
-CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
+/* Trains contexts i0..i1-1 on the bit. */
+CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
 {
-    for (int i = 0; i < nctx; i++) {
+    for (int i = i0; i < i1; i++) {
         sm_train(m->se[i], bit, m->rates, m->sm.limit);
         if (!lean && m->rp.inputs >= 5 && m->re[i])
             sm_train(m->re[i], bit, m->rates, m->rm.limit);
         *m->sp[i] = m->bh.next[*m->sp[i]][bit];
     }
+}
+
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
+{
+    train_contexts(m, bit, 0, nctx, lean);
+    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0);
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     if (!lean && m->img_on) img_update(&m->img, bit);
+    if (!lean && m->xhi > m->xlo) exe_update(&m->ex, bit);
     mixer_update(&m->mx, bit);
     if (!lean) {
         sse_update(&m->sse, bit);
@@ -713,6 +781,12 @@ static uint64_t cm_digest(const void *self)
         h = dg_bytes(h, m->ctxh + CM_MAX_BASE, REC_MAX_CTX * sizeof *m->ctxh);
         h = dg_u64(h, m->rec.len | (uint64_t)m->rec.col << 32);
         h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);
+    }
+    if (m->ex.on) {
+        /* The x86 contexts, while they are in use. */
+        h = dg_bytes(h, m->ctxh + m->xlo, (size_t)(m->xhi - m->xlo) * sizeof *m->ctxh);
+        h = dg_u64(h, m->ex.abs ^ (uint64_t)m->ex.rel << 32);
+        h = dg_u64(h, (uint64_t)(uint32_t)m->ex.k << 32 | (uint32_t)m->ex.expect[0]);
     }
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));
