@@ -447,7 +447,7 @@ static const struct { const char *name, *text; } presets[] = {
      "mixer.lr=6\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"max", MAX_CM TX_NONE},
-    {"large", MAX_CM "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
+    {"large", MAX_CM "train.replay=2\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
                      "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
     {"tx",
      "model=tx\n" CODEC_VERSION_LINE "seed=0\n"
@@ -505,9 +505,11 @@ uint64_t recipe_model_mem(const recipe_params *p)
     if (p->match_min && p->match_min2) m += ((uint64_t)4 << p->match_hash_bits);
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
-     * at most 5 per context, two match models, run, LSTM, Transformer,
-     * bias, image and the x86 expected bit), and an update count per set. */
-    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 + 15) & ~15ull;
+     * at most 5 per context, two match models, run, LSTM, two from the
+     * Transformer, bias, image and the x86 expected bit), and an update
+     * count per set. */
+    uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 +
+                       (p->tx_layers ? 1u : 0u) + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
     /* State maps: 2048 entries per context, 1024 more for run inputs. */
@@ -516,7 +518,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
     if (p->image) m += img_mem();
     if (p->exe) m += exe_mem();
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
-    if (p->tx_layers) m += tx_mem(&c);
+    if (p->tx_layers) m += tx_mem(&c) + (uint64_t)65536 * 33 * 4;   /* and its APM */
     return m + base;
 }
 
