@@ -199,6 +199,23 @@ static inline void assert_log_has(const char *log, const char *needle)
     cr_assert_fail("'%s' not in %s", needle, log);
 }
 
+/* The last bytes of a log, for a failure message (a static buffer). */
+static inline const char *log_tail(const char *log)
+{
+    static char buf[600];
+    buf[0] = 0;
+    FILE *f = fopen(log, "r");
+    if (!f) return "(no log)";
+    if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (long)sizeof buf - 1)
+        fseek(f, -(long)(sizeof buf - 1), SEEK_END);
+    else
+        rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
 typedef struct outcome {
     int    tx, rx;        /* exit statuses of satyad and sundard */
     double seconds;       /* satyad's run time */

@@ -18,8 +18,8 @@ static void session_ok(const scratch *s, char *const *paths, int n, const char *
     }
     args[k] = NULL;
     outcome o = transfer(s, NULL, NULL, NULL, args);
-    cr_assert_eq(o.tx, 0, "satyad failed");
-    cr_assert_eq(o.rx, 0, "sundard failed");
+    cr_assert_eq(o.tx, 0, "satyad failed: %s", log_tail(path_in(s, "tx.log")));
+    cr_assert_eq(o.rx, 0, "sundard failed: %s", log_tail(path_in(s, "rx.log")));
 }
 
 Test(e2e, one_file, .timeout = 120)

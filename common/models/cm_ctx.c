@@ -1,0 +1,185 @@
+/* common/models/cm_ctx.c — the context-mixing model at a byte boundary:
+ * cm_byte stores the byte, moves the word, line and class trackers and
+ * the match, run, LSTM, Transformer and data models on, and computes the
+ * hash of every context for the next byte (order-n, word, sparse, text,
+ * match, record and x86 contexts), in the fixed order the mixer's
+ * inputs follow. See cm.c for the model as a whole. */
+#include "cm_impl.h"
+
+static int is_letter(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+
+/* The match contexts (match.ctx), from context i on: the expected byte
+ * (or, with no match, the last byte) with the match's length bucket; and
+ * that with the last byte (or the one before). */
+static void match_contexts(cm *m, int i)
+{
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff), c2 = (uint32_t)(m->c8 >> 8) & 0xff;
+    uint32_t len = m->mm.len, lq = !len ? 0 : len < 16 ? 1 : len < 32 ? 2 : 3;
+    uint32_t e = len ? (uint32_t)m->mm.pbyte - 256 : c1;
+    uint64_t v[2] = {
+        (uint64_t)(e << 2 | lq),
+        (uint64_t)((len ? e : c2) << 10 | c1 << 2 | lq),
+    };
+    for (int k = 0; k < m->rp.match_ctx; k++, i++)
+        m->ctxh[i] = hash64(v[k] + m->rp.seed + 0x99 * (uint64_t)(k + 1)) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
+/* The order-n, word and sparse contexts, from context 0; returns the
+ * next context's number. */
+static int byte_contexts(cm *m)
+{
+    const recipe_params *p = &m->rp;
+    uint64_t seed = p->seed;
+    int i = 0;
+    for (int k = 0; k < p->n_orders; k++, i++) {
+        int n = p->orders[k];
+        uint64_t h;
+        if (n >= 8) {
+            h = m->c8;
+            for (int j = 9; j <= n; j++)
+                h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
+        } else {
+            h = n ? m->c8 & ((1ull << (8 * n)) - 1) : 0;
+        }
+        m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    uint64_t wctx[3] = {
+        m->w0 ? m->w0 : (m->c8 & 0xff) + 0x1234567,
+        m->w0 * 31 + m->w1 * 0x3ull,
+        m->w0 * 37 + m->w2 * 0x5ull,
+    };
+    for (int k = 0; k < p->word; k++, i++)
+        m->ctxh[i] = hash64(wctx[k] + seed + 0x77) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    static const uint64_t sparse_mask[4] = {
+        0xff00ull, 0xffff00ull, 0xffff0000ull, 0xff00ffull,
+    };
+    for (int k = 0; k < p->sparse; k++, i++)
+        m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    return i;
+}
+
+/* Lines and byte classes (lower, upper, digit, space, newline, other) for
+ * the text contexts and the column and classes selectors; then the text
+ * contexts (cm.text, text.ctx) from context i on. Returns the next. */
+static int text_contexts(cm *m, int c, int i)
+{
+    const recipe_params *p = &m->rp;
+    uint64_t seed = p->seed;
+    uint32_t cc = (uint32_t)c;
+    if (m->need_lines) {
+        if (c == '\n') {
+            m->prev_line = m->line_start;
+            m->line_start = m->pos;
+        }
+        m->col = m->pos - m->line_start;
+        uint32_t cls = cc >= 'a' && cc <= 'z' ? 0 : cc >= 'A' && cc <= 'Z' ? 1
+                     : cc >= '0' && cc <= '9' ? 2 : cc == ' ' ? 3 : cc == '\n' ? 4 : 5;
+        m->classes = (m->classes << 3) | cls;
+    }
+    if (p->text) {
+        uint32_t c1 = (uint32_t)(m->c8 >> 8) & 0xff, c21 = (uint32_t)(m->c8 >> 8) & 0xffff;
+        m->ind1[c1] = (uint16_t)(m->ind1[c1] << 8 | cc);
+        if (m->ind2) m->ind2[c21] = (uint16_t)(m->ind2[c21] << 8 | cc);
+        uint32_t c2 = (uint32_t)m->c8 & 0xffff;
+        uint8_t above = m->buf[(m->prev_line + m->col) & m->mask];
+        uint64_t tctx[7] = {
+            (uint64_t)(m->col < 255 ? m->col : 255) << 8 | above,
+            (uint64_t)c2 << 16 | (m->ind2 ? m->ind2[c2] : 0),
+            (uint64_t)cc << 16 | m->ind1[cc],
+            m->w0 * 7 + m->w1 * 11 + m->w2 * 13,
+            (m->classes & 0xffffff) * 3 + (uint64_t)cc * 0x1000000000ull,
+            m->w0 * 5 + (m->col < 40 ? m->col / 4 : 10),
+            (m->c8 & 0xffffff) * 7 + (m->col < 64 ? m->col : 64),
+        };
+        for (int k = 0; k < p->text; k++, i++)
+            m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
+                         (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    if (p->text_ctx) {
+        textctx_byte(&m->tx, c);
+        uint64_t th[TEXTCTX_MAX];
+        textctx_hashes(&m->tx, th, p->text_ctx);
+        for (int k = 0; k < p->text_ctx; k++, i++)
+            m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    return i;
+}
+
+/* The data models' part of a byte boundary: the record detector runs on
+ * every byte (cm.record or cm.image); its contexts join the list, after
+ * the nctx others, only while it is active; the image model runs while
+ * rows of its width are found (and, with cm.image=1, the bytes look like
+ * a bitmap). */
+static void data_contexts(cm *m)
+{
+    const recipe_params *p = &m->rp;
+    m->nlive = m->nctx;
+    m->img_on = 0;
+    m->xhi = m->xlo;
+    if (p->exe) {
+        exe_byte(&m->ex, m->buf, m->mask, m->pos);
+        if (exe_active(&m->ex)) {
+            uint64_t v[EXE_NCTX];
+            exe_contexts(&m->ex, m->buf, m->mask, m->pos, EXE_NCTX, v);
+            for (int k = 0; k < EXE_NCTX; k++) {
+                int i = m->xlo + k;
+                m->ctxh[i] = hash64(v[k] + p->seed + 0xe8e9 * (uint64_t)(k + 1)) +
+                             (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            }
+            m->xhi = m->xhi_max;
+        }
+    }
+    if (!p->record && !p->image) return;
+    rec_byte(&m->rec, m->buf, m->mask, m->pos);
+    if (p->image == 1 && m->rec.is_binary)
+        img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
+    if (!rec_active(&m->rec)) return;
+    m->img_on = p->image && m->rec.len >= IMG_MIN_W && (p->image == 2 || m->img.bitmap);
+    if (!p->record) return;
+    uint64_t v[REC_MAX_CTX];
+    rec_contexts(&m->rec, m->buf, m->mask, m->pos, p->record, v);
+    for (int k = 0; k < p->record; k++) {
+        int i = m->nctx + k;
+        m->ctxh[i] = hash64(v[k] + p->seed + 0x4ec0 * (uint64_t)(k + 1)) +
+                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    m->nlive = m->nctx + p->record;
+}
+
+/* A byte is complete: store it, then compute every context for the next. */
+void cm_byte(cm *m, int c)
+{
+    const recipe_params *p = &m->rp;
+    if (p->inputs >= 5) {
+        for (int i = 0; i < m->nlive; i++) runhist_add(m->slot0[i] + 16, c);
+        for (int i = m->xlo; i < m->xhi; i++) runhist_add(m->slot0[i] + 16, c);
+    }
+    m->buf[m->pos & m->mask] = (uint8_t)c;
+    m->pos++;
+    m->c8 = (m->c8 << 8) | (uint64_t)c;
+    if (m->use_lstm) lstm_byte(&m->lm, c);
+    if (m->use_tx) tx_byte(&m->tm, c);
+    if (m->need_words) {
+        m->wpos = is_letter(c) ? m->wpos + 1 : 0;
+        if (is_letter(c)) {
+            int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+            m->w0 = (m->w0 + (uint64_t)lc + 1) * 0x100000001b3ull;
+        } else if (m->w0) {
+            m->w2 = m->w1;
+            m->w1 = m->w0;
+            m->w0 = 0;
+        }
+    }
+    if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
+    if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
+    int i = byte_contexts(m);
+    if (p->run) run_byte(&m->run, m->ctxh, c);
+    i = text_contexts(m, c, i);
+    if (m->use_match) match_contexts(m, i);
+    data_contexts(m);
+}

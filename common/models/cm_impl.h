@@ -1,0 +1,99 @@
+/* common/models/cm_impl.h — the context-mixing model's state, shared by
+ * its two files and no one else: cm.c (set-up, prediction, update,
+ * digest) and cm_ctx.c (what happens at a byte boundary: the byte is
+ * stored and every context for the next byte is computed, cm_byte).
+ * Everything else calls the model through common/model.h. */
+#ifndef SL_CM_IMPL_H
+#define SL_CM_IMPL_H
+
+#include "../model.h"
+#include "../err.h"
+#include "../fixmath.h"
+#include "bithist.h"
+#include "ctxmap.h"
+#include "exe.h"
+#include "image.h"
+#include "lstm.h"
+#include "match.h"
+#include "mixer.h"
+#include "record.h"
+#include "run.h"
+#include "runhist.h"
+#include "sse.h"
+#include "textctx.h"
+#include "statemap.h"
+#include "tx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
+#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX + EXE_NCTX)
+#define CM_MAX_INPUTS 5
+_Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
+/* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
+ * the x86 expected bit. */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 9 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+
+typedef struct cm {
+    recipe_params rp;
+    sq_table  sq;
+    bh_table  bh;
+    uint16_t  rates[1024];
+    ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
+    int       nctx;                 /* contexts always used */
+    int       nlive;                /* ... and the record contexts now in use */
+    int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
+    int       xhi_max;              /* ... all of them: xlo .. xhi_max - 1 */
+    int       xin;                  /* their first mixer input */
+    int       nbase;                /* mixer inputs always given, bias last */
+    int       ngiven;               /* mixer inputs given at the last bit */
+    int       shape;                /* 1, 2: lean with that many contexts;
+                                       4, 5: that many inputs per context; 0 */
+    int       need_words, need_lines;  /* some context or selector reads them */
+    uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
+    uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
+    uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
+    statemap  sm;                   /* 8 x 256 states per context */
+    uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
+    statemap  rm;                   /* run inputs: RUNHIST_ROWS per context */
+    uint32_t *re[CM_MAX_CTX];       /* each context's run entry, or NULL */
+    runhist_cand rc[CM_MAX_CTX];    /* each context's run candidates */
+    uint8_t  *sp[CM_MAX_CTX];       /* the state used for this bit, per context */
+    uint8_t  *buf;                  /* history */
+    uint32_t  mask, pos;
+    uint64_t  c8;                   /* last 8 bytes, newest lowest */
+    uint32_t  c0;                   /* partial byte with leading 1 */
+    int       bitpos;
+    uint64_t  w0, w1, w2;           /* word hashes: current, previous, before */
+    uint16_t  ind1[256];            /* last two bytes seen after each byte */
+    uint16_t *ind2;                 /* ... after each pair of bytes */
+    uint32_t  col, line_start, prev_line;  /* column and line starts */
+    uint32_t  wpos;                 /* letters since the word began */
+    uint64_t  classes;              /* byte classes, 3 bits each */
+    record_model rec;               /* record length, record contexts */
+    image_model img;                /* 1-bit images, rows of rec.len bytes */
+    exe_model ex;                   /* x86 code: call and jump targets */
+    int       img_on;               /* the image model runs for this bit */
+    int       use_match, use_match2;
+    match_model mm2;                /* a second one, of another length (match.min2) */
+    match_model mm;
+    run_model run;
+    int       use_lstm;
+    lstm      lm;
+    int       use_tx;
+    tx        tm;
+    apm       txa;                  /* the Transformer's probability, refined by order 1 */
+    mixer     mx;
+    textctx   tx;                   /* text.ctx */
+    sse_chain sse;
+    uint32_t  misses;               /* bits the final prediction got wrong */
+    uint32_t  pr_out;               /* the final prediction */
+    uint64_t  trace;                /* fold of every probability given */
+} cm;
+
+/* A byte is complete: store it, then compute every context for the next
+ * (cm_ctx.c). */
+void cm_byte(cm *m, int c);
+
+#endif
