@@ -13,6 +13,7 @@
 #define WRITE_MAX    (64u << 10)   /* replies the peer has not read: stop reading */
 #define HELD_MAX     (256u << 10)  /* plaintext read ahead of the parser */
 #define READ_SIZE    (64u << 10)
+#define LINGER_MS    1000          /* at most this long for the peer to close */
 
 typedef struct qframe {
     uint8_t  type;
@@ -49,10 +50,8 @@ static void on_closed(uv_handle_t *h)
     free(c);
 }
 
-/* Close once nothing is being processed or written. */
-static void maybe_close(rcv_conn *c)
+static void close_handles(rcv_conn *c)
 {
-    if (!c->ending || c->working || c->pending_writes) return;
     if (uv_is_closing((uv_handle_t *)&c->tcp)) return;
     uv_close((uv_handle_t *)&c->idle, on_closed);
     uv_close((uv_handle_t *)&c->handshake, on_closed);
@@ -63,6 +62,37 @@ static void stop_reading(rcv_conn *c)
 {
     if (c->reading) uv_read_stop((uv_stream_t *)&c->tcp);
     c->reading = 0;
+}
+
+static void on_linger_timeout(uv_timer_t *t)
+{
+    close_handles(t->data);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+    (void)req, (void)status;   /* the read side or the timer closes */
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+
+/* Close once nothing is being processed or written, lingering: closing a
+ * socket with unread input makes the kernel send a reset, which can make
+ * the peer lose the replies just written (the final ACK, or an ERROR that
+ * says why). So after the last write send FIN, read and discard until the
+ * peer closes too, for at most LINGER_MS, then close. */
+static void maybe_close(rcv_conn *c)
+{
+    if (!c->ending || c->working || c->pending_writes) return;
+    if (uv_is_closing((uv_handle_t *)&c->tcp) || c->lingering) return;
+    c->lingering = 1;
+    if (c->eof || uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) ||
+        uv_timer_start(&c->idle, on_linger_timeout, LINGER_MS, 0)) {
+        close_handles(c);
+        return;
+    }
+    if (!c->reading && uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+        c->reading = 1;
 }
 
 static void end_session(rcv_conn *c, int result)
@@ -427,7 +457,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     c->bytes_in += n;
     if (n && !c->ending) take_bytes(c, (const uint8_t *)buf->base, n);
     free(buf->base);
-    if (c->ending) return;
+    if (c->ending) {
+        if (c->lingering && nread < 0) close_handles(c);   /* the peer closed too */
+        return;
+    }
     /* How much of a CHUNK frame has come in: progress between chunks. */
     const frame_parser *fp = &c->parser;
     c->prog_arriving = fp->hdr_done && fp->hdr[0] == FRAME_CHUNK && fp->len

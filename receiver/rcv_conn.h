@@ -73,6 +73,9 @@ struct rcv_conn {
     struct qframe  *queued, *cur;
     int             working, reading, eof, result, ending;
     int             pending_writes;
+    uv_shutdown_t   shut;          /* the lingering close's FIN */
+    int             lingering;     /* 1: replies sent, FIN sent, input discarded
+                                      until the peer closes or LINGER_MS pass */
     int             parse_err;
     char            parse_why[160];
     int             hold;          /* parse nothing until the queued frame is done */
