@@ -15,6 +15,8 @@
  * All of it comes from a fixed-seed generator: the same files every time.
  * Made for tuning the image and record models; Canterbury's ptt5 is held
  * out. */
+#include "splitmix.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +29,7 @@ typedef struct canvas {
 
 static uint64_t rng = 0x5eed;
 
-static uint32_t rnd(uint32_t n)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return n ? (uint32_t)(z % n) : 0;
-}
+static uint32_t rnd(uint32_t n) { return splitmix_below(&rng, n); }
 
 static int cv_new(canvas *c, int w, int h)
 {

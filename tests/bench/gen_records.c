@@ -12,6 +12,8 @@
  *                    sweep and noise, the channels alike
  * Made for tuning the record model; Canterbury's kennedy.xls is held
  * out. */
+#include "splitmix.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +21,7 @@
 
 static uint64_t rng = 0xdecaf;
 
-static uint32_t rnd(uint32_t n)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return n ? (uint32_t)(z % n) : 0;
-}
+static uint32_t rnd(uint32_t n) { return splitmix_below(&rng, n); }
 
 typedef struct out {
     uint8_t *p;

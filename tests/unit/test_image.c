@@ -51,80 +51,76 @@ static double cost(const uint8_t *img, uint32_t w, image_model *im, const sq_tab
     return bits;
 }
 
+/* The tables a model reads, and two models on them. */
+typedef struct fixture {
+    sq_table sq;
+    bh_table bh;
+    uint16_t rates[1024];
+    image_model a, b;
+} fixture;
+
+static void two_models(fixture *f)
+{
+    sq_table_init(&f->sq);
+    bh_table_init(&f->bh);
+    sm_rates_init(f->rates);
+    cr_assert_eq(img_init(&f->a, &f->sq, &f->bh, f->rates), 0);
+    cr_assert_eq(img_init(&f->b, &f->sq, &f->bh, f->rates), 0);
+}
+
 Test(image, learns_a_bitmap_from_the_rows_above)
 {
     static uint8_t img[W * H];
     bitmap(img);
-    sq_table sq;
-    bh_table bh;
-    uint16_t rates[1024];
-    sq_table_init(&sq);
-    bh_table_init(&bh);
-    sm_rates_init(rates);
-    image_model a, b;
-    cr_assert_eq(img_init(&a, &sq, &bh, rates), 0);
-    cr_assert_eq(img_init(&b, &sq, &bh, rates), 0);
+    fixture f;
+    two_models(&f);
     double pixels = W * 8.0 * (H - H / 3);
-    double right = cost(img, W, &a, &sq) / pixels, wrong = cost(img, W + 3, &b, &sq) / pixels;
+    double right = cost(img, W, &f.a, &f.sq) / pixels, wrong = cost(img, W + 3, &f.b, &f.sq) / pixels;
     cr_assert(right < 0.03, "%.4f bits per pixel with the right width", right);
     cr_assert(wrong > 2 * right, "a wrong width costs %.4f, the right one %.4f", wrong, right);
-    img_fini(&a);
-    img_fini(&b);
+    img_fini(&f.a);
+    img_fini(&f.b);
 }
 
 Test(image, same_bits_same_predictions)
 {
     static uint8_t img[W * H], buf[MASK + 1];
     bitmap(img);
-    sq_table sq;
-    bh_table bh;
-    uint16_t rates[1024];
-    sq_table_init(&sq);
-    bh_table_init(&bh);
-    sm_rates_init(rates);
-    image_model a, b;
-    cr_assert_eq(img_init(&a, &sq, &bh, rates), 0);
-    cr_assert_eq(img_init(&b, &sq, &bh, rates), 0);
+    fixture f;
+    two_models(&f);
     uint32_t left = 0;
     for (uint32_t pos = 0; pos < W * 60; pos++) {
         for (int k = 0; k < 8; k++) {
             int bit = img[pos] >> (7 - k) & 1;
-            cr_assert_eq(img_predict(&a, buf, MASK, pos, W, k, left),
-                         img_predict(&b, buf, MASK, pos, W, k, left));
-            img_update(&a, bit);
-            img_update(&b, bit);
+            cr_assert_eq(img_predict(&f.a, buf, MASK, pos, W, k, left),
+                         img_predict(&f.b, buf, MASK, pos, W, k, left));
+            img_update(&f.a, bit);
+            img_update(&f.b, bit);
             left = left << 1 | (uint32_t)bit;
         }
         buf[pos] = img[pos];
     }
-    img_fini(&a);
-    img_fini(&b);
+    img_fini(&f.a);
+    img_fini(&f.b);
 }
 
 Test(image, tells_bitmaps_from_other_binary_data)
 {
     static uint8_t img[W * H];
     bitmap(img);
-    sq_table sq;
-    bh_table bh;
-    uint16_t rates[1024];
-    sq_table_init(&sq);
-    bh_table_init(&bh);
-    sm_rates_init(rates);
-    image_model a, b;
-    cr_assert_eq(img_init(&a, &sq, &bh, rates), 0);
-    cr_assert_eq(img_init(&b, &sq, &bh, rates), 0);
-    for (uint32_t i = 1; i < W * H; i++) img_byte(&a, img[i - 1], img[i]);
-    cr_assert(a.bitmap, "a bitmap of discs and lines: %u changes per byte (1/4096)", a.tr);
+    fixture f;
+    two_models(&f);
+    for (uint32_t i = 1; i < W * H; i++) img_byte(&f.a, img[i - 1], img[i]);
+    cr_assert(f.a.bitmap, "a bitmap of discs and lines: %u changes per byte (1/4096)", f.a.tr);
     /* Little-endian counters and small numbers, as in a table. */
     uint32_t v = 12345, prev = 0;
     for (uint32_t i = 0; i < 20000; i++) {
         if (i % 8 == 0) v = v * 1103515245u + 12345u;
         uint32_t c = (v >> (8 * (i % 4))) & 0xff;
-        img_byte(&b, prev, c);
+        img_byte(&f.b, prev, c);
         prev = c;
     }
-    cr_assert(!b.bitmap, "numbers: %u changes per byte (1/4096)", b.tr);
-    img_fini(&a);
-    img_fini(&b);
+    cr_assert(!f.b.bitmap, "numbers: %u changes per byte (1/4096)", f.b.tr);
+    img_fini(&f.a);
+    img_fini(&f.b);
 }
