@@ -235,8 +235,11 @@ static void attend(tx *t, int l, uint64_t p, int i)
     }
 }
 
-/* The forward pass at position p, segment index i; inputs in[i], in2[i]. */
-static void forward(tx *t, uint64_t p, int i)
+/* The forward pass at position p, segment index i; inputs in[i], in2[i].
+ * With mem set, the position only serves as attention memory: the pass
+ * stops once the last layer's key and value are in the ring (the rest
+ * of it would not be read). */
+static void forward_to(tx *t, uint64_t p, int i, int mem)
 {
     const int d = t->d, F = t->F, T = t->c.segment, L = t->c.layers;
     const float *par = t->par;
@@ -263,6 +266,7 @@ static void forward(tx *t, uint64_t p, int i)
         memcpy(t->q + at * d, qkv, (size_t)d * sizeof *qkv);
         memcpy(t->K + ((size_t)l * t->R + slot) * d, qkv + d, (size_t)d * sizeof *qkv);
         memcpy(t->V + ((size_t)l * t->R + slot) * d, qkv + 2 * d, (size_t)d * sizeof *qkv);
+        if (mem && l == L - 1) return;
         attend(t, l, p, i);
         memcpy(xm, xin, (size_t)d * sizeof *xm);
         t->k.vecmat(xm, t->o + at * d, par + y->wo, d, d);
@@ -279,6 +283,11 @@ static void forward(tx *t, uint64_t p, int i)
     memcpy(pr, par + t->bout, NS * sizeof *pr);
     t->k.vecmat(pr, f, par + t->wout, d, NS);
     t->k.softmax(pr, NS);
+}
+
+static void forward(tx *t, uint64_t p, int i)
+{
+    forward_to(t, p, i, 0);
 }
 
 /* The gradient of the attention of layer l, all n positions: from dO
@@ -440,7 +449,7 @@ static void replay_at(tx *t, uint64_t a, int n, float lr)
         t->in[i] = p >= 1 ? t->hist[(p - 1) & t->hmask] : 0;
         t->in2[i] = p >= 2 ? t->hist[(p - 2) & t->hmask] : 0;
         t->tgt[i] = t->hist[p & t->hmask];
-        forward(t, p, i);
+        forward_to(t, p, i, p < a);
     }
     backward(t, a, n);
     adam(t, lr);
