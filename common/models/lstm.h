@@ -66,7 +66,7 @@ uint64_t lstm_mem(int cells, int horizon, int replay);
 void lstm_fini(lstm *l);
 void lstm_byte(lstm *l, int c);
 
-/* The probability (1..65535 of 65536) that the next bit is 1, given c0. */
+/* The probability (32..65504 of 65536) that the next bit is 1, given c0. */
 static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
 {
     return nn_tree_p(l->tree, c0);

@@ -8,7 +8,8 @@
  *   k.outer(G, X, dY, npos, n, m);     // G[k m + j] += sum_i X[i n + k] dY[i m + j]
  *   k.dot(a, b, n)                     // sum_i a[i] b[i]
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
- *   k.softmax(p, n)                    // p = exp(p - max) / sum, in place
+ *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
+ *                                      // nn_ex (nnmath.h: + - * only, no libm)
  *
  * Every length is a multiple of 8. The order of every sum is written down
  * here, and each kernel of the AVX2 set performs, lane by lane, the same

@@ -4,6 +4,8 @@
  * ones, with replay or without. */
 #include "../../common/models/lstm.h"
 
+#include "bittree.h"
+
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -14,25 +16,7 @@ Test(lstm, bit_probabilities_follow_the_byte_distribution)
     const char *text = "the quick brown fox jumps over the lazy dog; ";
     for (int r = 0; r < 20; r++)
         for (const char *s = text; *s; s++) lstm_byte(&l, (unsigned char)*s);
-    /* For every byte value, the product of its bits' probabilities is the
-     * distribution's mass on it, up to the 16-bit rounding. */
-    double total = 0;
-    for (int y = 0; y < 256; y++) {
-        double prod = 1.0;
-        uint32_t c0 = 1;
-        for (int b = 7; b >= 0; b--) {
-            int bit = (y >> b) & 1;
-            uint32_t p = lstm_p(&l, c0);
-            cr_assert(p >= 32 && p <= 65504, "p=%u", p);
-            prod *= bit ? p / 65536.0 : 1.0 - p / 65536.0;
-            c0 = c0 << 1 | (uint32_t)bit;
-        }
-        double want = l.tree[256 + y];
-        cr_assert(prod > want * 0.98 - 1e-6 && prod < want * 1.02 + 1e-6,
-                  "byte %d: bits give %g, the distribution %g", y, prod, want);
-        total += want;
-    }
-    cr_assert(total > 0.999 && total < 1.001, "distribution sums to %g", total);
+    assert_bits_follow_tree(l.tree);
     lstm_fini(&l);
 }
 

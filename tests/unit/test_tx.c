@@ -8,6 +8,8 @@
 #include "../../common/models/nnkern.h"
 #include "testdata.h"
 
+#include "bittree.h"
+
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -264,23 +266,7 @@ Test(tx, bit_probabilities_follow_the_byte_distribution)
     tx t;
     tx_cfg c = small_cfg(1, 0);
     run_text(&t, &c, 3, 2000);
-    double total = 0;
-    for (int y = 0; y < 256; y++) {
-        double prod = 1.0;
-        uint32_t c0 = 1;
-        for (int b = 7; b >= 0; b--) {
-            int bit = (y >> b) & 1;
-            uint32_t p = tx_p(&t, c0);
-            cr_assert(p >= 32 && p <= 65504, "p=%u", p);
-            prod *= bit ? p / 65536.0 : 1.0 - p / 65536.0;
-            c0 = c0 << 1 | (uint32_t)bit;
-        }
-        double want = t.tree[256 + y];
-        cr_assert(prod > want * 0.98 - 1e-6 && prod < want * 1.02 + 1e-6,
-                  "byte %d: bits give %g, the distribution %g", y, prod, want);
-        total += want;
-    }
-    cr_assert(total > 0.999 && total < 1.001, "distribution sums to %g", total);
+    assert_bits_follow_tree(t.tree);
     tx_fini(&t);
 }
 
