@@ -73,6 +73,7 @@ NET_LIBS   := $(shell pkg-config --libs libuv libssl libcrypto libsodium jansson
 
 CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/digest.c common/recipe.c common/codec.c common/container.c \
+            common/bigmem.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/run.c \

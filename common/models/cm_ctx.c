@@ -175,11 +175,14 @@ void cm_byte(cm *m, int c)
             m->w0 = 0;
         }
     }
+    /* The contexts that do not wait for the match first, and their first
+     * nibbles' buckets fetched, so those cache misses overlap the match's
+     * own and the work until cm_lookup reads them. */
+    int i = text_contexts(m, c, byte_contexts(m));
+    for (int k = 0; k < i; k++) ctxmap_prefetch(&m->cmap0, hash64(m->ctxh[k]));
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
-    int i = byte_contexts(m);
     if (p->run) run_byte(&m->run, m->ctxh, c);
-    i = text_contexts(m, c, i);
     if (m->use_match) match_contexts(m, i);
     data_contexts(m);
 }

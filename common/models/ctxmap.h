@@ -22,8 +22,7 @@
 #define CTXMAP_EXTRA 5   /* RUNHIST_BYTES */
 
 typedef struct ctxmap {
-    uint8_t *t;          /* 64-byte aligned view of raw */
-    void    *raw;
+    uint8_t *t;          /* 64-byte aligned (bigmem.h) */
     uint64_t bucket_mask;
     size_t   bytes;
     int      wide;       /* 1: wide slots */

@@ -8,6 +8,7 @@
  * weigh. */
 #include "image.h"
 #include "../err.h"
+#include "../bigmem.h"
 #include "../model.h"
 
 #include <stdlib.h>
@@ -34,7 +35,7 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
     for (int i = 0; i < IMG_NDIRECT; i++) n += direct_size[i];
     im->st = calloc(n, 1);
     im->cnt = calloc(n, sizeof *im->cnt);
-    im->hp = calloc((size_t)1 << IMG_HASH_BITS, sizeof *im->hp);
+    im->hp = bigmem_calloc((size_t)1 << IMG_HASH_BITS, sizeof *im->hp);
     if (!im->st || !im->cnt || !im->hp) return SL_ENOMEM;
     int rc = sm_init(&im->sm, IMG_NDIRECT * 256, 1023, rates);
     if (rc) return rc;
@@ -65,7 +66,7 @@ void img_fini(image_model *im)
 {
     free(im->st);
     free(im->cnt);
-    free(im->hp);
+    bigmem_free(im->hp);
     im->st = NULL;
     im->cnt = NULL;
     im->hp = NULL;

@@ -2,6 +2,7 @@
 #include "match.h"
 #include "../model.h"
 #include "../err.h"
+#include "../bigmem.h"
 
 #include <stdlib.h>
 
@@ -13,7 +14,7 @@ int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
 {
     mm->min = min;
     mm->ht_mask = (1u << hash_bits) - 1;
-    mm->ht = calloc((size_t)1 << hash_bits, sizeof *mm->ht);
+    mm->ht = bigmem_calloc((size_t)1 << hash_bits, sizeof *mm->ht);
     if (!mm->ht) return SL_ENOMEM;
     mm->ptr = mm->len = 0;
     mm->pbyte = 0;
@@ -25,7 +26,7 @@ int match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates)
 
 void match_fini(match_model *mm)
 {
-    free(mm->ht);
+    bigmem_free(mm->ht);
     mm->ht = NULL;
     sm_fini(&mm->sm);
 }

@@ -1,6 +1,7 @@
 /* common/models/run.c — see run.h. */
 #include "run.h"
 #include "../err.h"
+#include "../bigmem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@ int run_init(run_model *r, int n, int bits, const uint16_t *rates)
     memset(r, 0, sizeof *r);
     r->n = n > RUN_MAX_CTX ? RUN_MAX_CTX : n;
     r->mask = (1u << bits) - 1;
-    r->t = calloc((size_t)1 << bits, sizeof *r->t);
+    r->t = bigmem_calloc((size_t)1 << bits, sizeof *r->t);
     if (!r->t) return SL_ENOMEM;
     r->expect = -1;
     return sm_init(&r->sm, (uint32_t)r->n * 32 + 1, 1023, rates);
@@ -18,7 +19,7 @@ int run_init(run_model *r, int n, int bits, const uint16_t *rates)
 
 void run_fini(run_model *r)
 {
-    free(r->t);
+    bigmem_free(r->t);
     r->t = NULL;
     sm_fini(&r->sm);
 }
