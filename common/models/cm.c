@@ -388,6 +388,17 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
     return n;
 }
 
+/* What the SSE chain is keyed by at this bit. */
+static inline sse_in cm_sse_in(const cm *m)
+{
+    return (sse_in){
+        .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
+        .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
+        .mlen = !m->use_match || m->mm.expect < 0 ? 0
+              : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
+    };
+}
+
 CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
 {
     const recipe_params *p = &m->rp;
@@ -437,12 +448,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     if (lean) mixer_add(&m->mx, 256);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
-    sse_in in = {
-        .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
-        .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
-        .mlen = !m->use_match || m->mm.expect < 0 ? 0
-              : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
-    };
+    sse_in in = cm_sse_in(m);
     pr = sse_p(&m->sse, &m->sq, pr, &in);
     if (m->img_on) pr = img_refine(&m->img, pr);
 out:
@@ -490,6 +496,11 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         cm_lookup(m);
     } else if (m->bitpos == 3) {
         cm_prefetch(m);
+    }
+    if (!lean && m->sse.n) {
+        /* The next bit's SSE rows, fetched while the mixer works. */
+        sse_in in = cm_sse_in(m);
+        sse_prefetch(&m->sse, &in);
     }
 }
 

@@ -81,6 +81,11 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
     return ((sa * s->inv[0] >> 16) + (sb * s->inv[1] >> 16) + 1) >> 1;
 }
 
+void sse_prefetch(const sse_chain *s, const sse_in *in)
+{
+    for (int i = 0; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
+}
+
 void sse_update(sse_chain *s, int bit)
 {
     for (int i = 0; i < s->n; i++) apm_update(&s->a[i], bit);
