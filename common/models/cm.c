@@ -496,6 +496,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         cm_lookup(m);
     } else if (m->bitpos == 3) {
         cm_prefetch(m);
+    } else if (m->bitpos == 7 && !lean) {
+        cm_prefetch_byte(m);
     }
     if (!lean && m->sse.n) {
         /* The next bit's SSE rows, fetched while the mixer works. */

@@ -28,6 +28,28 @@ static void match_contexts(cm *m, int i)
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
 }
 
+/* The hash of context i, order n < 8, when the last 8 bytes are c8. */
+static uint64_t short_order(const cm *m, int i, int n, uint64_t c8)
+{
+    uint64_t h = n ? c8 & ((1ull << (8 * n)) - 1) : 0;
+    return hash64(h + m->rp.seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
+/* With one bit of the byte left, fetch what the next byte boundary will
+ * read for either value of it: the match indexes' entries and the first
+ * nibble's buckets of the order-n contexts (n < 8); a hint, same bits. */
+void cm_prefetch_byte(cm *m)
+{
+    for (uint32_t b = 0; b < 2; b++) {
+        uint64_t c8 = m->c8 << 8 | ((m->c0 << 1 | b) & 0xff);
+        if (m->use_match) match_prefetch(&m->mm, c8, m->rp.seed);
+        if (m->use_match2) match_prefetch(&m->mm2, c8, m->rp.seed + 1);
+        for (int k = 0; k < m->rp.n_orders; k++)
+            if (m->rp.orders[k] < 8)
+                ctxmap_prefetch(&m->cmap0, hash64(short_order(m, k, m->rp.orders[k], c8)));
+    }
+}
+
 /* The order-n, word and sparse contexts, from context 0; returns the
  * next context's number. */
 static int byte_contexts(cm *m)
@@ -37,14 +59,13 @@ static int byte_contexts(cm *m)
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
         int n = p->orders[k];
-        uint64_t h;
-        if (n >= 8) {
-            h = m->c8;
-            for (int j = 9; j <= n; j++)
-                h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
-        } else {
-            h = n ? m->c8 & ((1ull << (8 * n)) - 1) : 0;
+        if (n < 8) {
+            m->ctxh[i] = short_order(m, i, n, m->c8);
+            continue;
         }
+        uint64_t h = m->c8;
+        for (int j = 9; j <= n; j++)
+            h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
         m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
     uint64_t wctx[3] = {

@@ -95,5 +95,7 @@ typedef struct cm {
 /* A byte is complete: store it, then compute every context for the next
  * (cm_ctx.c). */
 void cm_byte(cm *m, int c);
+/* At bit 7: fetch into cache what cm_byte and the lookup after it read. */
+void cm_prefetch_byte(cm *m);
 
 #endif

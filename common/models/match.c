@@ -40,6 +40,21 @@ static int len_bucket(uint32_t len)
     return b;
 }
 
+/* The index key of a match of at most 8 bytes. */
+static uint64_t short_key(const match_model *mm, uint64_t c8, uint64_t seed)
+{
+    return (mm->min == 8 ? c8 : c8 & ((1ull << (8 * mm->min)) - 1)) + seed * 0x2f0f3c5b9ull;
+}
+
+void match_prefetch(const match_model *mm, uint64_t c8, uint64_t seed)
+{
+#if defined(__GNUC__)
+    if (mm->min <= 8) __builtin_prefetch(&mm->ht[hash64(short_key(mm, c8, seed)) & mm->ht_mask]);
+#else
+    (void)mm; (void)c8; (void)seed;
+#endif
+}
+
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
                 uint64_t c8, uint64_t seed)
 {
@@ -62,7 +77,7 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
     if (pos >= (uint32_t)mm->min) {
         uint64_t h;
         if (mm->min <= 8) {
-            h = (mm->min == 8 ? c8 : c8 & ((1ull << (8 * mm->min)) - 1)) + seed * 0x2f0f3c5b9ull;
+            h = short_key(mm, c8, seed);
         } else {
             h = seed;
             for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;

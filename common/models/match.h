@@ -37,6 +37,10 @@ int  match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates);
 void match_fini(match_model *mm);
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
                 uint64_t c8, uint64_t seed);
+/* Fetches into cache the index entry match_byte will read if the next
+ * byte makes the last 8 bytes c8 (a hint; matches of more than 8 bytes
+ * are keyed by the buffer and not fetched). */
+void match_prefetch(const match_model *mm, uint64_t c8, uint64_t seed);
 
 /* c0: the partial byte with a leading 1; bitpos: bits of it known. */
 static inline int match_predict(match_model *mm, const sq_table *sq,
