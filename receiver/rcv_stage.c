@@ -190,14 +190,23 @@ int rcv_stage_open(rcv_stage *s, int out, const uint8_t id[16], char *why, size_
     s->out = out;
     s->dir = s->lock = -1;
     for (int i = 0; i < 16; i++) snprintf(s->name + 2 * i, 3, "%02x", id[i]);
-    int root = open_root(out);
-    if (root < 0) {
-        snprintf(why, cap, "cannot make the staging directory: %s", strerror(errno));
-        return SL_EIO;
+    /* A session that ends removes .sl-staging when it is left empty
+     * (rcv_stage_close): if that happens between our opening it and
+     * making our directory in it, the directory is gone (ENOENT); then
+     * start again. */
+    for (int tries = 0; tries < 8; tries++) {
+        int root = open_root(out);
+        if (root < 0) {
+            if (errno == ENOENT) continue;
+            snprintf(why, cap, "cannot make the staging directory: %s", strerror(errno));
+            return SL_EIO;
+        }
+        int made = mkdirat(root, s->name, 0700) == 0;
+        s->existed = !made && errno == EEXIST;
+        s->dir = made || s->existed ? openat(root, s->name, DIR_FLAGS) : -1;
+        close(root);
+        if (s->dir >= 0 || errno != ENOENT) break;
     }
-    if (mkdirat(root, s->name, 0700)) s->existed = errno == EEXIST;
-    s->dir = openat(root, s->name, DIR_FLAGS);
-    close(root);
     if (s->dir >= 0) s->lock = openat(s->dir, LOCKFILE, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC,
                                       0600);
     if (s->dir < 0 || s->lock < 0) {
@@ -366,6 +375,10 @@ void rcv_stage_close(rcv_stage *s, int keep)
             unlinkat(root, s->name, AT_REMOVEDIR);
             close(root);
         }
+        /* .sl-staging itself, when no other session is staged there (the
+         * kernel removes only an empty directory; rcv_stage_open copes
+         * with losing the race to a session just starting). */
+        unlinkat(s->out, RCV_STAGE_DIR, AT_REMOVEDIR);
     }
     if (s->dir >= 0) close(s->dir);
     if (s->lock >= 0) close(s->lock);   /* releases the flock */

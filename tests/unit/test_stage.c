@@ -133,6 +133,31 @@ Test(stage, publish_makes_directories_and_files_then_staging_goes)
     cr_assert(staging_empty());
 }
 
+Test(stage, the_last_session_to_end_removes_the_staging_root)
+{
+    const char *na[] = {"a.txt"}, *nb[] = {"b.txt"};
+    msg_file fa[1], fb[1];
+    msg_manifest ma = manifest(na, 1, fa), mb = manifest(nb, 1, fb);
+    char why[256];
+    rcv_stage a, b;
+    stage_all(&a, &ma, 1);
+    stage_all(&b, &mb, 2);
+    cr_assert_eq(rcv_stage_publish(&a, &ma, 0, 022, why, sizeof why), 0, "%s", why);
+    rcv_stage_close(&a, 0);
+    cr_assert(exists("out/.sl-staging/02000000000000000000000000000000/f0"),
+              "a session still staged lost its files when another ended");
+    cr_assert_eq(rcv_stage_publish(&b, &mb, 0, 022, why, sizeof why), 0, "%s", why);
+    rcv_stage_close(&b, 0);
+    cr_assert(has("out/a.txt", "a.txt!"));
+    cr_assert(has("out/b.txt", "b.txt!"));
+    cr_assert(!exists("out/.sl-staging"), "an empty .sl-staging was left behind");
+    /* A new session makes it again. */
+    stage_all(&a, &ma, 3);
+    cr_assert(exists("out/.sl-staging/03000000000000000000000000000000/f0"));
+    rcv_stage_close(&a, 1);
+    cr_assert(exists("out/.sl-staging"), "a kept staging was removed");
+}
+
 Test(stage, existing_file_is_refused_before_start_naming_it_relatively)
 {
     put("out/a.txt", "old");
