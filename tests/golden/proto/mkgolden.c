@@ -5,8 +5,10 @@
  * named after the error a reader must give; a frame whose payload is
  * changed gets a right CRC again, so only the intended fault remains.
  * From valid-signed.sls (recorded with --key input/golden.key) it derives
- * the AUTH faults.
- *   mkgolden valid-1.sls valid-signed.sls OUTDIR */
+ * the AUTH faults. First it sets the encode time that DONE carries to 0
+ * in every valid recording named (rewritten in place), so that the goldens
+ * come out the same on every run.
+ *   mkgolden valid-1.sls valid-signed.sls OUTDIR [valid-empty.sls ...] */
 #include "../../../common/byteorder.h"
 #include "../../../proto/frame.h"
 #include "../../../proto/msg.h"
@@ -186,6 +188,31 @@ static void load(const char *path)
     scan();
 }
 
+/* Rewrites the recording at path with DONE's encode time set to 0; the
+ * other figures are kept. */
+static void zero_time(const char *path)
+{
+    load(path);
+    int i = find(FRAME_DONE, 0);
+    size_t n, at = 0;
+    const uint8_t *pl = payload(i, &n);
+    uint64_t v[4];
+    for (int k = 0; k < 4; k++) {
+        int used = varint_get(pl + at, n - at, &v[k]);
+        if (used <= 0) { fprintf(stderr, "%s: a bad DONE\n", path); exit(1); }
+        at += (size_t)used;
+    }
+    msg_done d = {.encode_us = 0, .zlib = v[1], .xz = v[2], .zstd = v[3]};
+    bytebuf b = {0};
+    bytebuf_append(&b, data, frames[i].off);
+    msg_done_write(&b, &d);
+    size_t end = frames[i].off + frames[i].len;
+    bytebuf_append(&b, data + end, size - end);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f)) { perror(path); exit(1); }
+    bytebuf_fini(&b);
+}
+
 /* AUTH faults, from the signed recording: a changed signature, a changed
  * MANIFEST (not the one signed), another scheme, AUTH after MANIFEST. */
 static void auth_faults(uint8_t *m)
@@ -212,8 +239,10 @@ static void auth_faults(uint8_t *m)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) { fprintf(stderr, "usage: mkgolden VALID SIGNED OUTDIR\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: mkgolden VALID SIGNED OUTDIR [VALID ...]\n"); return 2; }
     outdir = argv[3];
+    for (int k = 1; k < argc; k++)
+        if (k != 3) zero_time(argv[k]);
     load(argv[1]);
     uint8_t *m = malloc(size + 16);
     header_faults(m);

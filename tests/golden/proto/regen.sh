@@ -21,13 +21,13 @@ touch -d @1000000000 "$t/hello.txt" "$t/sub/data.bin" "$t/sub/empty" "$t/sub/not
   --send "$t/sub" --out valid-1.sls
 "$top/build/satyad" --quiet --recipe tiny --chunk 4096 --send "$t/sub/empty" \
   --out valid-empty.sls
-cp valid-empty.sls ../../fuzz/seeds/stream/
 # A recording signed with a test key (its public line: input/golden.pub).
 chmod 600 input/golden.key
 "$top/build/satyad" --quiet --recipe tiny --chunk 4096 --key input/golden.key \
   --send input/hello.txt --out valid-signed.sls
 cc -O2 -I"$top" -o /tmp/mkgolden.$$ mkgolden.c "$top/build/libslproto.a" \
   "$top/build/libslcodec.a" -lz
-/tmp/mkgolden.$$ valid-1.sls valid-signed.sls .
+/tmp/mkgolden.$$ valid-1.sls valid-signed.sls . valid-empty.sls
+cp valid-empty.sls ../../fuzz/seeds/stream/
 rm -f /tmp/mkgolden.$$
 ls -l *.sls
