@@ -41,14 +41,16 @@ inputs=(golden.bin text.txt binary.bin random.bin)
 # keep the check near a minute and a half: golden.bin is 84 KB of text and
 # binary, random.bin the opposite extreme, short.txt 3 KB of text and
 # brief.txt its first 1,500 bytes. max codes golden.bin (whose transcript
-# is golden) on the two optimised x86-64 builds only (-O0 takes 25 s);
-# every build checks max on short.txt and random.bin. The float paths use
+# is golden) on the two optimised x86-64 builds only (-O0 takes 25 s), and
+# so do large and tx (whose every build codes brief.txt), so that every
+# line of tests/golden/transcripts.txt is checked; every build checks max
+# on short.txt and random.bin. The float paths use
 # AVX2 kernels on the x86-64 builds and scalar ones on aarch64, so this
 # also checks that the two give the same bits.
 head -c 1500 "$out/in/short.txt" > "$out/in/brief.txt"
-declare -A only=([max]="golden.bin short.txt random.bin" [large]="brief.txt"
-                 [tx]="brief.txt")
-declare -A fast_only=([max.golden.bin]=1)
+declare -A only=([max]="golden.bin short.txt random.bin" [large]="brief.txt golden.bin"
+                 [tx]="brief.txt golden.bin")
+declare -A fast_only=([max.golden.bin]=1 [large.golden.bin]=1 [tx.golden.bin]=1)
 # large trains with train.replay=2, so replay's code (Transformer and
 # LSTM) runs here too.
 "$out/slcodec-gcc-O0" p large | grep -q '^train.replay=[1-9]'
