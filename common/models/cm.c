@@ -499,7 +499,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     } else if (m->bitpos == 7 && !lean) {
         cm_prefetch_byte(m);
     }
-    if (!lean && m->sse.n) {
+    if (!lean && m->sse.n > 2) {
         /* The next bit's SSE rows, fetched while the mixer works. */
         sse_in in = cm_sse_in(m);
         sse_prefetch(&m->sse, &in);

@@ -83,7 +83,9 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
 
 void sse_prefetch(const sse_chain *s, const sse_in *in)
 {
-    for (int i = 0; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
+    /* Stages 0 and 1 are direct tables of order 0 and 1, mostly in cache
+     * already: fetching them cost more than it saved. */
+    for (int i = 2; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
 }
 
 void sse_update(sse_chain *s, int bit)

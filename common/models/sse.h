@@ -43,8 +43,8 @@ int      sse_init(sse_chain *s, int stages, int limit, const uint16_t *rates,
 void     sse_fini(sse_chain *s);
 uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in);
 void     sse_update(sse_chain *s, int bit);
-/* Fetches the rows sse_p will read for `in` into cache: call it as soon
- * as the next bit's sse_in is known. */
+/* Fetches the rows of the hashed stages (2 and up) that sse_p will read
+ * for `in` into cache: call it as soon as the next bit's sse_in is known. */
 void     sse_prefetch(const sse_chain *s, const sse_in *in);
 
 #endif
