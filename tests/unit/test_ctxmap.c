@@ -2,8 +2,9 @@
  * again by its hash keeps what was written to it (states and, in wide
  * slots, the caller's bytes); a fifth (narrow) or fourth (wide) hash in a
  * full bucket evicts the slot with the least evidence and clears it; slots
- * never overlap. */
+ * never overlap. The allocator under them: see the last test. */
 #include "../../common/models/ctxmap.h"
+#include "../../common/bigmem.h"
 #include "testdata.h"
 
 #include <criterion/criterion.h>
@@ -66,4 +67,27 @@ Test(ctxmap, narrow_slots)
 Test(ctxmap, wide_slots)
 {
     layout(1);
+}
+
+/* The allocator under the tables (common/bigmem.h): zeroed, aligned (2 MiB
+ * from 2 MiB up, else 64 bytes), writable to the last byte, freed without
+ * complaint (the sanitizer builds would catch a bad free), and an
+ * overflowing size refused. */
+Test(ctxmap, bigmem_tables_are_zeroed_and_aligned)
+{
+    const size_t sizes[] = {1, 100, 4096, (size_t)2 << 20, (size_t)5 << 20};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        uint8_t *p = bigmem_calloc(n, 1);
+        cr_assert_not_null(p);
+        size_t align = n >= ((size_t)2 << 20) ? (size_t)2 << 20 : 64;
+        cr_assert_eq((uintptr_t)p % align, 0, "%zu bytes aligned to %zu only", n,
+                     (size_t)((uintptr_t)p & (align - 1)));
+        for (size_t i = 0; i < n; i += 4093) cr_assert_eq(p[i], 0);
+        cr_assert_eq(p[n - 1], 0);
+        p[0] = p[n - 1] = 0xff;
+        bigmem_free(p);
+    }
+    cr_assert_null(bigmem_calloc(SIZE_MAX / 2, 4), "an overflowing size was accepted");
+    bigmem_free(NULL);
 }
