@@ -37,6 +37,20 @@ static void outer_c(float *G, const float *X, const float *dY, int npos, int n, 
         }
 }
 
+static void dots_c(float *out, const float *a, const float *B, long ld, int n, int len)
+{
+    for (int j = 0; j < n; j++) out[j] = dot_c(a, B + j * ld, len);
+}
+
+static void axpys_c(float *y, const float *c, const float *B, long ld, int n, int len)
+{
+    for (int j = 0; j < n; j++) {
+        const float *b = B + j * ld;
+        float a = c[j];
+        for (int e = 0; e < len; e++) y[e] += a * b[e];
+    }
+}
+
 static inline float max_(float a, float b) { return a > b ? a : b; }
 
 static void softmax_c(float *p, int n)
@@ -110,6 +124,40 @@ AVX2 static float dot_avx2(const float *a, const float *b, int n)
     for (int i = 0; i < n; i += 8)
         acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
     return hsum8(acc);
+}
+
+/* Eight rows at a time: each row's eight accumulators as dot_avx2 keeps
+ * them, then the eight reductions at once by horizontal adds, which add
+ * the same pairs in the same tree as hsum8: lane j of the result is
+ * ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) of row j. */
+AVX2 static void dots_avx2(float *out, const float *a, const float *B, long ld, int n, int len)
+{
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 acc[8];
+        for (int r = 0; r < 8; r++) acc[r] = _mm256_setzero_ps();
+        for (int i = 0; i < len; i += 8) {
+            __m256 va = _mm256_loadu_ps(a + i);
+            for (int r = 0; r < 8; r++)
+                acc[r] = _mm256_add_ps(acc[r], _mm256_mul_ps(va, _mm256_loadu_ps(B + (j + r) * ld + i)));
+        }
+        __m256 h0 = _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
+        __m256 h1 = _mm256_hadd_ps(_mm256_hadd_ps(acc[4], acc[5]), _mm256_hadd_ps(acc[6], acc[7]));
+        __m256 lo = _mm256_permute2f128_ps(h0, h1, 0x20), hi = _mm256_permute2f128_ps(h0, h1, 0x31);
+        _mm256_storeu_ps(out + j, _mm256_add_ps(lo, hi));
+    }
+    for (; j < n; j++) out[j] = dot_avx2(a, B + j * ld, len);
+}
+
+/* Eight elements of y stay in a register over the rows. */
+AVX2 static void axpys_avx2(float *y, const float *c, const float *B, long ld, int n, int len)
+{
+    for (int e = 0; e < len; e += 8) {
+        __m256 acc = _mm256_loadu_ps(y + e);
+        for (int j = 0; j < n; j++)
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(c[j]), _mm256_loadu_ps(B + j * ld + e)));
+        _mm256_storeu_ps(y + e, acc);
+    }
 }
 
 /* Four rows of W at a time, against every position's X row. */
@@ -256,6 +304,8 @@ int nn_kern_pick(nn_kern *k, int want_simd)
     k->dot = dot_c;
     k->adam = adam_c;
     k->softmax = softmax_c;
+    k->dots = dots_c;
+    k->axpys = axpys_c;
     k->simd = 0;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (want_simd && have_avx2()) {
@@ -265,6 +315,8 @@ int nn_kern_pick(nn_kern *k, int want_simd)
         k->dot = dot_avx2;
         k->adam = adam_avx2;
         k->softmax = softmax_avx2;
+        k->dots = dots_avx2;
+        k->axpys = axpys_avx2;
         k->simd = 1;
     }
 #else

@@ -10,8 +10,12 @@
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
  *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
  *                                      // nn_ex (nnmath.h: + - * only, no libm)
+ *   k.dots(out, a, B, ld, n, len)      // out[j] = dot(a, B + j ld, len), j < n
+ *   k.axpys(y, c, B, ld, n, len)       // y[e] += sum_j c[j] B[j ld + e], e < len
+ *                                      // (ld may be negative: rows run downward)
  *
- * Every length is a multiple of 8. The order of every sum is written down
+ * Every length is a multiple of 8 (n, the count of rows of dots and
+ * axpys, is any count). The order of every sum is written down
  * here, and each kernel of the AVX2 set performs, lane by lane, the same
  * IEEE operations in the same order as the scalar one (never a fused
  * multiply-add), so the two agree bit for bit: tests/unit/test_tx.c checks
@@ -21,6 +25,8 @@
  *   dot:    eight accumulators acc[i % 8] += a[i] b[i], i ascending, then
  *           ((acc0 + acc1) + (acc2 + acc3)) + ((acc4 + acc5) + (acc6 + acc7)).
  *   matvec: Y[i][k] = dot(W row k, X row i, m), written (not added).
+ *   dots:   each out[j] is dot's sum, in dot's order.
+ *   axpys:  y[e] gets c[j] B[j][e] added for j ascending, one by one.
  *   outer:  G[k][j] gets X[i][k] dY[i][j] added for i ascending, one by one.
  *   adam:   element by element, the expressions of adam_c in nnkern.c.
  *   softmax: the max over eight lanes (lane i % 8, then a fixed tree),
@@ -42,6 +48,8 @@ typedef struct nn_kern {
     float (*dot)(const float *a, const float *b, int n);
     void  (*adam)(float *w, float *g, float *m1, float *m2, long n, const nn_adam_hp *hp);
     void  (*softmax)(float *p, int n);
+    void  (*dots)(float *out, const float *a, const float *B, long ld, int n, int len);
+    void  (*axpys)(float *y, const float *c, const float *B, long ld, int n, int len);
     int   simd;     /* 1 when the AVX2 set was picked */
 } nn_kern;
 

@@ -214,6 +214,24 @@ Test(tx, simd_kernels_give_the_scalar_bits)
         cr_assert_eq(memcmp(Y1, Y2, (size_t)n * m * sizeof *Y1), 0, "outer %d x %d", n, m);
         float d1 = sc.dot(A, B, m), d2 = vx.dot(A, B, m);
         cr_assert_eq(memcmp(&d1, &d2, sizeof d1), 0, "dot %d", m);
+        /* dots and axpys over rows running up and down (attention reads
+         * the ring of keys downward), np + 5 rows for a count that is not
+         * a multiple of 8. */
+        for (int dir = -1; dir <= 1; dir += 2) {
+            const float *rows = dir < 0 ? B + (size_t)(np + 4) * m : B;
+            sc.dots(Y1, A, rows, dir * (long)m, np + 5, m);
+            vx.dots(Y2, A, rows, dir * (long)m, np + 5, m);
+            cr_assert_eq(memcmp(Y1, Y2, (size_t)(np + 5) * sizeof *Y1), 0, "dots %d", m);
+            for (int j = 0; j < np + 5; j++) {
+                float dj = sc.dot(A, rows + j * dir * (long)m, m);
+                cr_assert_eq(memcmp(&dj, &Y1[j], sizeof dj), 0, "dots row %d is dot", j);
+            }
+            memcpy(Y1, B, (size_t)m * sizeof *Y1);
+            memcpy(Y2, B, (size_t)m * sizeof *Y2);
+            sc.axpys(Y1, A + 7, rows, dir * (long)m, np + 5, m);
+            vx.axpys(Y2, A + 7, rows, dir * (long)m, np + 5, m);
+            cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "axpys %d", m);
+        }
         memcpy(Y1, A, (size_t)m * sizeof *Y1);
         memcpy(Y2, A, (size_t)m * sizeof *Y2);
         Y1[1] = Y2[1] = -1e30f;   /* a masked position, as attention uses */
