@@ -4,13 +4,18 @@
 #include "nnkern.h"
 #include "nnmath.h"
 
-static void vecmat_c(float *y, const float *x, const float *W, int n, int m)
+static void vecmat_ld_c(float *y, const float *x, const float *W, int n, int m, long ld)
 {
     for (int k = 0; k < n; k++) {
-        const float *w = W + (long)k * m;
+        const float *w = W + (long)k * ld;
         float a = x[k];
         for (int j = 0; j < m; j++) y[j] += a * w[j];
     }
+}
+
+static void vecmat_c(float *y, const float *x, const float *W, int n, int m)
+{
+    vecmat_ld_c(y, x, W, n, m, m);
 }
 
 static float dot_c(const float *a, const float *b, int n)
@@ -90,14 +95,14 @@ AVX2 static inline float hsum8(__m256 v)
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
-AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, int m)
+AVX2 static void vecmat_ld_avx2(float *y, const float *x, const float *W, int n, int m, long ld)
 {
     int j = 0;
     for (; j + 32 <= m; j += 32) {   /* 32 outputs stay in registers over k */
         __m256 y0 = _mm256_loadu_ps(y + j), y1 = _mm256_loadu_ps(y + j + 8);
         __m256 y2 = _mm256_loadu_ps(y + j + 16), y3 = _mm256_loadu_ps(y + j + 24);
         for (int k = 0; k < n; k++) {
-            const float *w = W + (long)k * m + j;
+            const float *w = W + (long)k * ld + j;
             __m256 a = _mm256_set1_ps(x[k]);
             y0 = _mm256_add_ps(y0, _mm256_mul_ps(a, _mm256_loadu_ps(w)));
             y1 = _mm256_add_ps(y1, _mm256_mul_ps(a, _mm256_loadu_ps(w + 8)));
@@ -113,9 +118,14 @@ AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, in
         __m256 y0 = _mm256_loadu_ps(y + j);
         for (int k = 0; k < n; k++)
             y0 = _mm256_add_ps(y0, _mm256_mul_ps(_mm256_set1_ps(x[k]),
-                                                 _mm256_loadu_ps(W + (long)k * m + j)));
+                                                 _mm256_loadu_ps(W + (long)k * ld + j)));
         _mm256_storeu_ps(y + j, y0);
     }
+}
+
+AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, int m)
+{
+    vecmat_ld_avx2(y, x, W, n, m, m);
 }
 
 AVX2 static float dot_avx2(const float *a, const float *b, int n)
@@ -299,6 +309,7 @@ static int have_avx2(void)
 int nn_kern_pick(nn_kern *k, int want_simd)
 {
     k->vecmat = vecmat_c;
+    k->vecmat_ld = vecmat_ld_c;
     k->matvec = matvec_c;
     k->outer = outer_c;
     k->dot = dot_c;
@@ -310,6 +321,7 @@ int nn_kern_pick(nn_kern *k, int want_simd)
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (want_simd && have_avx2()) {
         k->vecmat = vecmat_avx2;
+        k->vecmat_ld = vecmat_ld_avx2;
         k->matvec = matvec_avx2;
         k->outer = outer_avx2;
         k->dot = dot_avx2;

@@ -4,6 +4,8 @@
  *
  *   nn_kern k; nn_kern_pick(&k, 1);    // 1: the fastest this CPU runs; 0: scalar
  *   k.vecmat(y, x, W, n, m);           // y[j] += sum_k x[k] W[k m + j]
+ *   k.vecmat_ld(y, x, W, n, m, ld);    // the same with rows ld apart: the
+ *                                      // columns j < m of a wider matrix
  *   k.matvec(Y, W, X, npos, n, m);     // Y[i n + k] = sum_j W[k m + j] X[i m + j]
  *   k.outer(G, X, dY, npos, n, m);     // G[k m + j] += sum_i X[i n + k] dY[i m + j]
  *   k.dot(a, b, n)                     // sum_i a[i] b[i]
@@ -21,7 +23,8 @@
  * multiply-add), so the two agree bit for bit: tests/unit/test_tx.c checks
  * it, and the determinism check compares x86-64 builds with aarch64
  * (scalar) ones.
- *   vecmat: y[j] = (...((y[j] + x[0] W[0][j]) + x[1] W[1][j]) ...), k ascending.
+ *   vecmat, vecmat_ld: y[j] = (...((y[j] + x[0] W[0][j]) + x[1] W[1][j]) ...), k
+ *           ascending.
  *   dot:    eight accumulators acc[i % 8] += a[i] b[i], i ascending, then
  *           ((acc0 + acc1) + (acc2 + acc3)) + ((acc4 + acc5) + (acc6 + acc7)).
  *   matvec: Y[i][k] = dot(W row k, X row i, m), written (not added).
@@ -43,6 +46,7 @@ typedef struct nn_adam_hp {
 
 typedef struct nn_kern {
     void  (*vecmat)(float *y, const float *x, const float *W, int n, int m);
+    void  (*vecmat_ld)(float *y, const float *x, const float *W, int n, int m, long ld);
     void  (*matvec)(float *Y, const float *W, const float *X, int npos, int n, int m);
     void  (*outer)(float *G, const float *X, const float *dY, int npos, int n, int m);
     float (*dot)(const float *a, const float *b, int n);

@@ -285,13 +285,22 @@ static void forward_to(tx *t, uint64_t p, int i, int mem)
         float *a = t->a + at * d, *xm = t->xm + at * d, *bn = t->bn + at * d;
         float *u = t->u + at * F, *xo = t->xs + (at + T) * d;
         norm_fwd(t, xin, par + y->g1, a, &t->r1[at]);
+        size_t slot = ring_slot(t, p, 0);
+        float *kr = t->K + ((size_t)l * t->R + slot) * d, *vr = t->V + ((size_t)l * t->R + slot) * d;
+        if (mem && l == L - 1) {
+            /* Memory needs only the key and the value: the columns after
+             * q's, each summed as the whole product would. */
+            memset(qkv, 0, (size_t)2 * d * sizeof *qkv);
+            t->k.vecmat_ld(qkv, a, par + y->wqkv + d, d, 2 * d, 3 * d);
+            memcpy(kr, qkv, (size_t)d * sizeof *qkv);
+            memcpy(vr, qkv + d, (size_t)d * sizeof *qkv);
+            return;
+        }
         memset(qkv, 0, (size_t)3 * d * sizeof *qkv);
         t->k.vecmat(qkv, a, par + y->wqkv, d, 3 * d);
-        size_t slot = ring_slot(t, p, 0);
         memcpy(t->q + at * d, qkv, (size_t)d * sizeof *qkv);
-        memcpy(t->K + ((size_t)l * t->R + slot) * d, qkv + d, (size_t)d * sizeof *qkv);
-        memcpy(t->V + ((size_t)l * t->R + slot) * d, qkv + 2 * d, (size_t)d * sizeof *qkv);
-        if (mem && l == L - 1) return;
+        memcpy(kr, qkv + d, (size_t)d * sizeof *qkv);
+        memcpy(vr, qkv + 2 * d, (size_t)d * sizeof *qkv);
         attend(t, l, p, i);
         memcpy(xm, xin, (size_t)d * sizeof *xm);
         t->k.vecmat(xm, t->o + at * d, par + y->wo, d, d);

@@ -204,6 +204,18 @@ Test(tx, simd_kernels_give_the_scalar_bits)
         sc.vecmat(Y1, A, B, n, m);
         vx.vecmat(Y2, A, B, n, m);
         cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "vecmat %d x %d", n, m);
+        /* vecmat_ld on the columns after the first 8 of rows m + 8 wide
+         * is vecmat on a copy of those columns. */
+        float *Wc = M1;
+        for (int k2 = 0; k2 < n; k2++) memcpy(Wc + (size_t)k2 * m, B + (size_t)k2 * (m + 8) + 8, (size_t)m * sizeof *Wc);
+        memcpy(Y1, A, (size_t)m * sizeof *Y1);
+        memcpy(Y2, A, (size_t)m * sizeof *Y2);
+        sc.vecmat(Y1, B + 500, Wc, n, m);
+        vx.vecmat_ld(Y2, B + 500, B + 8, n, m, m + 8);
+        cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "vecmat_ld %d x %d", n, m);
+        memcpy(Y2, A, (size_t)m * sizeof *Y2);
+        sc.vecmat_ld(Y2, B + 500, B + 8, n, m, m + 8);
+        cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "scalar vecmat_ld %d x %d", n, m);
         sc.matvec(Y1, B, A, np, n, m);
         vx.matvec(Y2, B, A, np, n, m);
         cr_assert_eq(memcmp(Y1, Y2, (size_t)np * n * sizeof *Y1), 0, "matvec %d x %d", n, m);
