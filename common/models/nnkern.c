@@ -4,13 +4,18 @@
 #include "nnkern.h"
 #include "nnmath.h"
 
-static void vecmat_c(float *y, const float *x, const float *W, int n, int m)
+static void vecmat_ld_c(float *y, const float *x, const float *W, int n, int m, long ld)
 {
     for (int k = 0; k < n; k++) {
-        const float *w = W + (long)k * m;
+        const float *w = W + (long)k * ld;
         float a = x[k];
         for (int j = 0; j < m; j++) y[j] += a * w[j];
     }
+}
+
+static void vecmat_c(float *y, const float *x, const float *W, int n, int m)
+{
+    vecmat_ld_c(y, x, W, n, m, m);
 }
 
 static float dot_c(const float *a, const float *b, int n)
@@ -35,6 +40,20 @@ static void outer_c(float *G, const float *X, const float *dY, int npos, int n, 
             const float *dy = dY + (long)i * m;
             for (int j = 0; j < m; j++) g[j] += a * dy[j];
         }
+}
+
+static void dots_c(float *out, const float *a, const float *B, long ld, int n, int len)
+{
+    for (int j = 0; j < n; j++) out[j] = dot_c(a, B + j * ld, len);
+}
+
+static void axpys_c(float *y, const float *c, const float *B, long ld, int n, int len)
+{
+    for (int j = 0; j < n; j++) {
+        const float *b = B + j * ld;
+        float a = c[j];
+        for (int e = 0; e < len; e++) y[e] += a * b[e];
+    }
 }
 
 static inline float max_(float a, float b) { return a > b ? a : b; }
@@ -76,14 +95,14 @@ AVX2 static inline float hsum8(__m256 v)
     return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
-AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, int m)
+AVX2 static void vecmat_ld_avx2(float *y, const float *x, const float *W, int n, int m, long ld)
 {
     int j = 0;
     for (; j + 32 <= m; j += 32) {   /* 32 outputs stay in registers over k */
         __m256 y0 = _mm256_loadu_ps(y + j), y1 = _mm256_loadu_ps(y + j + 8);
         __m256 y2 = _mm256_loadu_ps(y + j + 16), y3 = _mm256_loadu_ps(y + j + 24);
         for (int k = 0; k < n; k++) {
-            const float *w = W + (long)k * m + j;
+            const float *w = W + (long)k * ld + j;
             __m256 a = _mm256_set1_ps(x[k]);
             y0 = _mm256_add_ps(y0, _mm256_mul_ps(a, _mm256_loadu_ps(w)));
             y1 = _mm256_add_ps(y1, _mm256_mul_ps(a, _mm256_loadu_ps(w + 8)));
@@ -99,9 +118,14 @@ AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, in
         __m256 y0 = _mm256_loadu_ps(y + j);
         for (int k = 0; k < n; k++)
             y0 = _mm256_add_ps(y0, _mm256_mul_ps(_mm256_set1_ps(x[k]),
-                                                 _mm256_loadu_ps(W + (long)k * m + j)));
+                                                 _mm256_loadu_ps(W + (long)k * ld + j)));
         _mm256_storeu_ps(y + j, y0);
     }
+}
+
+AVX2 static void vecmat_avx2(float *y, const float *x, const float *W, int n, int m)
+{
+    vecmat_ld_avx2(y, x, W, n, m, m);
 }
 
 AVX2 static float dot_avx2(const float *a, const float *b, int n)
@@ -110,6 +134,40 @@ AVX2 static float dot_avx2(const float *a, const float *b, int n)
     for (int i = 0; i < n; i += 8)
         acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
     return hsum8(acc);
+}
+
+/* Eight rows at a time: each row's eight accumulators as dot_avx2 keeps
+ * them, then the eight reductions at once by horizontal adds, which add
+ * the same pairs in the same tree as hsum8: lane j of the result is
+ * ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) of row j. */
+AVX2 static void dots_avx2(float *out, const float *a, const float *B, long ld, int n, int len)
+{
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m256 acc[8];
+        for (int r = 0; r < 8; r++) acc[r] = _mm256_setzero_ps();
+        for (int i = 0; i < len; i += 8) {
+            __m256 va = _mm256_loadu_ps(a + i);
+            for (int r = 0; r < 8; r++)
+                acc[r] = _mm256_add_ps(acc[r], _mm256_mul_ps(va, _mm256_loadu_ps(B + (j + r) * ld + i)));
+        }
+        __m256 h0 = _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
+        __m256 h1 = _mm256_hadd_ps(_mm256_hadd_ps(acc[4], acc[5]), _mm256_hadd_ps(acc[6], acc[7]));
+        __m256 lo = _mm256_permute2f128_ps(h0, h1, 0x20), hi = _mm256_permute2f128_ps(h0, h1, 0x31);
+        _mm256_storeu_ps(out + j, _mm256_add_ps(lo, hi));
+    }
+    for (; j < n; j++) out[j] = dot_avx2(a, B + j * ld, len);
+}
+
+/* Eight elements of y stay in a register over the rows. */
+AVX2 static void axpys_avx2(float *y, const float *c, const float *B, long ld, int n, int len)
+{
+    for (int e = 0; e < len; e += 8) {
+        __m256 acc = _mm256_loadu_ps(y + e);
+        for (int j = 0; j < n; j++)
+            acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(c[j]), _mm256_loadu_ps(B + j * ld + e)));
+        _mm256_storeu_ps(y + e, acc);
+    }
 }
 
 /* Four rows of W at a time, against every position's X row. */
@@ -251,20 +309,26 @@ static int have_avx2(void)
 int nn_kern_pick(nn_kern *k, int want_simd)
 {
     k->vecmat = vecmat_c;
+    k->vecmat_ld = vecmat_ld_c;
     k->matvec = matvec_c;
     k->outer = outer_c;
     k->dot = dot_c;
     k->adam = adam_c;
     k->softmax = softmax_c;
+    k->dots = dots_c;
+    k->axpys = axpys_c;
     k->simd = 0;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (want_simd && have_avx2()) {
         k->vecmat = vecmat_avx2;
+        k->vecmat_ld = vecmat_ld_avx2;
         k->matvec = matvec_avx2;
         k->outer = outer_avx2;
         k->dot = dot_avx2;
         k->adam = adam_avx2;
         k->softmax = softmax_avx2;
+        k->dots = dots_avx2;
+        k->axpys = axpys_avx2;
         k->simd = 1;
     }
 #else

@@ -4,23 +4,32 @@
  *
  *   nn_kern k; nn_kern_pick(&k, 1);    // 1: the fastest this CPU runs; 0: scalar
  *   k.vecmat(y, x, W, n, m);           // y[j] += sum_k x[k] W[k m + j]
+ *   k.vecmat_ld(y, x, W, n, m, ld);    // the same with rows ld apart: the
+ *                                      // columns j < m of a wider matrix
  *   k.matvec(Y, W, X, npos, n, m);     // Y[i n + k] = sum_j W[k m + j] X[i m + j]
  *   k.outer(G, X, dY, npos, n, m);     // G[k m + j] += sum_i X[i n + k] dY[i m + j]
  *   k.dot(a, b, n)                     // sum_i a[i] b[i]
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
  *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
  *                                      // nn_ex (nnmath.h: + - * only, no libm)
+ *   k.dots(out, a, B, ld, n, len)      // out[j] = dot(a, B + j ld, len), j < n
+ *   k.axpys(y, c, B, ld, n, len)       // y[e] += sum_j c[j] B[j ld + e], e < len
+ *                                      // (ld may be negative: rows run downward)
  *
- * Every length is a multiple of 8. The order of every sum is written down
+ * Every length is a multiple of 8 (n, the count of rows of dots and
+ * axpys, is any count). The order of every sum is written down
  * here, and each kernel of the AVX2 set performs, lane by lane, the same
  * IEEE operations in the same order as the scalar one (never a fused
  * multiply-add), so the two agree bit for bit: tests/unit/test_tx.c checks
  * it, and the determinism check compares x86-64 builds with aarch64
  * (scalar) ones.
- *   vecmat: y[j] = (...((y[j] + x[0] W[0][j]) + x[1] W[1][j]) ...), k ascending.
+ *   vecmat, vecmat_ld: y[j] = (...((y[j] + x[0] W[0][j]) + x[1] W[1][j]) ...), k
+ *           ascending.
  *   dot:    eight accumulators acc[i % 8] += a[i] b[i], i ascending, then
  *           ((acc0 + acc1) + (acc2 + acc3)) + ((acc4 + acc5) + (acc6 + acc7)).
  *   matvec: Y[i][k] = dot(W row k, X row i, m), written (not added).
+ *   dots:   each out[j] is dot's sum, in dot's order.
+ *   axpys:  y[e] gets c[j] B[j][e] added for j ascending, one by one.
  *   outer:  G[k][j] gets X[i][k] dY[i][j] added for i ascending, one by one.
  *   adam:   element by element, the expressions of adam_c in nnkern.c.
  *   softmax: the max over eight lanes (lane i % 8, then a fixed tree),
@@ -37,11 +46,14 @@ typedef struct nn_adam_hp {
 
 typedef struct nn_kern {
     void  (*vecmat)(float *y, const float *x, const float *W, int n, int m);
+    void  (*vecmat_ld)(float *y, const float *x, const float *W, int n, int m, long ld);
     void  (*matvec)(float *Y, const float *W, const float *X, int npos, int n, int m);
     void  (*outer)(float *G, const float *X, const float *dY, int npos, int n, int m);
     float (*dot)(const float *a, const float *b, int n);
     void  (*adam)(float *w, float *g, float *m1, float *m2, long n, const nn_adam_hp *hp);
     void  (*softmax)(float *p, int n);
+    void  (*dots)(float *out, const float *a, const float *B, long ld, int n, int len);
+    void  (*axpys)(float *y, const float *c, const float *B, long ld, int n, int len);
     int   simd;     /* 1 when the AVX2 set was picked */
 } nn_kern;
 

@@ -78,7 +78,7 @@ static size_t all_act(const tx_cfg *c)
     size_t ring = (c->replay ? 4 : 2) * L * R * d;
     size_t act = (L + 1) * T * d + 5 * L * T * d + 2 * L * T + L * T * (size_t)c->heads * W +
                  L * T * F + T + T * d + T * NS;
-    size_t work = T * (6 * d + 2 * F + NS) + 4 * d + F + W;
+    size_t work = T * (6 * d + 2 * F + NS) + 4 * d + F + 2 * W;
     return ring + act + work;
 }
 
@@ -209,6 +209,38 @@ static size_t ring_slot(const tx *t, uint64_t p, int dist)
     return (size_t)(s < 0 ? s + t->R : s);
 }
 
+/* The slot of position p in the ring, and how many of the nwin positions
+ * p, p - 1, ... lie at slots s0, s0 - 1, ... before the ring wraps to
+ * its last slot. */
+static int ring_run(const tx *t, uint64_t p, int nwin, int *s0)
+{
+    *s0 = (int)(p % (uint64_t)t->R);
+    return nwin < *s0 + 1 ? nwin : *s0 + 1;
+}
+
+/* out[j] = a . (row of position p - j, from offset off), j < nwin.
+ * Through dots and axpys (eight keys at once), attention and its
+ * gradient took `large` on GPL-2 from 16.1 to 13.5 G instructions, same
+ * bits; per-head loops of 16-float dot calls had been 20% of it. */
+static void ring_dots(const tx *t, float *out, const float *a, const float *M, uint64_t p,
+                      int nwin, int off)
+{
+    const int d = t->d, dh = t->dh;
+    int s0, n1 = ring_run(t, p, nwin, &s0);
+    t->k.dots(out, a, M + (size_t)s0 * d + off, -d, n1, dh);
+    if (nwin > n1) t->k.dots(out + n1, a, M + (size_t)(t->R - 1) * d + off, -d, nwin - n1, dh);
+}
+
+/* y += sum_j c[j] (row of position p - j, from offset off), j ascending. */
+static void ring_axpys(const tx *t, float *y, const float *c, const float *M, uint64_t p,
+                       int nwin, int off)
+{
+    const int d = t->d, dh = t->dh;
+    int s0, n1 = ring_run(t, p, nwin, &s0);
+    t->k.axpys(y, c, M + (size_t)s0 * d + off, -d, n1, dh);
+    if (nwin > n1) t->k.axpys(y, c + n1, M + (size_t)(t->R - 1) * d + off, -d, nwin - n1, dh);
+}
+
 /* Attention of layer l at position p (segment index i): P and o. */
 static void attend(tx *t, int l, uint64_t p, int i)
 {
@@ -220,18 +252,14 @@ static void attend(tx *t, int l, uint64_t p, int i)
     for (int h = 0; h < H; h++) {
         float *P = t->P + (((size_t)l * T + i) * H + h) * W;
         const float *rel = t->par + t->ly[l].rel + (size_t)h * W;
-        for (int j = 0; j < nwin; j++)
-            P[j] = t->k.dot(q + h * dh, K + ring_slot(t, p, j) * d + h * dh, dh) * t->scale +
-                   rel[j];
+        ring_dots(t, P, q + h * dh, K, p, nwin, h * dh);
+        for (int j = 0; j < nwin; j++) P[j] = P[j] * t->scale + rel[j];
         for (int j = nwin; j < W; j++) P[j] = -1e30f;   /* no position yet */
         t->k.softmax(P, W);
         for (int j = nwin; j < W; j++) P[j] = 0.0f;
         float *oh = o + h * dh;
         for (int e = 0; e < dh; e++) oh[e] = 0.0f;
-        for (int j = 0; j < nwin; j++) {
-            const float *v = V + ring_slot(t, p, j) * d + h * dh;
-            for (int e = 0; e < dh; e++) oh[e] += P[j] * v[e];
-        }
+        ring_axpys(t, oh, P, V, p, nwin, h * dh);
     }
 }
 
@@ -260,13 +288,23 @@ static void forward_to(tx *t, uint64_t p, int i, int mem)
         float *a = t->a + at * d, *xm = t->xm + at * d, *bn = t->bn + at * d;
         float *u = t->u + at * F, *xo = t->xs + (at + T) * d;
         norm_fwd(t, xin, par + y->g1, a, &t->r1[at]);
+        size_t slot = ring_slot(t, p, 0);
+        float *kr = t->K + ((size_t)l * t->R + slot) * d, *vr = t->V + ((size_t)l * t->R + slot) * d;
+        if (mem && l == L - 1) {
+            /* Memory needs only the key and the value: the columns after
+             * q's, each summed as the whole product would (a third of the
+             * memory's product saved; a replay runs 63 memory positions). */
+            memset(qkv, 0, (size_t)2 * d * sizeof *qkv);
+            t->k.vecmat_ld(qkv, a, par + y->wqkv + d, d, 2 * d, 3 * d);
+            memcpy(kr, qkv, (size_t)d * sizeof *qkv);
+            memcpy(vr, qkv + d, (size_t)d * sizeof *qkv);
+            return;
+        }
         memset(qkv, 0, (size_t)3 * d * sizeof *qkv);
         t->k.vecmat(qkv, a, par + y->wqkv, d, 3 * d);
-        size_t slot = ring_slot(t, p, 0);
         memcpy(t->q + at * d, qkv, (size_t)d * sizeof *qkv);
-        memcpy(t->K + ((size_t)l * t->R + slot) * d, qkv + d, (size_t)d * sizeof *qkv);
-        memcpy(t->V + ((size_t)l * t->R + slot) * d, qkv + 2 * d, (size_t)d * sizeof *qkv);
-        if (mem && l == L - 1) return;
+        memcpy(kr, qkv + d, (size_t)d * sizeof *qkv);
+        memcpy(vr, qkv + 2 * d, (size_t)d * sizeof *qkv);
         attend(t, l, p, i);
         memcpy(xm, xin, (size_t)d * sizeof *xm);
         t->k.vecmat(xm, t->o + at * d, par + y->wo, d, d);
@@ -291,9 +329,10 @@ static void forward(tx *t, uint64_t p, int i)
 }
 
 /* The gradient of the attention of layer l, all n positions: from dO
- * (per position, d) into dQKV (per position, 3d: dq, dk, dv) and rel. */
+ * (per position, d) into dQKV (per position, 3d: dq, dk, dv) and rel.
+ * dP and dS are scratch of W floats each. */
 static void attend_back(tx *t, int l, uint64_t s, int n, const float *dO, float *dQKV,
-                        float *dP)
+                        float *dP, float *dS)
 {
     const int d = t->d, dh = t->dh, W = t->c.window, H = t->c.heads, T = t->c.segment;
     const float *K = t->K + (size_t)l * t->R * d, *V = t->V + (size_t)l * t->R * d;
@@ -306,19 +345,21 @@ static void attend_back(tx *t, int l, uint64_t s, int n, const float *dO, float 
             const float *P = t->P + (((size_t)l * T + i) * H + h) * W;
             const float *doh = dO + (size_t)i * d + h * dh;
             float *dq = dQKV + (size_t)i * 3 * d + h * dh;
-            for (int j = 0; j < nwin; j++)
-                dP[j] = t->k.dot(doh, V + ring_slot(t, p, j) * d + h * dh, dh);
+            ring_dots(t, dP, doh, V, p, nwin, h * dh);
             for (int j = nwin; j < W; j++) dP[j] = 0.0f;
             float c = t->k.dot(P, dP, W);
             for (int j = 0; j < nwin; j++) {
-                float ds = P[j] * (dP[j] - c), dss = ds * t->scale;
+                float ds = P[j] * (dP[j] - c);
+                dS[j] = ds * t->scale;
                 grel[(size_t)h * W + (size_t)j] += ds;
-                const float *kj = K + ring_slot(t, p, j) * d + h * dh;
-                for (int e = 0; e < dh; e++) dq[e] += dss * kj[e];
-                if (j > i) continue;   /* position p - j is fixed memory */
+            }
+            ring_axpys(t, dq, dS, K, p, nwin, h * dh);
+            /* Positions p - j inside the segment (j <= i); earlier ones
+             * are fixed memory. */
+            for (int j = 0; j < nwin && j <= i; j++) {
                 float *dk = dQKV + (size_t)(i - j) * 3 * d + d + h * dh;
                 float *dv = dk + d;
-                for (int e = 0; e < dh; e++) dk[e] += dss * q[h * dh + e];
+                for (int e = 0; e < dh; e++) dk[e] += dS[j] * q[h * dh + e];
                 for (int e = 0; e < dh; e++) dv[e] += P[j] * doh[e];
             }
         }
@@ -372,7 +413,7 @@ static void backward(tx *t, uint64_t s, int n)
     float *HB = dQKV + (size_t)T * 3 * d;     /* T x F */
     float *DH = HB + (size_t)T * F;           /* T x F */
     float *DL = DH + (size_t)T * F;           /* T x 256 */
-    float *tmp = DL + (size_t)T * NS;         /* max(2d, W) */
+    float *tmp = DL + (size_t)T * NS;         /* max(2d, 2W) */
     memcpy(DL, t->prob, (size_t)n * NS * sizeof *DL);
     for (int i = 0; i < n; i++) DL[(size_t)i * NS + t->tgt[i]] -= 1.0f;
     bias_back(t->grad + t->bout, DL, n, NS);
@@ -387,7 +428,7 @@ static void backward(tx *t, uint64_t s, int n)
         t->k.outer(t->grad + y->wo, t->o + at * d, dXm, n, d, d);
         t->k.matvec(DB, t->par + y->wo, dXm, n, d, d);
         memset(dQKV, 0, (size_t)n * 3 * d * sizeof *dQKV);
-        attend_back(t, l, s, n, DB, dQKV, tmp);
+        attend_back(t, l, s, n, DB, dQKV, tmp, tmp + t->c.window);
         t->k.outer(t->grad + y->wqkv, t->a + at * d, dQKV, n, d, 3 * d);
         t->k.matvec(DB, t->par + y->wqkv, dQKV, n, d, 3 * d);
         memcpy(dX, dXm, (size_t)n * d * sizeof *dX);

@@ -204,6 +204,18 @@ Test(tx, simd_kernels_give_the_scalar_bits)
         sc.vecmat(Y1, A, B, n, m);
         vx.vecmat(Y2, A, B, n, m);
         cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "vecmat %d x %d", n, m);
+        /* vecmat_ld on the columns after the first 8 of rows m + 8 wide
+         * is vecmat on a copy of those columns. */
+        float *Wc = M1;
+        for (int k2 = 0; k2 < n; k2++) memcpy(Wc + (size_t)k2 * m, B + (size_t)k2 * (m + 8) + 8, (size_t)m * sizeof *Wc);
+        memcpy(Y1, A, (size_t)m * sizeof *Y1);
+        memcpy(Y2, A, (size_t)m * sizeof *Y2);
+        sc.vecmat(Y1, B + 500, Wc, n, m);
+        vx.vecmat_ld(Y2, B + 500, B + 8, n, m, m + 8);
+        cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "vecmat_ld %d x %d", n, m);
+        memcpy(Y2, A, (size_t)m * sizeof *Y2);
+        sc.vecmat_ld(Y2, B + 500, B + 8, n, m, m + 8);
+        cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "scalar vecmat_ld %d x %d", n, m);
         sc.matvec(Y1, B, A, np, n, m);
         vx.matvec(Y2, B, A, np, n, m);
         cr_assert_eq(memcmp(Y1, Y2, (size_t)np * n * sizeof *Y1), 0, "matvec %d x %d", n, m);
@@ -214,6 +226,24 @@ Test(tx, simd_kernels_give_the_scalar_bits)
         cr_assert_eq(memcmp(Y1, Y2, (size_t)n * m * sizeof *Y1), 0, "outer %d x %d", n, m);
         float d1 = sc.dot(A, B, m), d2 = vx.dot(A, B, m);
         cr_assert_eq(memcmp(&d1, &d2, sizeof d1), 0, "dot %d", m);
+        /* dots and axpys over rows running up and down (attention reads
+         * the ring of keys downward), np + 5 rows for a count that is not
+         * a multiple of 8. */
+        for (int dir = -1; dir <= 1; dir += 2) {
+            const float *rows = dir < 0 ? B + (size_t)(np + 4) * m : B;
+            sc.dots(Y1, A, rows, dir * (long)m, np + 5, m);
+            vx.dots(Y2, A, rows, dir * (long)m, np + 5, m);
+            cr_assert_eq(memcmp(Y1, Y2, (size_t)(np + 5) * sizeof *Y1), 0, "dots %d", m);
+            for (int j = 0; j < np + 5; j++) {
+                float dj = sc.dot(A, rows + j * dir * (long)m, m);
+                cr_assert_eq(memcmp(&dj, &Y1[j], sizeof dj), 0, "dots row %d is dot", j);
+            }
+            memcpy(Y1, B, (size_t)m * sizeof *Y1);
+            memcpy(Y2, B, (size_t)m * sizeof *Y2);
+            sc.axpys(Y1, A + 7, rows, dir * (long)m, np + 5, m);
+            vx.axpys(Y2, A + 7, rows, dir * (long)m, np + 5, m);
+            cr_assert_eq(memcmp(Y1, Y2, (size_t)m * sizeof *Y1), 0, "axpys %d", m);
+        }
         memcpy(Y1, A, (size_t)m * sizeof *Y1);
         memcpy(Y2, A, (size_t)m * sizeof *Y2);
         Y1[1] = Y2[1] = -1e30f;   /* a masked position, as attention uses */
