@@ -9,6 +9,7 @@
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
+#include "binctx.h"
 #include "bithist.h"
 #include "ctxmap.h"
 #include "exe.h"
@@ -28,7 +29,7 @@
 #include <string.h>
 
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
-#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX + EXE_NCTX)
+#define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
@@ -42,7 +43,8 @@ typedef struct cm {
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */
-    int       nlive;                /* ... and the record contexts now in use */
+    int       nlive;                /* ... and the binary and record contexts now in use */
+    int       rec_on;               /* the record contexts are in use */
     int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
     int       xhi_max;              /* ... all of them: xlo .. xhi_max - 1 */
     int       xin;                  /* their first mixer input */
