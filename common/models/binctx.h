@@ -19,7 +19,7 @@
  * each of the eight gains there; also tried and dropped: 3 back alone,
  * 2 and 4 back, the last two bytes with pos % 2, 1 and 6 back, 1, 3 and
  * 5 back, the top five bits of the last three bytes, bytes 2-3 with
- * pos % 4. */
+ * pos % 4. cm.binary above 8 adds the record-header contexts of tlv.h. */
 #ifndef SL_BINCTX_H
 #define SL_BINCTX_H
 

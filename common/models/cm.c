@@ -25,8 +25,11 @@
  *              another minimum length.
  *   binary     (cm.binary) on binary data (the record model's gate):
  *              contexts that skip bytes or know the place in a 32-bit
- *              word (binctx.h); they join the list after all others,
- *              before the record contexts, only while the gate is on.
+ *              word (binctx.h), and past 8 of them, contexts of records
+ *              with type/length headers (tlv.h, inputs 0 while no chain
+ *              of headers is followed); they join the list after all
+ *              others, before the record contexts, only while the gate
+ *              is on.
  *   record     (cm.record) on binary data with a record length found by
  *              record.h: contexts from the record above, which join the
  *              list (and give the mixer their inputs, after all others)
@@ -198,6 +201,7 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     if ((rc = cm_mixer_init(m, p))) goto fail;
     rec_init(&m->rec);
+    tlv_init(&m->tlv);
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
@@ -375,6 +379,13 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
 CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
 {
     *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
+    if (m->tlv_off) {
+        /* The record-header contexts, while no chain of headers is
+         * followed: in the list, but their inputs are 0 (neither sum nor
+         * train). */
+        int16_t *t = x + n + BIN_MAX_CTX * inputs;
+        for (int j = 0; j < TLV_NCTX * inputs; j++) t[j] = 0;
+    }
     n += (m->nlive - m->nctx) * inputs;
     if (m->img_on) {
         uint32_t left = (uint32_t)(m->c8 << m->bitpos) | (m->c0 & ((1u << m->bitpos) - 1));
@@ -539,8 +550,9 @@ static uint64_t cm_digest(const void *self)
     h = dg_bytes(h, m->ctxh, CM_MAX_BASE * sizeof *m->ctxh);
     if (m->rec.len || m->rec.is_binary) {
         /* The data models, once they have seen binary data. */
-        h = dg_bytes(h, m->ctxh + CM_MAX_BASE, (BIN_MAX_CTX + REC_MAX_CTX) * sizeof *m->ctxh);
+        h = dg_bytes(h, m->ctxh + CM_MAX_BASE, (BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX) * sizeof *m->ctxh);
         h = dg_u64(h, m->rec.len | (uint64_t)m->rec.col << 32);
+        h = dg_u64(h, m->tlv.end | (uint64_t)m->tlv.sync << 32);
         h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->rec_on << 2 |
                       (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);
     }
