@@ -384,7 +384,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
          * followed: in the list, but their inputs are 0 (neither sum nor
          * train). */
         int16_t *t = x + n + BIN_MAX_CTX * inputs;
-        for (int j = 0; j < TLV_NCTX * inputs; j++) t[j] = 0;
+        for (int j = 0; j < (m->rp.binary - BIN_MAX_CTX) * inputs; j++) t[j] = 0;
     }
     n += (m->nlive - m->nctx) * inputs;
     if (m->img_on) {

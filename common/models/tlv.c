@@ -24,6 +24,7 @@ static int take_header(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t
     t->len = len;
     t->start = at + 4;
     t->prev = t->last[type & 255];
+    t->colprev = 0;
     t->last[type & 255] = t->start;
     t->end = t->start + len;
     return 1;
@@ -39,6 +40,13 @@ static uint32_t guess(const uint8_t *buf, uint32_t mask, uint32_t at, uint32_t m
 
 void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
+    if (t->end && pos == t->start + 4 && t->len > 4) {
+        /* The row and column are known: the last record of this type in
+         * this column. */
+        uint32_t h = (t->type * 0x9e3779b1u + u16_at(buf, mask, t->start + 2) * 0x85ebca6bu) >> 24;
+        t->colprev = t->col[h];
+        t->col[h] = t->start;
+    }
     if (t->end) {
         if (pos < t->end + 4) return;
         if (pos == t->end + 4 && take_header(t, buf, mask, t->end, 8224)) {
@@ -77,6 +85,7 @@ void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_
         v[0] = 0;
         v[1] = c1 | 1ull << 40;
         v[2] = c1 | 2ull << 40;
+        v[3] = 0;
         return;
     }
     uint64_t off = pos >= t->end ? 0x8000 + (pos - t->end) : pos - t->start;
@@ -84,5 +93,10 @@ void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_
     uint64_t key = (uint64_t)t->type | (off < 0x8fff ? off : 0x8fff) << 16;
     v[0] = key | 3ull << 40;
     v[1] = key | above << 32 | 4ull << 40;
-    v[2] = key | c1 << 32 | 5ull << 40;
+    v[2] = key | above << 32 | c1 << 44 | 5ull << 60;
+    /* In a cell (body bytes 0-3: row and column), the byte at the offset
+     * in the last record of the type in the same column. */
+    uint64_t col_above = t->colprev && off >= 4 && off < 0x8000
+                       ? buf[(t->colprev + off) & mask] : 0x100;
+    v[3] = key | col_above << 32 | 6ull << 60;
 }

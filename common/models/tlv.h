@@ -2,7 +2,8 @@
  * 16-bit type and a 16-bit length, little-endian (Excel's BIFF records,
  * and formats like it): follow the chain of headers found in the bytes
  * already coded, and give contexts from the record type, the offset in
- * the record and the byte at that offset in the last record of the type.
+ * the record, the byte at that offset in the last record of the type and
+ * in the last one of the type in the same column.
  *
  * Sync: while lost, a header is guessed at each byte (a type 1..0x0fff
  * and a length up to 256), and up to TLV_CANDS guesses are followed to
@@ -22,7 +23,7 @@
 
 #include <stdint.h>
 
-#define TLV_NCTX  3
+#define TLV_NCTX  4
 #define TLV_CANDS 8
 
 typedef struct tlv_model {
@@ -32,6 +33,8 @@ typedef struct tlv_model {
     uint32_t type, len;
     uint32_t sync;        /* headers found in a row where the chain said */
     uint32_t last[256];   /* body of the last record of each type (by type % 256) */
+    uint32_t col[256];    /* body of the last record of each type and column (by hash) */
+    uint32_t colprev;     /* ... of this record's type and column (0: none yet) */
     uint32_t cand[TLV_CANDS];  /* while lost: where guessed chains put the next header */
 } tlv_model;
 
@@ -45,9 +48,11 @@ static inline int tlv_active(const tlv_model *t)
 
 /* The next byte's contexts: the record type and the offset in it (in a
  * header: the previous type and the place in the header); that with the
- * byte at the offset in the last record of the type; that with the last
- * byte. Not in use: 0, and the last byte. */
+ * byte at the offset in the last record of the type; that with the same
+ * byte and the last byte; that with the byte at the offset in the last
+ * record of the type with the same column (body bytes 2-3, as in BIFF's
+ * cells; from offset 4 on). Not in use: 0, the last byte, 0. */
 void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos,
-                  uint64_t *v);
+                  uint64_t *v);   /* TLV_NCTX values */
 
 #endif

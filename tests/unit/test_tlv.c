@@ -2,7 +2,7 @@
  * type/length headers behind a preamble, follows it, loses it on bytes
  * that break it and finds it again; its contexts name the type, the
  * offset and the byte at that offset in the last record of the type; and
- * inside cm (cm.binary=11) BIFF-like records code smaller than with the
+ * inside cm (cm.binary=12) BIFF-like records code smaller than with the
  * eight binary contexts alone. */
 #include "../../common/codec.h"
 #include "../../common/models/tlv.h"
@@ -55,15 +55,24 @@ Test(tlv, finds_follows_loses_and_finds_again)
     cr_assert_eq(found, (int)(last + 4 - 1100 + 1), "active from the third record on");
     cr_assert_eq(t.start, last + 4, "the last header is the current record");
     cr_assert_eq(t.type, buf[last] | (uint32_t)buf[last + 1] << 8);
-    /* Contexts: the byte at offset 2 of the last record of this type. */
+    /* Contexts: the byte at offset 5 of the last record of this type;
+     * and of the last one of the type and column (these records' columns
+     * are all alike: the same record). */
     uint64_t v[TLV_NCTX], w[TLV_NCTX];
-    uint32_t pos = t.start + 2;
+    uint32_t pos = t.start + 5;
     for (uint32_t q = last + 5; q <= pos; q++) tlv_byte(&t, buf, BUF - 1, q);
+    cr_assert_eq(t.colprev, t.prev);
     tlv_contexts(&t, buf, BUF - 1, pos, v);
-    buf[t.prev + 2] ^= 1;
+    buf[t.prev + 5] ^= 1;
     tlv_contexts(&t, buf, BUF - 1, pos, w);
-    cr_assert(v[0] == w[0] && v[1] != w[1] && v[2] == w[2], "only context 1 reads above");
-    buf[t.prev + 2] ^= 1;
+    cr_assert(v[0] == w[0] && v[1] != w[1] && v[2] != w[2] && v[3] != w[3],
+              "contexts 1-3 read the record above");
+    buf[t.prev + 5] ^= 1;
+    buf[pos - 1] ^= 1;
+    tlv_contexts(&t, buf, BUF - 1, pos, w);
+    cr_assert(v[0] == w[0] && v[1] == w[1] && v[2] != w[2] && v[3] == w[3],
+              "context 2 reads the last byte");
+    buf[pos - 1] ^= 1;
     /* A broken header loses the chain; the next good ones find it again. */
     tlv_init(&t);
     memset(buf, 0, BUF);
@@ -106,8 +115,8 @@ Test(tlv, in_cm_records_shrink, .timeout = 120)
     for (uint32_t i = 0; i < 512; i++) buf[i] = (uint8_t)(td_next(&seed) >> 56);
     sheet(buf, 512, 30000, 7);
     bytebuf a = {0}, b = {0};
-    size_t off = coded(8, buf, 30000, &a), on = coded(11, buf, 30000, &b);
-    cr_assert_lt(on, off * 97 / 100, "records: %zu bytes with cm.binary=11, %zu with 8", on, off);
+    size_t off = coded(8, buf, 30000, &a), on = coded(12, buf, 30000, &b);
+    cr_assert_lt(on, off * 97 / 100, "records: %zu bytes with cm.binary=12, %zu with 8", on, off);
     bytebuf_fini(&a);
     bytebuf_fini(&b);
 }
