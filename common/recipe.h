@@ -72,6 +72,7 @@ typedef struct recipe_params {
     int      inputs;          /* mixer inputs per context, 1..5 */
     int      sparse, word, text, run;
     int      record;          /* record contexts (common/models/record.h) */
+    int      binary;          /* binary-data contexts (common/models/binctx.h) */
     int      image;           /* 1-bit image model (common/models/image.h) */
     int      exe;             /* x86 code contexts (common/models/exe.h), 0 or 1 */
     int      buf_bits, match_hash_bits, match_min;

@@ -23,6 +23,13 @@
  *   match      the longest earlier occurrence predicts the next byte; a
  *              second match model (match.min2) follows matches of
  *              another minimum length.
+ *   binary     (cm.binary) on binary data (the record model's gate):
+ *              contexts that skip bytes or know the place in a 32-bit
+ *              word (binctx.h), and past 8 of them, contexts of records
+ *              with type/length headers (tlv.h, inputs 0 while no chain
+ *              of headers is followed); they join the list after all
+ *              others, before the record contexts, only while the gate
+ *              is on.
  *   record     (cm.record) on binary data with a record length found by
  *              record.h: contexts from the record above, which join the
  *              list (and give the mixer their inputs, after all others)
@@ -125,7 +132,7 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
     m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
                2 * m->use_tx + 1;
-    m->xin = m->nbase + p->inputs * p->record + (p->image > 0);
+    m->xin = m->nbase + p->inputs * (p->binary + p->record) + (p->image > 0);
     int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->xhi_max > m->xlo);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
@@ -143,10 +150,10 @@ static int cm_init(void *self, const recipe_params *p)
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
     sm_rates_init(m->rates);
-    int nall = recipe_contexts(p);  /* the record contexts included */
+    int nall = recipe_contexts(p);  /* the data contexts included */
     int nexe = p->exe ? EXE_NCTX : 0;
-    m->nctx = m->nlive = nall - p->record - nexe;
-    m->xlo = m->xhi = m->nctx + p->record;
+    m->nctx = m->nlive = nall - p->binary - p->record - nexe;
+    m->xlo = m->xhi = m->nctx + p->binary + p->record;
     m->xhi_max = m->xlo + nexe;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
@@ -194,13 +201,14 @@ static int cm_init(void *self, const recipe_params *p)
         goto fail;
     if ((rc = cm_mixer_init(m, p))) goto fail;
     rec_init(&m->rec);
+    tlv_init(&m->tlv);
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
-        m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->image &&
+        m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->binary && !p->image &&
         !p->exe)
         m->shape = m->nctx;
     else if (p->inputs >= 4)
@@ -295,7 +303,7 @@ static inline void cm_select(cm *m, int nsel, int known)
 {
     const recipe_params *p = &m->rp;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    int rec = m->nlive > m->nctx;   /* the record contexts are in use */
+    int rec = m->rec_on;   /* the record contexts are in use */
     for (int j = 0; j < nsel; j++) {
         uint32_t v;
         switch (p->select[j]) {
@@ -371,6 +379,13 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
 CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
 {
     *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
+    if (m->tlv_off) {
+        /* The record-header contexts, while no chain of headers is
+         * followed: in the list, but their inputs are 0 (neither sum nor
+         * train). */
+        int16_t *t = x + n + BIN_MAX_CTX * inputs;
+        for (int j = 0; j < (m->rp.binary - BIN_MAX_CTX) * inputs; j++) t[j] = 0;
+    }
     n += (m->nlive - m->nctx) * inputs;
     if (m->img_on) {
         uint32_t left = (uint32_t)(m->c8 << m->bitpos) | (m->c0 & ((1u << m->bitpos) - 1));
@@ -548,9 +563,11 @@ static uint64_t cm_digest(const void *self)
     h = dg_bytes(h, m->ctxh, CM_MAX_BASE * sizeof *m->ctxh);
     if (m->rec.len || m->rec.is_binary) {
         /* The data models, once they have seen binary data. */
-        h = dg_bytes(h, m->ctxh + CM_MAX_BASE, REC_MAX_CTX * sizeof *m->ctxh);
+        h = dg_bytes(h, m->ctxh + CM_MAX_BASE, (BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX) * sizeof *m->ctxh);
         h = dg_u64(h, m->rec.len | (uint64_t)m->rec.col << 32);
-        h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);
+        h = dg_u64(h, m->tlv.end | (uint64_t)m->tlv.sync << 32);
+        h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->rec_on << 2 |
+                      (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);
     }
     if (m->ex.on) {
         /* The x86 contexts, while they are in use. */

@@ -140,7 +140,7 @@ static void data_contexts(cm *m)
 {
     const recipe_params *p = &m->rp;
     m->nlive = m->nctx;
-    m->img_on = 0;
+    m->rec_on = m->img_on = m->tlv_off = 0;
     m->xhi = m->xlo;
     if (p->exe) {
         exe_byte(&m->ex, m->buf, m->mask, m->pos);
@@ -155,8 +155,22 @@ static void data_contexts(cm *m)
             m->xhi = m->xhi_max;
         }
     }
-    if (!p->record && !p->image) return;
+    if (!p->record && !p->image && !p->binary) return;
     rec_byte(&m->rec, m->buf, m->mask, m->pos);
+    if (p->binary && m->rec.is_binary) {
+        if (p->binary > BIN_MAX_CTX) tlv_byte(&m->tlv, m->buf, m->mask, m->pos);
+        uint64_t b[BIN_MAX_CTX + TLV_NCTX];
+        binctx_values(m->buf, m->mask, m->pos, p->binary, b);
+        if (p->binary > BIN_MAX_CTX)
+            tlv_contexts(&m->tlv, m->buf, m->mask, m->pos, b + BIN_MAX_CTX);
+        for (int k = 0; k < p->binary; k++) {
+            int i = m->nctx + k;
+            m->ctxh[i] = hash64(b[k] + p->seed + 0xb1a7 * (uint64_t)(k + 1)) +
+                         (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        }
+        m->nlive = m->nctx + p->binary;
+        m->tlv_off = p->binary > BIN_MAX_CTX && !tlv_active(&m->tlv);
+    }
     if (p->image == 1 && m->rec.is_binary)
         img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
     if (!rec_active(&m->rec)) return;
@@ -165,11 +179,12 @@ static void data_contexts(cm *m)
     uint64_t v[REC_MAX_CTX];
     rec_contexts(&m->rec, m->buf, m->mask, m->pos, p->record, v);
     for (int k = 0; k < p->record; k++) {
-        int i = m->nctx + k;
+        int i = m->nctx + p->binary + k;
         m->ctxh[i] = hash64(v[k] + p->seed + 0x4ec0 * (uint64_t)(k + 1)) +
                      (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
-    m->nlive = m->nctx + p->record;
+    m->nlive = m->nctx + p->binary + p->record;
+    m->rec_on = 1;
 }
 
 /* A byte is complete: store it, then compute every context for the next. */

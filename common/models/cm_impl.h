@@ -9,6 +9,7 @@
 #include "../model.h"
 #include "../err.h"
 #include "../fixmath.h"
+#include "binctx.h"
 #include "bithist.h"
 #include "ctxmap.h"
 #include "exe.h"
@@ -21,6 +22,7 @@
 #include "runhist.h"
 #include "sse.h"
 #include "textctx.h"
+#include "tlv.h"
 #include "statemap.h"
 #include "tx.h"
 
@@ -28,7 +30,7 @@
 #include <string.h>
 
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
-#define CM_MAX_CTX (CM_MAX_BASE + REC_MAX_CTX + EXE_NCTX)
+#define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
@@ -42,7 +44,9 @@ typedef struct cm {
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */
-    int       nlive;                /* ... and the record contexts now in use */
+    int       nlive;                /* ... and the binary and record contexts now in use */
+    int       rec_on;               /* the record contexts are in use */
+    int       tlv_off;              /* the record-header contexts are listed, not in use */
     int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
     int       xhi_max;              /* ... all of them: xlo .. xhi_max - 1 */
     int       xin;                  /* their first mixer input */
@@ -71,6 +75,7 @@ typedef struct cm {
     uint32_t  col, line_start, prev_line;  /* column and line starts */
     uint32_t  wpos;                 /* letters since the word began */
     uint64_t  classes;              /* byte classes, 3 bits each */
+    tlv_model tlv;                  /* variable-length records (cm.binary > 8) */
     record_model rec;               /* record length, record contexts */
     image_model img;                /* 1-bit images, rows of rec.len bytes */
     exe_model ex;                   /* x86 code: call and jump targets */

@@ -14,6 +14,16 @@
 
 #define W_ONE 16384
 
+/* Every weight set starts as the first: 2/n_on for the first n_on inputs,
+ * 0 for the rest (written once, then copied: set-up time is part of what
+ * a user waits for). */
+static void fill_sets(mixer *m, int n_on)
+{
+    size_t np = (size_t)m->npad, sets = m->w_count / np;
+    for (size_t k = 0; k < np; k++) m->w[k] = (int16_t)((int)k < n_on ? W_ONE * 2 / n_on : 0);
+    for (size_t s = 1; s < sets; s++) memcpy(m->w + s * np, m->w, np * sizeof *m->w);
+}
+
 int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
                const sq_table *sq)
 {
@@ -43,8 +53,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     m->skip = MIX_SKIP;
     m->sum_on_add = nsel == 1;
     mixer_kernels(&m->dots, &m->train);
-    for (size_t i = 0; i < m->w_count; i++)
-        m->w[i] = (int16_t)((int)(i % (size_t)m->npad) < n ? W_ONE * 2 / n : 0);
+    fill_sets(m, n);
     for (int c = 0; c < MIX_L2_CTX; c++)
         for (int k = 0; k < nsel; k++) m->w2[c][k] = (int16_t)(W_ONE / nsel);
     for (int k = 0; k < nsel; k++) mixer_select(m, k, 0);
@@ -55,10 +64,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
 void mixer_start_weights(mixer *m, int n_base)
 {
     assert(n_base > 0 && n_base <= m->n);
-    for (size_t i = 0; i < m->w_count; i++) {
-        int k = (int)(i % (size_t)m->npad);
-        m->w[i] = (int16_t)(k < n_base ? W_ONE * 2 / n_base : 0);
-    }
+    fill_sets(m, n_base);
 }
 
 void mixer_given(mixer *m)

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  272 /* 5 per context (<= 50) + two matches, run, LSTM, Transformer
+#define MIX_MAX_IN  336 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
                            (two), bias, image */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
