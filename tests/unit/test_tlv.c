@@ -8,6 +8,7 @@
 #include "../../common/models/tlv.h"
 #include "../../common/recipe.h"
 #include "testdata.h"
+#include "coded.h"
 
 #include <criterion/criterion.h>
 
@@ -94,18 +95,9 @@ static size_t coded(int nbin, const uint8_t *in, size_t n, bytebuf *out)
     recipe_params p;
     cr_assert_eq(recipe_preset("default", &p), 0);
     p.binary = nbin;
-    codec *enc, *dec;
-    cr_assert_eq(codec_new(&enc, &p), 0);
-    cr_assert_eq(codec_new(&dec, &p), 0);
-    cr_assert_eq(codec_encode(enc, in, n, out), 0);
-    uint8_t *back = malloc(n);
-    cr_assert_eq(codec_decode(dec, out->p, out->len, back, n), 0);
-    cr_assert_eq(memcmp(back, in, n), 0, "cm.binary=%d: decoded wrong", nbin);
-    cr_assert_eq(codec_digest(enc), codec_digest(dec));
-    free(back);
-    codec_free(enc);
-    codec_free(dec);
-    return out->len;
+    char what[64];
+    snprintf(what, sizeof what, "default cm.binary=%d", nbin);
+    return coded_roundtrip(&p, in, n, out, what);
 }
 
 Test(tlv, in_cm_records_shrink, .timeout = 120)
