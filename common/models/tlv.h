@@ -16,7 +16,7 @@
  *   tlv_init(&t);
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
  *     tlv_byte(&t, buf, mask, pos);
- *     tlv_contexts(&t, buf, mask, pos, v);   three values, hashed by the
+ *     tlv_contexts(&t, buf, mask, pos, v);   TLV_NCTX values, hashed by the
  *                                            caller */
 #ifndef SL_TLV_H
 #define SL_TLV_H
