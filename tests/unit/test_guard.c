@@ -326,7 +326,16 @@ Test(guard, running_out_of_descriptors_is_logged_and_survived, .timeout = 90)
     sleep(3);   /* the handshake timeout frees the descriptors */
     snprintf(to, sizeof to, "127.0.0.1:%d", port);
     char *file = text_file(&s, "after.txt", 10000, 5);
-    cr_assert_eq(send_to(to, file, path_in(&s, "tx.log"), NULL), 0, "no recovery");
+    /* On a loaded machine the sender can still meet the last of the
+     * attack's connections; it retries, as a user's would: what is tested
+     * is that the daemon serves again. (Seen once in CI without a retry.) */
+    const char *retry[] = {"--retry", "3", NULL};
+    int rc = send_to(to, file, path_in(&s, "tx.log"), retry);
+    if (rc) {
+        snprintf(cmd, sizeof cmd, "cat '%s' >&2", path_in(&s, "rx.log"));
+        (void)system(cmd);
+    }
+    cr_assert_eq(rc, 0, "no recovery: %s", log_tail(path_in(&s, "tx.log")));
     assert_same(file, path_in(&s, "out/after.txt"));
     stop(rx);
     scratch_fini(&s);
