@@ -421,6 +421,10 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    /* The SSE chain's keys are known once the match has spoken: its
+     * hashed stages' rows are fetched now, while the mixer works. */
+    sse_in in = cm_sse_in(m);
+    if (!lean && m->sse.n > 2) sse_prefetch(&m->sse, &in);
     if (lean) {
         /* One selector, chosen first: mixer_add sums as it goes (mixer.h). */
         int known = 0;
@@ -463,7 +467,6 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     if (lean) mixer_add(&m->mx, 256);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     if (lean) goto out;
-    sse_in in = cm_sse_in(m);
     pr = sse_p(&m->sse, &m->sq, pr, &in);
     if (m->img_on) pr = img_refine(&m->img, pr);
 out:
@@ -513,11 +516,6 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         cm_prefetch(m);
     } else if (m->bitpos == 7 && !lean) {
         cm_prefetch_byte(m);
-    }
-    if (!lean && m->sse.n > 2) {
-        /* The next bit's SSE rows, fetched while the mixer works. */
-        sse_in in = cm_sse_in(m);
-        sse_prefetch(&m->sse, &in);
     }
 }
 
