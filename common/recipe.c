@@ -58,7 +58,7 @@ static const key_def keys[] = {
     {"prior.size",      K_U64,    1, 0,          OFF(prior_size), ALL},
     {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
-    {"text.ctx",        K_INT,    0, 8,          OFF(text_ctx), CM},
+    {"text.ctx",        K_INT,    0, 9,          OFF(text_ctx), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
     {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},

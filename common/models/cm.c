@@ -155,6 +155,7 @@ static int cm_init(void *self, const recipe_params *p)
     m->nctx = m->nlive = nall - p->binary - p->record - nexe;
     m->xlo = m->xhi = m->nctx + p->binary + p->record;
     m->xhi_max = m->xlo + nexe;
+    m->tlo = p->n_orders + p->word + p->sparse + p->text;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
     for (int k = 0; k < p->n_select; k++) {
@@ -447,6 +448,12 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
         int16_t *x = m->mx.x;
         int known = cm_inputs(m, 0, nctx, inputs, node, x);
         int n = nctx * inputs;
+        if (m->text_off) {
+            /* text.ctx's contexts on binary data: listed, but their
+             * inputs are 0 (neither sum nor train the mixer). */
+            int16_t *t = x + m->tlo * inputs;
+            for (int j = 0; j < m->rp.text_ctx * inputs; j++) t[j] = 0;
+        }
         if (m->use_match) x[n++] = (int16_t)mst;
         if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
         if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);

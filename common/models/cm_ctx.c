@@ -140,7 +140,7 @@ static void data_contexts(cm *m)
 {
     const recipe_params *p = &m->rp;
     m->nlive = m->nctx;
-    m->rec_on = m->img_on = m->tlv_off = 0;
+    m->rec_on = m->img_on = m->tlv_off = m->text_off = 0;
     m->xhi = m->xlo;
     if (p->exe) {
         exe_byte(&m->ex, m->buf, m->mask, m->pos);
@@ -157,6 +157,7 @@ static void data_contexts(cm *m)
     }
     if (!p->record && !p->image && !p->binary) return;
     rec_byte(&m->rec, m->buf, m->mask, m->pos);
+    m->text_off = p->text_ctx && m->rec.is_binary;
     if (p->binary && m->rec.is_binary) {
         if (p->binary > BIN_MAX_CTX) tlv_byte(&m->tlv, m->buf, m->mask, m->pos);
         uint64_t b[BIN_MAX_CTX + TLV_NCTX];

@@ -9,6 +9,7 @@ void textctx_init(textctx *t)
 {
     memset(t, 0, sizeof *t);
     t->blank = 1;
+    t->in_indent = 1;
 }
 
 static int letter(int c)
@@ -73,6 +74,8 @@ static void word_end(textctx *t)
 void textctx_byte(textctx *t, int c)
 {
     t->c1 = (uint32_t)c;
+    if (t->in_indent && (c == ' ' || c == '\t')) t->indent += c == '\t' ? 4 : 1;
+    else t->in_indent = 0;
     if (letter(c)) {
         int up = c >= 'A' && c <= 'Z';
         if (t->w[0] == 0) {
@@ -97,6 +100,8 @@ void textctx_byte(textctx *t, int c)
         memcpy(t->above, t->here, sizeof t->above);
         memset(t->here, 0, sizeof t->here);
         t->col = 0;
+        t->indent = 0;
+        t->in_indent = 1;
         t->line_words = 0;
         t->line_first = 0;
         return;
@@ -120,6 +125,7 @@ void textctx_hashes(const textctx *t, uint64_t *out, int k)
         mix(w0 + 5, (t->caps & 15) << 2 | word_case(t)),
         mix(w0 + 6, t->w[3]),
         mix(mix(t->gap + 7, t->w[1]), t->w[2]),
+        mix(w0 + 8, (t->indent < 31 ? t->indent : 31) << 1 | (t->line_words == 0)),
     };
     for (int i = 0; i < k && i < TEXTCTX_MAX; i++) out[i] = v[i];
 }

@@ -15,6 +15,8 @@
  *   5  the word so far with its case and that of the last two words
  *   6  the word so far with the word three back (skipping two)
  *   7  the gap so far with the previous two words
+ *   8  the word so far with the line's indentation and whether a word
+ *      has begun on the line (code, lists, verse)
  *
  *   textctx_init(&t); per byte: textctx_byte(&t, c, pos);
  *   textctx_hashes(&t, out, k);   // k <= TEXTCTX_MAX */
@@ -23,7 +25,7 @@
 
 #include <stdint.h>
 
-#define TEXTCTX_MAX   8
+#define TEXTCTX_MAX   9
 #define TEXTCTX_NEST  8     /* brackets and quotes remembered */
 #define TEXTCTX_LINE  256   /* columns of the line above remembered */
 
@@ -35,6 +37,8 @@ typedef struct textctx {
     uint64_t para_first;    /* first word of this paragraph */
     uint32_t line_words;    /* words begun on this line */
     uint32_t col;           /* column */
+    uint32_t indent;        /* the line's leading blanks (a tab counts 4) */
+    int      in_indent;     /* no other byte yet on this line */
     uint32_t caps;          /* 2 bits per word: lower, Capitalised, UPPER, mixed */
     uint32_t word_len, word_up, first_up;  /* letters, capitals, first a capital */
     uint32_t c1;            /* the last byte */
