@@ -420,7 +420,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
      "mixer.lr=2\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
      "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=10\nlstm.lr=100\n" \
-     "text.ctx=0\n"
+     "text.ctx=9\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
     {"order0", "model=order0\n" CODEC_VERSION_LINE},

@@ -11,7 +11,8 @@
  *              previous two bytes, or of the previous byte; the last three
  *              words; the classes of the last eight bytes; the word and
  *              the column; order 3 and the column), more text contexts
- *              (text.ctx, models/textctx.h) and contexts keyed by the
+ *              (text.ctx, models/textctx.h; their inputs are 0 while the
+ *              record model's binary gate is on) and contexts keyed by the
  *              match's expected byte (match.ctx). Each maps, through the
  *              ctxmap, to a bit-history state; one StateMap row per
  *              context and bit position turns the state into a

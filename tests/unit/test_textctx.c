@@ -1,10 +1,16 @@
 /* tests/unit/test_textctx.c — the text contexts: words are case-blind;
  * the first word of a line, the nesting of brackets and quotes, the case
- * of words and the word above are tracked; hashes of the same situation
- * agree and of different ones differ. */
+ * of words, the word above and the line's indentation are tracked; hashes
+ * of the same situation agree and of different ones differ; inside cm
+ * they give the mixer inputs on text and none on binary data. */
+#include "../../common/models/cm_impl.h"
 #include "../../common/models/textctx.h"
+#include "../../common/model.h"
+#include "../../common/recipe.h"
+#include "testdata.h"
 
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void feed(textctx *t, const char *s)
@@ -94,4 +100,72 @@ Test(textctx, hashes_tell_situations_apart)
         for (int j = 0; j < i; j++) cr_assert_neq(ha[i], ha[j], "contexts %d and %d", i, j);
     }
     cr_assert_geq(differ, 1);
+}
+
+Test(textctx, indentation)
+{
+    textctx t, u;
+    textctx_init(&t);
+    textctx_init(&u);
+    feed(&t, "  \tif (x) {\n        y");
+    cr_assert_eq(t.indent, 8);    /* the second line: eight spaces, then y */
+    feed(&u, "  \tif");
+    cr_assert_eq(u.indent, 6);    /* a tab counts 4 */
+    feed(&u, " x  ");
+    cr_assert_eq(u.indent, 6);    /* blanks after the first other byte do not count */
+    /* The same word at another indentation is another context 8; at the
+     * same indentation the same one. */
+    textctx a, b, c;
+    textctx_init(&a);
+    textctx_init(&b);
+    textctx_init(&c);
+    feed(&a, "x\n    ret");
+    feed(&b, "yy\n    ret");
+    feed(&c, "x\n  ret");
+    uint64_t ha[TEXTCTX_MAX], hb[TEXTCTX_MAX], hc[TEXTCTX_MAX];
+    textctx_hashes(&a, ha, TEXTCTX_MAX);
+    textctx_hashes(&b, hb, TEXTCTX_MAX);
+    textctx_hashes(&c, hc, TEXTCTX_MAX);
+    cr_assert_eq(ha[8], hb[8]);
+    cr_assert_neq(ha[8], hc[8]);
+}
+
+/* Codes n bytes of in through a cm model (predict, update, bit by bit)
+ * and returns how many of text.ctx's mixer inputs were non-zero over the
+ * last 1000 bytes. */
+static long text_inputs_given(const uint8_t *in, size_t n, const recipe_params *p)
+{
+    cm *m = calloc(1, cm_model_class.size(p));
+    cr_assert_not_null(m);
+    cr_assert_eq(cm_model_class.init(m, p), 0);
+    long given = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 7; b >= 0; b--) {
+            cm_model_class.predict(m);
+            if (i + 1000 >= n)
+                for (int j = m->tlo * p->inputs; j < (m->tlo + p->text_ctx) * p->inputs; j++)
+                    given += m->mx.x[j] != 0;
+            cm_model_class.update(m, in[i] >> b & 1);
+        }
+    cm_model_class.fini(m);
+    free(m);
+    return given;
+}
+
+Test(textctx, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
+{
+    enum { N = 6000 };
+    static uint8_t text[N], data[N];
+    td_text(text, N, 3);
+    uint64_t st = 11;
+    for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
+    recipe_params p;
+    cr_assert_eq(recipe_preset("max", &p), 0);
+    p.hash_bits = 16;
+    p.buf_bits = 16;
+    p.match_hash_bits = 14;
+    p.lstm_cells = 0;
+    p.text_ctx = TEXTCTX_MAX;
+    cr_assert_gt(text_inputs_given(text, N, &p), 8000 * 9 / 2);
+    cr_assert_eq(text_inputs_given(data, N, &p), 0);
 }
