@@ -187,6 +187,23 @@ static void data_contexts(cm *m)
     m->rec_on = 1;
 }
 
+/* What the Transformer reads besides the last bytes (tx.h, hint): the
+ * byte the match model expects, with its length (under 16, under 32,
+ * longer, or recovering after a miss) in rows of 256; else the byte the
+ * second match model expects (row 4); else TX_HINTS - 1, no match. On the
+ * development text -0.21% for large (dpkg's changelog -0.32%, the rest
+ * -0.06%); without the second match's byte, -0.13%. */
+static int tx_hint(const cm *m)
+{
+    if (m->use_match && m->mm.pbyte) {
+        uint32_t l = m->mm.len;
+        int b = m->mm.rec ? 3 : l < 16 ? 0 : l < 32 ? 1 : 2;
+        return m->mm.pbyte - 256 + 256 * b;
+    }
+    if (m->use_match2 && m->mm2.pbyte) return m->mm2.pbyte - 256 + 256 * 4;
+    return TX_HINTS - 1;
+}
+
 /* A byte is complete: store it, then compute every context for the next. */
 void cm_byte(cm *m, int c)
 {
@@ -199,7 +216,6 @@ void cm_byte(cm *m, int c)
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
     if (m->use_lstm) lstm_byte(&m->lm, c);
-    if (m->use_tx) tx_byte(&m->tm, c);
     if (m->need_words) {
         m->wpos = is_letter(c) ? m->wpos + 1 : 0;
         if (is_letter(c)) {
@@ -220,5 +236,9 @@ void cm_byte(cm *m, int c)
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
     if (p->run) run_byte(&m->run, m->ctxh, c);
     if (m->use_match) match_contexts(m, i);
+    if (m->use_tx) {
+        m->tm.hint_next = tx_hint(m);
+        tx_byte(&m->tm, c);
+    }
     data_contexts(m);
 }

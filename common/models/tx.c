@@ -30,6 +30,8 @@
 #define CLIP       4.0f       /* global gradient norm per step */
 #define REPLAY_RATE 0.5f      /* rate of a replay step, as a share of lr */
 #define TX_HIST_BITS 20       /* bytes kept for replay: 1 MiB */
+#define LR_BOOST   3.0f      /* the rate at the first step, as a multiple of lr */
+#define LR_TAU     500.0f    /* ... decaying over this many segments */
 #define SLOPE_BASE 0.7f       /* head h's distance bias starts at -0.7^(h+1) x distance */
 
 void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
@@ -37,7 +39,8 @@ void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
     *c = (tx_cfg){.layers = p->tx_layers, .dim = p->tx_dim, .heads = p->tx_heads,
                   .ff = p->tx_ff, .window = p->tx_window, .segment = p->tx_segment,
                   .lr = p->tx_lr, .shift = p->tx_shift, .replay = p->train_replay,
-                  .simd = simd};
+                  .simd = simd,
+                  .hint = p->model == MODEL_CM};
 }
 
 int tx_cfg_check(const tx_cfg *c, char *why, size_t cap)
@@ -67,7 +70,8 @@ static size_t layer_par(const tx_cfg *c)
 static size_t all_par(const tx_cfg *c)
 {
     size_t d = (size_t)c->dim;
-    return NS * d * (c->shift ? 2 : 1) + (size_t)c->layers * layer_par(c) + d + d * NS + NS;
+    size_t h = c->hint ? ((size_t)TX_HINTS * d + 7) / 8 * 8 : 0;
+    return NS * d * (c->shift ? 2 : 1) + h + (size_t)c->layers * layer_par(c) + d + d * NS + NS;
 }
 
 /* Floats of the activations and the scratch, after the parameters. */
@@ -85,7 +89,7 @@ static size_t all_act(const tx_cfg *c)
 uint64_t tx_mem(const tx_cfg *c)
 {
     return (uint64_t)(4 * all_par(c) + all_act(c)) * 4 + 3 * (uint64_t)c->segment +
-           (c->replay ? (uint64_t)1 << TX_HIST_BITS : 0);
+           (c->replay ? (uint64_t)(c->hint ? 3 : 1) << TX_HIST_BITS : 0);
 }
 
 static void layout(tx *t)
@@ -94,6 +98,7 @@ static void layout(tx *t)
     size_t o = 0;
     t->emb = o; o += NS * d;
     t->emb2 = o; o += t->c.shift ? NS * d : 0;
+    t->emb3 = o; o += t->c.hint ? ((size_t)TX_HINTS * d + 7) / 8 * 8 : 0;
     for (int l = 0; l < t->c.layers; l++) {
         tx_layer *y = &t->ly[l];
         y->g1 = o; o += d;
@@ -279,6 +284,10 @@ static void forward_to(tx *t, uint64_t p, int i, int mem)
     } else {
         memcpy(x, e, (size_t)d * sizeof *x);
     }
+    if (t->c.hint) {
+        const float *e3 = par + t->emb3 + (size_t)t->in3[i] * d;
+        for (int j = 0; j < d; j++) x[j] += e3[j];
+    }
     float *qkv = t->work;  /* 3d */
     float *hb = qkv + 3 * d;  /* F */
     for (int l = 0; l < L; l++) {
@@ -441,6 +450,10 @@ static void backward(tx *t, uint64_t s, int n)
             float *g2 = t->grad + t->emb2 + (size_t)t->in2[i] * d;
             for (int j = 0; j < d; j++) g2[j] += dX[(size_t)i * d + j];
         }
+        if (t->c.hint) {
+            float *g3 = t->grad + t->emb3 + (size_t)t->in3[i] * d;
+            for (int j = 0; j < d; j++) g3[j] += dX[(size_t)i * d + j];
+        }
     }
 }
 
@@ -490,6 +503,7 @@ static void replay_at(tx *t, uint64_t a, int n, float lr)
         t->in[i] = p >= 1 ? t->hist[(p - 1) & t->hmask] : 0;
         t->in2[i] = p >= 2 ? t->hist[(p - 2) & t->hmask] : 0;
         t->tgt[i] = t->hist[p & t->hmask];
+        if (t->c.hint) t->in3[i] = t->hist3[p & t->hmask];
         forward_to(t, p, i, p < a);
     }
     backward(t, a, n);
@@ -503,6 +517,10 @@ static void train(tx *t)
     const int n = t->n, T = t->c.segment;
     const uint64_t s = t->pos + 1 - (uint64_t)n;
     float lr = (float)t->c.lr / 100000.0f;
+    /* A higher rate while the model is young: LR_BOOST times the rate at
+     * the first step, decaying to the rate as LR_TAU / (LR_TAU + k). */
+    lr *= 1.0f + (LR_BOOST - 1.0f) * LR_TAU / (LR_TAU + (float)t->segs);
+    t->segs++;
     backward(t, s, n);
     adam(t, lr);
     /* Replay: segments drawn from the coded history (up to 1 MiB back),
@@ -530,14 +548,18 @@ int tx_init(tx *t, const tx_cfg *c, uint64_t seed)
     size_t nall = 4 * t->npar + all_act(c);
     float *all = calloc(nall, sizeof *all);
     t->in = calloc((size_t)c->segment * 3, 1);
+    t->in3 = calloc((size_t)c->segment, sizeof *t->in3);
     if (c->replay) {
         t->hmask = ((uint64_t)1 << TX_HIST_BITS) - 1;
         t->hist = calloc((size_t)t->hmask + 1, 1);
+        if (c->hint) t->hist3 = calloc((size_t)t->hmask + 1, sizeof *t->hist3);
     }
-    if (!all || !t->in || (c->replay && !t->hist)) {
+    if (!all || !t->in || !t->in3 || (c->replay && !t->hist) || (c->replay && c->hint && !t->hist3)) {
         free(all);
         free(t->in);
         free(t->hist);
+        free(t->hist3);
+        free(t->in3);
         t->in = NULL;
         t->hist = NULL;
         return SL_ENOMEM;
@@ -547,6 +569,9 @@ int tx_init(tx *t, const tx_cfg *c, uint64_t seed)
     t->tgt = t->in2 + c->segment;
     t->b1t = t->b2t = 1.0f;
     init_weights(t, seed);
+    t->hint_next = TX_HINTS - 1;
+    t->in3[0] = (uint16_t)t->hint_next;
+    if (t->hist3) t->hist3[0] = (uint16_t)t->hint_next;
     forward(t, 0, 0);
     t->n = 1;
     nn_tree_build(t->tree, t->prob);
@@ -558,6 +583,10 @@ void tx_fini(tx *t)
     free(t->par);
     free(t->in);
     free(t->hist);
+    free(t->hist3);
+    free(t->in3);
+    t->in3 = NULL;
+    t->hist3 = NULL;
     t->par = NULL;
     t->in = NULL;
     t->hist = NULL;
@@ -576,6 +605,8 @@ void tx_byte(tx *t, int c)
     t->pos++;
     t->in[t->n] = (uint8_t)t->last;
     t->in2[t->n] = (uint8_t)t->last2;
+    t->in3[t->n] = (uint16_t)t->hint_next;
+    if (t->hist3) t->hist3[t->pos & t->hmask] = (uint16_t)t->hint_next;
     forward(t, t->pos, t->n);
     nn_tree_build(t->tree, t->prob + (size_t)t->n * NS);
     t->n++;

@@ -2,7 +2,10 @@
  * byte, trained online on the bytes already coded.
  *
  * Position p reads the byte before it (and, with shift, the one before
- * that) and predicts byte p. Its vector runs through L pre-norm layers:
+ * that), with hint, a number 0..TX_HINTS-1 its caller sets in hint_next
+ * before tx_byte (inside cm: the byte the match model expects and its
+ * length, cm_ctx.c), each through its own embedding (the hint's starts
+ * at zero), and predicts byte p. Its vector runs through L pre-norm layers:
  *   x += Wo attention(RMSNorm(x))      h heads over the last W positions
  *   x += W2 relu(W1 RMSNorm(x) + b1) + b2
  * and a final RMSNorm and a 256-way softmax give the distribution of
@@ -17,7 +20,8 @@
  * fixed memory. With replay = N, N more steps each re-run a segment
  * drawn from the last 1 MiB of coded bytes (after its own memory, in a
  * second ring, so the live ring is untouched) with the current weights,
- * at half the rate. Both ends of a link take the same steps at the same
+ * at half the rate. The rate starts at 3 times tx.lr and decays to it
+ * over the first ~500 segments (1 + 2 x 500 / (500 + k) at segment k). Both ends of a link take the same steps at the same
  * byte positions: the model is a pure function of its settings, its seed
  * and its input.
  *
@@ -52,7 +56,11 @@ typedef struct tx_cfg {
     int shift;      /* 1: position p also reads the byte two back */
     int replay;     /* extra steps per segment over the same segment */
     int simd;       /* 1: AVX2 kernels where the CPU has them (same bits) */
+    int hint;       /* 1: position p also reads a hint 0..TX_HINTS-1 (hint_next);
+                       set for the Transformer inside cm */
 } tx_cfg;
+
+#define TX_HINTS 1281   /* 5 rows of 256 bytes and "none" (cm_ctx.c, tx_hint) */
 
 typedef struct tx_layer {   /* offsets of one layer's parameters in par */
     size_t g1, wqkv, wo, rel, g2, w1, b1, w2, b2;
@@ -67,14 +75,18 @@ typedef struct tx {
     float    scale;             /* 1/sqrt(dh) */
     size_t   npar;              /* parameters (a multiple of 8) */
     float   *par, *grad, *m1, *m2;   /* parameters, gradient, Adam moments */
-    size_t   emb, emb2, gf, wout, bout;
+    size_t   emb, emb2, emb3, gf, wout, bout;
     tx_layer ly[TX_MAX_LAYERS];
     uint64_t steps;             /* Adam steps taken */
+    uint64_t segs;              /* segments trained on (the rate's schedule) */
     float    b1t, b2t;          /* beta1^steps, beta2^steps */
     /* Ring of keys and values: [layer][slot][d], slot = position % R. */
     float   *K, *V;             /* the live ring (or, during replay, the replay ring) */
     float   *Kr, *Vr;           /* the replay ring */
     uint8_t *hist;              /* coded bytes by position, for replay */
+    uint16_t *hist3;            /* hints by position, for replay */
+    uint16_t *in3;              /* per segment position: hint */
+    int      hint_next;         /* the hint of the next position, set before tx_byte */
     uint64_t hmask;
     /* Activations of the segment's positions, for the backward pass. */
     float   *xs;                /* [L + 1][T][d]: residual stream into layer l */
