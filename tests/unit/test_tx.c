@@ -14,17 +14,20 @@
 #include <math.h>
 #include <string.h>
 
+/* The hints the gradient check gives: rows 0..3 of the first hint's
+ * embedding, rows 290..293 of the second's. */
+#define CHECK_HINTS 4
+
 static tx_cfg tiny_cfg(int shift, int hint)
 {
     tx_cfg c = {.layers = 2, .dim = 16, .heads = 2, .ff = 2, .window = 8, .segment = 6,
-                .lr = 100, .shift = shift, .replay = 0, .simd = 1, .hint = hint};
+                .lr = 100, .shift = shift, .replay = 0, .simd = 1, .nhints = hint ? 2 : 0,
+                .hint_rows = {CHECK_HINTS + 1, 300}};
     /* (lr: its first steps run at 3x, tx.h; a tiny model stepped hard
      * lands where ReLU kinks make the differences too noisy to judge) */
     return c;
 }
 
-/* The hints the gradient check gives: rows 0..3 of the hint embedding. */
-#define CHECK_HINTS 4
 
 /* The summed cross-entropy (nats) of the current segment's positions. */
 static double seg_loss(tx *t, int next)
@@ -52,7 +55,8 @@ static int groups_of(const tx *t, group *g)
     int n = 0;
     g[n++] = (group){"emb", t->emb, (size_t)t->n * d, t->in, d};
     if (t->c.shift) g[n++] = (group){"emb2", t->emb2, (size_t)t->n * d, t->in2, d};
-    if (t->c.hint) g[n++] = (group){"emb3", t->emb3, CHECK_HINTS * d, NULL, 0};
+    if (t->c.nhints) g[n++] = (group){"hint0", t->embh[0], CHECK_HINTS * d, NULL, 0};
+    if (t->c.nhints) g[n++] = (group){"hint1", t->embh[1] + 290 * d, CHECK_HINTS * d, NULL, 0};
     for (int l = 0; l < t->c.layers; l++) {
         const tx_layer *y = &t->ly[l];
         g[n++] = (group){"g1", y->g1, d, NULL, 0};
@@ -104,14 +108,15 @@ static void gradient_check(int shift, int hint)
     uint8_t in[23];
     td_text(in, sizeof in, 5);
     for (size_t i = 0; i + 1 < sizeof in; i++) {
-        t.hint_next = in[i] % CHECK_HINTS;
+        t.hint_next[0] = in[i] % CHECK_HINTS;
+        t.hint_next[1] = 290 + in[i] % CHECK_HINTS;
         tx_byte(&t, in[i]);
     }
     cr_assert(t.n > 2 && t.pos > (uint64_t)c.window, "segment part-way, memory full");
     int next = in[sizeof in - 1];
     memset(t.grad, 0, t.npar * sizeof *t.grad);
     tx_seg_grad(&t, next);
-    group g[5 + 9 * TX_MAX_LAYERS];
+    group g[4 + TX_MAX_HINTS + 9 * TX_MAX_LAYERS];
     int ng = groups_of(&t, g);
     for (int k = 0; k < ng; k++) {
         double diff2 = 0, num2 = 0;
