@@ -188,6 +188,32 @@ static void data_contexts(cm *m)
     m->rec_on = 1;
 }
 
+/* What the Transformer reads besides the last bytes (tx.h, the hints,
+ * in the order of TX_HINT_*_ROWS):
+ *   0: the byte the match model expects, with its length (under 16, under
+ *      32, longer, or recovering after a miss) in rows of 256; else the
+ *      byte the second match model expects (row 4); else none;
+ *   1: the current word's hash (0: not in a word);
+ *   2: the hash of the last three bytes.
+ * On the development text (18 text files, 216,571 bytes for large
+ * before), the first alone took 0.21% off (0.13% without the second
+ * match's byte); with the word 0.39%, and with the last three bytes too,
+ * 0.48%. */
+static void tx_hints(cm *m)
+{
+    int *h = m->tm.hint_next;
+    h[0] = TX_HINT_MATCH_ROWS - 1;
+    if (m->use_match && m->mm.pbyte) {
+        uint32_t l = m->mm.len;
+        int b = m->mm.rec ? 3 : l < 16 ? 0 : l < 32 ? 1 : 2;
+        h[0] = m->mm.pbyte - 256 + 256 * b;
+    } else if (m->use_match2 && m->mm2.pbyte) {
+        h[0] = m->mm2.pbyte - 256 + 256 * 4;
+    }
+    h[1] = m->w0 ? (int)(hash64(m->w0) % (TX_HINT_WORD_ROWS - 1)) + 1 : 0;
+    h[2] = (int)(hash64((m->c8 & 0xffffff) + 0x777) % TX_HINT_ORDER3_ROWS);
+}
+
 /* A byte is complete: store it, then compute every context for the next. */
 void cm_byte(cm *m, int c)
 {
@@ -200,7 +226,6 @@ void cm_byte(cm *m, int c)
     m->pos++;
     m->c8 = (m->c8 << 8) | (uint64_t)c;
     if (m->use_lstm) lstm_byte(&m->lm, c);
-    if (m->use_tx) tx_byte(&m->tm, c);
     if (m->need_words) {
         m->wpos = is_letter(c) ? m->wpos + 1 : 0;
         if (is_letter(c)) {
@@ -221,5 +246,9 @@ void cm_byte(cm *m, int c)
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
     if (p->run) run_byte(&m->run, m->ctxh, c);
     if (m->use_match) match_contexts(m, i);
+    if (m->use_tx) {
+        tx_hints(m);
+        tx_byte(&m->tm, c);
+    }
     data_contexts(m);
 }

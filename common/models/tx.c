@@ -30,6 +30,8 @@
 #define CLIP       4.0f       /* global gradient norm per step */
 #define REPLAY_RATE 0.5f      /* rate of a replay step, as a share of lr */
 #define TX_HIST_BITS 20       /* bytes kept for replay: 1 MiB */
+#define LR_BOOST   3.0f      /* the rate at the first step, as a multiple of lr */
+#define LR_TAU     500.0f    /* ... decaying over this many segments */
 #define SLOPE_BASE 0.7f       /* head h's distance bias starts at -0.7^(h+1) x distance */
 
 void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
@@ -38,6 +40,11 @@ void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
                   .ff = p->tx_ff, .window = p->tx_window, .segment = p->tx_segment,
                   .lr = p->tx_lr, .shift = p->tx_shift, .replay = p->train_replay,
                   .simd = simd};
+    if (p->model == MODEL_CM) {   /* what cm gives (cm_ctx.c, tx_hints) */
+        static const int rows[] = {TX_HINT_MATCH_ROWS, TX_HINT_WORD_ROWS, TX_HINT_ORDER3_ROWS};
+        c->nhints = (int)(sizeof rows / sizeof rows[0]);
+        for (int k = 0; k < c->nhints; k++) c->hint_rows[k] = rows[k];
+    }
 }
 
 int tx_cfg_check(const tx_cfg *c, char *why, size_t cap)
@@ -53,6 +60,9 @@ int tx_cfg_check(const tx_cfg *c, char *why, size_t cap)
     else if (c->segment < 1 || c->segment > 256) m = "tx.segment must be 1..256";
     else if (c->lr < 1 || c->lr > 100000) m = "tx.lr must be 1..100000";
     else if (c->replay < 0 || c->replay > 16) m = "train.replay must be 0..16";
+    else if (c->nhints < 0 || c->nhints > TX_MAX_HINTS) m = "tx: 0..4 hints";
+    for (int k = 0; !m && k < c->nhints; k++)
+        if (c->hint_rows[k] < 1 || c->hint_rows[k] > 65536) m = "tx: a hint has 1..65536 rows";
     if (m && why && cap) snprintf(why, cap, "%s", m);
     return m ? SL_EINVAL : 0;
 }
@@ -67,7 +77,9 @@ static size_t layer_par(const tx_cfg *c)
 static size_t all_par(const tx_cfg *c)
 {
     size_t d = (size_t)c->dim;
-    return NS * d * (c->shift ? 2 : 1) + (size_t)c->layers * layer_par(c) + d + d * NS + NS;
+    size_t h = 0;
+    for (int k = 0; k < c->nhints; k++) h += (size_t)c->hint_rows[k] * d;
+    return NS * d * (c->shift ? 2 : 1) + h + (size_t)c->layers * layer_par(c) + d + d * NS + NS;
 }
 
 /* Floats of the activations and the scratch, after the parameters. */
@@ -84,7 +96,12 @@ static size_t all_act(const tx_cfg *c)
 
 uint64_t tx_mem(const tx_cfg *c)
 {
+    size_t rows = NS * (c->shift ? 2 : 1), hs = 0;
+    for (int k = 0; k < c->nhints; k++) rows += (size_t)c->hint_rows[k];
+    if (c->replay) hs = (size_t)c->nhints * 2 << TX_HIST_BITS;
     return (uint64_t)(4 * all_par(c) + all_act(c)) * 4 + 3 * (uint64_t)c->segment +
+           (uint64_t)c->segment * 2 * (uint64_t)c->nhints + rows * 9 +
+           (uint64_t)c->segment * 4 * (3 + (uint64_t)c->nhints) + hs +
            (c->replay ? (uint64_t)1 << TX_HIST_BITS : 0);
 }
 
@@ -94,6 +111,11 @@ static void layout(tx *t)
     size_t o = 0;
     t->emb = o; o += NS * d;
     t->emb2 = o; o += t->c.shift ? NS * d : 0;
+    for (int k = 0; k < t->c.nhints; k++) {
+        t->embh[k] = o;
+        o += (size_t)t->c.hint_rows[k] * d;
+    }
+    t->dense = o;
     for (int l = 0; l < t->c.layers; l++) {
         tx_layer *y = &t->ly[l];
         y->g1 = o; o += d;
@@ -279,6 +301,10 @@ static void forward_to(tx *t, uint64_t p, int i, int mem)
     } else {
         memcpy(x, e, (size_t)d * sizeof *x);
     }
+    for (int k = 0; k < t->c.nhints; k++) {
+        const float *eh = par + t->embh[k] + (size_t)t->inh[k][i] * d;
+        for (int j = 0; j < d; j++) x[j] += eh[j];
+    }
     float *qkv = t->work;  /* 3d */
     float *hb = qkv + 3 * d;  /* F */
     for (int l = 0; l < L; l++) {
@@ -404,6 +430,20 @@ static void ffn_back(tx *t, int l, int n, const float *dX, float *dXm, float *HB
     norms_back(t, n, t->xm + (size_t)l * T * d, t->r2 + (size_t)l * T, y->g2, DB, dXm, tmp);
 }
 
+/* The embedding row at offset `at` gets gradient dx; the row is listed
+ * for the next Adam step the first time. */
+static void emb_grad(tx *t, size_t at, const float *dx)
+{
+    const int d = t->d;
+    size_t r = at / (size_t)d;
+    if (!t->rowmark[r]) {
+        t->rowmark[r] = 1;
+        t->rows[t->nrows++] = (uint32_t)r;
+    }
+    float *g = t->grad + at;
+    for (int j = 0; j < d; j++) g[j] += dx[j];
+}
+
 /* Back-propagation over the segment's n positions, into t->grad. */
 static void backward(tx *t, uint64_t s, int n)
 {
@@ -435,12 +475,10 @@ static void backward(tx *t, uint64_t s, int n)
         norms_back(t, n, t->xs + at * d, t->r1 + at, y->g1, DB, dX, tmp);
     }
     for (int i = 0; i < n; i++) {
-        float *ge = t->grad + t->emb + (size_t)t->in[i] * d;
-        for (int j = 0; j < d; j++) ge[j] += dX[(size_t)i * d + j];
-        if (t->c.shift) {
-            float *g2 = t->grad + t->emb2 + (size_t)t->in2[i] * d;
-            for (int j = 0; j < d; j++) g2[j] += dX[(size_t)i * d + j];
-        }
+        emb_grad(t, t->emb + (size_t)t->in[i] * d, dX + (size_t)i * d);
+        if (t->c.shift) emb_grad(t, t->emb2 + (size_t)t->in2[i] * d, dX + (size_t)i * d);
+        for (int k = 0; k < t->c.nhints; k++)
+            emb_grad(t, t->embh[k] + (size_t)t->inh[k][i] * d, dX + (size_t)i * d);
     }
 }
 
@@ -449,23 +487,49 @@ static void backward(tx *t, uint64_t s, int n)
  * NaN never reaches the weights. */
 static void adam(tx *t, float lr)
 {
-    const size_t n = t->npar;
-    float g2 = t->k.dot(t->grad, t->grad, (int)n);
-    if (!(g2 < 1e30f)) {
-        memset(t->grad, 0, n * sizeof *t->grad);
-        return;
+    const size_t n = t->npar, lo = t->dense, d = (size_t)t->d;
+    float g2 = t->k.dot(t->grad + lo, t->grad + lo, (int)(n - lo));
+    for (int i = 0; i < t->nrows; i++) {
+        const float *g = t->grad + (size_t)t->rows[i] * d;
+        g2 += t->k.dot(g, g, (int)d);
     }
-    t->steps++;
-    t->b1t *= ADAM_B1;
-    t->b2t *= ADAM_B2;
-    float c2 = 1.0f - t->b2t;
-    nn_adam_hp hp = {
-        .b1 = ADAM_B1, .c1 = 1.0f - ADAM_B1, .b2 = ADAM_B2, .c2 = 1.0f - ADAM_B2,
-        .rate = lr * c2 * nn_rsq(c2) / (1.0f - t->b1t),
-        .scale = g2 > CLIP * CLIP ? CLIP * nn_rsq(g2) : 1.0f,
-        .eps2 = ADAM_EPS2,
-    };
-    t->k.adam(t->par, t->grad, t->m1, t->m2, (long)n, &hp);
+    int ok = g2 < 1e30f;
+    if (ok) {
+        t->steps++;
+        t->b1t *= ADAM_B1;
+        t->b2t *= ADAM_B2;
+        float c2 = 1.0f - t->b2t;
+        nn_adam_hp hp = {
+            .b1 = ADAM_B1, .c1 = 1.0f - ADAM_B1, .b2 = ADAM_B2, .c2 = 1.0f - ADAM_B2,
+            .rate = lr * c2 * nn_rsq(c2) / (1.0f - t->b1t),
+            .scale = g2 > CLIP * CLIP ? CLIP * nn_rsq(g2) : 1.0f,
+            .eps2 = ADAM_EPS2,
+        };
+        t->k.adam(t->par + lo, t->grad + lo, t->m1 + lo, t->m2 + lo, (long)(n - lo), &hp);
+        for (int i = 0; i < t->nrows; i++) {
+            uint32_t r = t->rows[i];
+            size_t o = (size_t)r * d;
+            /* The steps this row sat out: its m2 decays as a dense step
+             * would have decayed it (with no momentum its weights did not
+             * move), by b2^gap in square-and-multiply order. */
+            uint64_t gap = t->steps - 1 - t->rowstep[r];
+            float f = 1.0f, b = ADAM_B2;
+            for (; gap; gap >>= 1, b *= b)
+                if (gap & 1) f *= b;
+            if (f != 1.0f)
+                for (size_t j = 0; j < d; j++) t->m2[o + j] *= f;
+            t->rowstep[r] = t->steps;
+            t->k.adam(t->par + o, t->grad + o, t->m1 + o, t->m2 + o, (long)d, &hp);
+        }
+    } else {
+        memset(t->grad + lo, 0, (n - lo) * sizeof *t->grad);
+    }
+    for (int i = 0; i < t->nrows; i++) {
+        size_t o = (size_t)t->rows[i] * d;
+        if (!ok) memset(t->grad + o, 0, d * sizeof *t->grad);
+        t->rowmark[t->rows[i]] = 0;
+    }
+    t->nrows = 0;
 }
 
 /* Re-runs the forward pass over the segment's n positions. */
@@ -490,6 +554,7 @@ static void replay_at(tx *t, uint64_t a, int n, float lr)
         t->in[i] = p >= 1 ? t->hist[(p - 1) & t->hmask] : 0;
         t->in2[i] = p >= 2 ? t->hist[(p - 2) & t->hmask] : 0;
         t->tgt[i] = t->hist[p & t->hmask];
+        for (int k = 0; k < t->c.nhints; k++) t->inh[k][i] = t->histh[k][p & t->hmask];
         forward_to(t, p, i, p < a);
     }
     backward(t, a, n);
@@ -503,6 +568,10 @@ static void train(tx *t)
     const int n = t->n, T = t->c.segment;
     const uint64_t s = t->pos + 1 - (uint64_t)n;
     float lr = (float)t->c.lr / 100000.0f;
+    /* A higher rate while the model is young: LR_BOOST times the rate at
+     * the first step, decaying to the rate as LR_TAU / (LR_TAU + k). */
+    lr *= 1.0f + (LR_BOOST - 1.0f) * LR_TAU / (LR_TAU + (float)t->segs);
+    t->segs++;
     backward(t, s, n);
     adam(t, lr);
     /* Replay: segments drawn from the coded history (up to 1 MiB back),
@@ -513,6 +582,24 @@ static void train(tx *t)
         uint64_t back = (uint64_t)T + hash_u64(t->steps * 31 + (uint64_t)r) % (span - (uint64_t)T + 1);
         replay_at(t, s - back, T, lr * REPLAY_RATE);
     }
+}
+
+static void free_all(tx *t)
+{
+    free(t->par);
+    free(t->in);
+    free(t->hist);
+    free(t->hints);
+    free(t->rowmark);
+    free(t->rowstep);
+    free(t->rows);
+    t->par = NULL;
+    t->in = NULL;
+    t->hist = NULL;
+    t->hints = NULL;
+    t->rowmark = NULL;
+    t->rowstep = NULL;
+    t->rows = NULL;
 }
 
 int tx_init(tx *t, const tx_cfg *c, uint64_t seed)
@@ -527,24 +614,33 @@ int tx_init(tx *t, const tx_cfg *c, uint64_t seed)
     t->scale = nn_rsq((float)t->dh);
     nn_kern_pick(&t->k, c->simd);
     layout(t);
-    size_t nall = 4 * t->npar + all_act(c);
-    float *all = calloc(nall, sizeof *all);
-    t->in = calloc((size_t)c->segment * 3, 1);
+    const size_t T = (size_t)c->segment, nrow = t->dense / (size_t)t->d;
+    size_t nh = (size_t)c->nhints, hlen = c->replay ? (size_t)1 << TX_HIST_BITS : 0;
+    t->par = calloc(4 * t->npar + all_act(c), sizeof *t->par);
+    t->in = calloc(T * 3, 1);
+    t->hints = calloc(nh * (T + hlen) + 1, sizeof *t->hints);
+    t->rowmark = calloc(nrow, 1);
+    t->rowstep = calloc(nrow, sizeof *t->rowstep);
+    t->rows = calloc(T * (3 + nh), sizeof *t->rows);
     if (c->replay) {
-        t->hmask = ((uint64_t)1 << TX_HIST_BITS) - 1;
-        t->hist = calloc((size_t)t->hmask + 1, 1);
+        t->hmask = hlen - 1;
+        t->hist = calloc(hlen, 1);
     }
-    if (!all || !t->in || (c->replay && !t->hist)) {
-        free(all);
-        free(t->in);
-        free(t->hist);
-        t->in = NULL;
-        t->hist = NULL;
+    if (!t->par || !t->in || !t->hints || !t->rowmark || !t->rowstep || !t->rows ||
+        (c->replay && !t->hist)) {
+        free_all(t);
         return SL_ENOMEM;
     }
-    carve(t, all);
+    carve(t, t->par);
     t->in2 = t->in + c->segment;
     t->tgt = t->in2 + c->segment;
+    for (size_t k = 0; k < nh; k++) {
+        t->inh[k] = t->hints + k * T;
+        t->histh[k] = c->replay ? t->hints + nh * T + k * hlen : NULL;
+        t->hint_next[k] = c->hint_rows[k] - 1;   /* "none" */
+        t->inh[k][0] = (uint16_t)t->hint_next[k];
+        if (c->replay) t->histh[k][0] = (uint16_t)t->hint_next[k];
+    }
     t->b1t = t->b2t = 1.0f;
     init_weights(t, seed);
     forward(t, 0, 0);
@@ -555,12 +651,7 @@ int tx_init(tx *t, const tx_cfg *c, uint64_t seed)
 
 void tx_fini(tx *t)
 {
-    free(t->par);
-    free(t->in);
-    free(t->hist);
-    t->par = NULL;
-    t->in = NULL;
-    t->hist = NULL;
+    free_all(t);
 }
 
 void tx_byte(tx *t, int c)
@@ -576,6 +667,10 @@ void tx_byte(tx *t, int c)
     t->pos++;
     t->in[t->n] = (uint8_t)t->last;
     t->in2[t->n] = (uint8_t)t->last2;
+    for (int k = 0; k < t->c.nhints; k++) {
+        t->inh[k][t->n] = (uint16_t)t->hint_next[k];
+        if (t->hist) t->histh[k][t->pos & t->hmask] = (uint16_t)t->hint_next[k];
+    }
     forward(t, t->pos, t->n);
     nn_tree_build(t->tree, t->prob + (size_t)t->n * NS);
     t->n++;

@@ -2,7 +2,10 @@
  * byte, trained online on the bytes already coded.
  *
  * Position p reads the byte before it (and, with shift, the one before
- * that) and predicts byte p. Its vector runs through L pre-norm layers:
+ * that) and its caller's hints (hint_next[k], set before tx_byte; inside
+ * cm: the byte the match model expects, the word, the last three bytes,
+ * cm_ctx.c), each through its own embedding (a hint's starts at zero),
+ * and predicts byte p. Its vector runs through L pre-norm layers:
  *   x += Wo attention(RMSNorm(x))      h heads over the last W positions
  *   x += W2 relu(W1 RMSNorm(x) + b1) + b2
  * and a final RMSNorm and a 256-way softmax give the distribution of
@@ -17,7 +20,12 @@
  * fixed memory. With replay = N, N more steps each re-run a segment
  * drawn from the last 1 MiB of coded bytes (after its own memory, in a
  * second ring, so the live ring is untouched) with the current weights,
- * at half the rate. Both ends of a link take the same steps at the same
+ * at half the rate. The rate starts at 3 times tx.lr and decays to it
+ * as 1 + 2 x 500 / (500 + k) at segment k. Adam's step is dense but for
+ * the embeddings: only the rows a step's segment read move (the others
+ * have no gradient and, with no momentum, would not move either); a row's
+ * second moment catches up on the decay of the steps it sat out when it
+ * is next read. Both ends of a link take the same steps at the same
  * byte positions: the model is a pure function of its settings, its seed
  * and its input.
  *
@@ -29,7 +37,8 @@
  *   if (tx_cfg_check(&c, why, sizeof why)) ...  // a message for a bad size
  *   tx_init(&t, &c, seed);                       // 0, SL_EINVAL or SL_ENOMEM
  *   per bit:  p16 = tx_p(&t, c0);                // c0: partial byte, leading 1
- *   per byte: tx_byte(&t, c);                    // learn c, predict the next
+ *   per byte: t.hint_next[k] = ...;              // each of c.nhints, if any
+ *             tx_byte(&t, c);                    // learn c, predict the next
  *   tx_fini(&t); */
 #ifndef SL_TX_H
 #define SL_TX_H
@@ -40,6 +49,14 @@
 #include "../recipe.h"
 #include "nnkern.h"
 #include "nnmath.h"
+
+#define TX_MAX_HINTS 4
+/* The hints cm gives (cm_ctx.c, tx_hints), in this order: the match's
+ * expected byte by length (5 rows of 256, and none), the current word's
+ * hash, and the hash of the last three bytes. */
+#define TX_HINT_MATCH_ROWS  1281
+#define TX_HINT_WORD_ROWS   4096
+#define TX_HINT_ORDER3_ROWS 4096
 
 typedef struct tx_cfg {
     int layers;     /* L, 1..8 */
@@ -52,6 +69,10 @@ typedef struct tx_cfg {
     int shift;      /* 1: position p also reads the byte two back */
     int replay;     /* extra steps per segment over the same segment */
     int simd;       /* 1: AVX2 kernels where the CPU has them (same bits) */
+    int nhints;     /* hints read at each position (0..TX_MAX_HINTS) */
+    int hint_rows[TX_MAX_HINTS];   /* hint k takes values 0..hint_rows[k]-1
+                                      (up to 65536); before the first byte
+                                      it is hint_rows[k]-1 */
 } tx_cfg;
 
 typedef struct tx_layer {   /* offsets of one layer's parameters in par */
@@ -67,14 +88,26 @@ typedef struct tx {
     float    scale;             /* 1/sqrt(dh) */
     size_t   npar;              /* parameters (a multiple of 8) */
     float   *par, *grad, *m1, *m2;   /* parameters, gradient, Adam moments */
-    size_t   emb, emb2, gf, wout, bout;
+    size_t   emb, emb2, embh[TX_MAX_HINTS], gf, wout, bout;
+    size_t   dense;             /* parameters from here on step densely; the
+                                   embedding rows before it only when read */
+    uint8_t *rowmark;           /* per embedding row: listed in rows */
+    uint64_t *rowstep;          /* per embedding row: the Adam step it last took */
+    uint32_t *rows;             /* rows with a gradient since the last step */
+    int      nrows;
     tx_layer ly[TX_MAX_LAYERS];
     uint64_t steps;             /* Adam steps taken */
+    uint64_t segs;              /* segments trained on (the rate's schedule) */
     float    b1t, b2t;          /* beta1^steps, beta2^steps */
     /* Ring of keys and values: [layer][slot][d], slot = position % R. */
     float   *K, *V;             /* the live ring (or, during replay, the replay ring) */
     float   *Kr, *Vr;           /* the replay ring */
     uint8_t *hist;              /* coded bytes by position, for replay */
+    uint16_t *hints;            /* the storage of inh and histh */
+    uint16_t *inh[TX_MAX_HINTS];    /* per segment position: hint k */
+    uint16_t *histh[TX_MAX_HINTS];  /* hint k by position, for replay */
+    int      hint_next[TX_MAX_HINTS];   /* the next position's hints: set them
+                                           before tx_byte */
     uint64_t hmask;
     /* Activations of the segment's positions, for the backward pass. */
     float   *xs;                /* [L + 1][T][d]: residual stream into layer l */

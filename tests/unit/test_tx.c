@@ -14,12 +14,20 @@
 #include <math.h>
 #include <string.h>
 
-static tx_cfg tiny_cfg(int shift)
+/* The hints the gradient check gives: rows 0..3 of the first hint's
+ * embedding, rows 290..293 of the second's. */
+#define CHECK_HINTS 4
+
+static tx_cfg tiny_cfg(int shift, int hint)
 {
     tx_cfg c = {.layers = 2, .dim = 16, .heads = 2, .ff = 2, .window = 8, .segment = 6,
-                .lr = 300, .shift = shift, .replay = 0, .simd = 1};
+                .lr = 100, .shift = shift, .replay = 0, .simd = 1, .nhints = hint ? 2 : 0,
+                .hint_rows = {CHECK_HINTS + 1, 300}};
+    /* (lr: its first steps run at 3x, tx.h; a tiny model stepped hard
+     * lands where ReLU kinks make the differences too noisy to judge) */
     return c;
 }
+
 
 /* The summed cross-entropy (nats) of the current segment's positions. */
 static double seg_loss(tx *t, int next)
@@ -30,30 +38,40 @@ static double seg_loss(tx *t, int next)
     return s;
 }
 
-typedef struct group { const char *name; size_t off, len; } group;
+/* A parameter group: len elements from off; for an embedding, only the
+ * rows the segment reads (rows[0..len/d)), whose gradient is not zero. */
+typedef struct group { const char *name; size_t off, len; const uint8_t *rows; size_t d; } group;
+
+/* The offset in par of element j of group g. */
+static size_t elem(const group *g, size_t j)
+{
+    return g->rows ? g->off + (size_t)g->rows[j / g->d] * g->d + j % g->d : g->off + j;
+}
 
 static int groups_of(const tx *t, group *g)
 {
     const size_t d = (size_t)t->d, F = (size_t)t->F;
     const size_t HW = (size_t)t->c.heads * (size_t)t->c.window;
     int n = 0;
-    g[n++] = (group){"emb", t->emb, 256 * d};
-    if (t->c.shift) g[n++] = (group){"emb2", t->emb2, 256 * d};
+    g[n++] = (group){"emb", t->emb, (size_t)t->n * d, t->in, d};
+    if (t->c.shift) g[n++] = (group){"emb2", t->emb2, (size_t)t->n * d, t->in2, d};
+    if (t->c.nhints) g[n++] = (group){"hint0", t->embh[0], CHECK_HINTS * d, NULL, 0};
+    if (t->c.nhints) g[n++] = (group){"hint1", t->embh[1] + 290 * d, CHECK_HINTS * d, NULL, 0};
     for (int l = 0; l < t->c.layers; l++) {
         const tx_layer *y = &t->ly[l];
-        g[n++] = (group){"g1", y->g1, d};
-        g[n++] = (group){"wqkv", y->wqkv, 3 * d * d};
-        g[n++] = (group){"wo", y->wo, d * d};
-        g[n++] = (group){"rel", y->rel, HW};
-        g[n++] = (group){"g2", y->g2, d};
-        g[n++] = (group){"w1", y->w1, d * F};
-        g[n++] = (group){"b1", y->b1, F};
-        g[n++] = (group){"w2", y->w2, F * d};
-        g[n++] = (group){"b2", y->b2, d};
+        g[n++] = (group){"g1", y->g1, d, NULL, 0};
+        g[n++] = (group){"wqkv", y->wqkv, 3 * d * d, NULL, 0};
+        g[n++] = (group){"wo", y->wo, d * d, NULL, 0};
+        g[n++] = (group){"rel", y->rel, HW, NULL, 0};
+        g[n++] = (group){"g2", y->g2, d, NULL, 0};
+        g[n++] = (group){"w1", y->w1, d * F, NULL, 0};
+        g[n++] = (group){"b1", y->b1, F, NULL, 0};
+        g[n++] = (group){"w2", y->w2, F * d, NULL, 0};
+        g[n++] = (group){"b2", y->b2, d, NULL, 0};
     }
-    g[n++] = (group){"gf", t->gf, d};
-    g[n++] = (group){"wout", t->wout, d * 256};
-    g[n++] = (group){"bout", t->bout, 256};
+    g[n++] = (group){"gf", t->gf, d, NULL, 0};
+    g[n++] = (group){"wout", t->wout, d * 256, NULL, 0};
+    g[n++] = (group){"bout", t->bout, 256, NULL, 0};
     return n;
 }
 
@@ -79,32 +97,36 @@ static double numeric(tx *t, float *w, float h, int next)
  * group's sampled elements must, and over those the tolerance is: the
  * norm of (analytic - numeric) within 2% of the norm of the numeric
  * gradient. */
-static void gradient_check(int shift)
+static void gradient_check(int shift, int hint)
 {
     tx t;
-    tx_cfg c = tiny_cfg(shift);
+    tx_cfg c = tiny_cfg(shift, hint);
     cr_assert_eq(tx_init(&t, &c, 11), 0);
     uint64_t s = 42;
     for (size_t i = 0; i < t.npar; i++)
         t.par[i] = (float)((double)(td_next(&s) >> 11) / 9007199254740992.0 - 0.5);
     uint8_t in[23];
     td_text(in, sizeof in, 5);
-    for (size_t i = 0; i + 1 < sizeof in; i++) tx_byte(&t, in[i]);
+    for (size_t i = 0; i + 1 < sizeof in; i++) {
+        t.hint_next[0] = in[i] % CHECK_HINTS;
+        t.hint_next[1] = 290 + in[i] % CHECK_HINTS;
+        tx_byte(&t, in[i]);
+    }
     cr_assert(t.n > 2 && t.pos > (uint64_t)c.window, "segment part-way, memory full");
     int next = in[sizeof in - 1];
     memset(t.grad, 0, t.npar * sizeof *t.grad);
     tx_seg_grad(&t, next);
-    group g[4 + 9 * TX_MAX_LAYERS];
+    group g[4 + TX_MAX_HINTS + 9 * TX_MAX_LAYERS];
     int ng = groups_of(&t, g);
     for (int k = 0; k < ng; k++) {
         double diff2 = 0, num2 = 0;
         int sampled = 0, stable = 0;
         size_t stride = g[k].len / 24 + 1;
         for (size_t j = (size_t)k % stride; j < g[k].len; j += stride) {
-            float *w = &t.par[g[k].off + j];
+            float *w = &t.par[elem(&g[k], j)];
             float h = 3e-3f * (fabsf(*w) > 1.0f ? fabsf(*w) : 1.0f);
             double n1 = numeric(&t, w, h, next), n2 = numeric(&t, w, 2 * h, next);
-            double ana = t.grad[g[k].off + j];
+            double ana = t.grad[elem(&g[k], j)];
             sampled++;
             if (fabs(n1 - n2) > 0.01 * fmax(fabs(n1), fabs(n2)) + 1e-3) continue;
             stable++;
@@ -121,8 +143,9 @@ static void gradient_check(int shift)
     tx_fini(&t);
 }
 
-Test(tx, gradient_matches_finite_differences) { gradient_check(0); }
-Test(tx, gradient_matches_finite_differences_with_shift) { gradient_check(1); }
+Test(tx, gradient_matches_finite_differences) { gradient_check(0, 0); }
+Test(tx, gradient_matches_finite_differences_with_shift) { gradient_check(1, 0); }
+Test(tx, gradient_matches_finite_differences_with_hint) { gradient_check(1, 1); }
 
 /* A model of moderate size, as the presets use, trained on n bytes of
  * pseudo-English; returns it (caller finishes it). */
