@@ -195,7 +195,7 @@ VALIDATION ?= ../shared/corpus/validation
 DEVSET     ?= $(B)/devset
 CORPUS     ?= corpus
 BENCH_SETS  = $(CANTERBURY) $(DEVSET) $(VALIDATION) $(CORPUS)
-$(DEVSET):
+$(DEVSET): tests/bench/devset.sh tests/bench/gen_bitmap.c tests/bench/gen_records.c
 	tests/bench/devset.sh $@
 
 bench: $(B)/slbench $(B)/slcodec $(B)/satyad $(B)/sundard $(DEVSET)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/bench/devset.sh [DIR] — the development set: files every Debian 12
 # machine with this project's build dependencies has (licences, changelogs,
-# man pages, C headers, Python and Perl source, tables, ELF binaries), copied
-# to DIR (default build/devset), .gz files unpacked; and generated data:
+# a Texinfo manual, man pages, C headers, Python and Perl source, tables,
+# ELF binaries), copied to DIR (default build/devset), .gz files unpacked;
+# and generated data:
 # 1-bit bitmaps (tests/bench/gen_bitmap.c) and binary records
 # (tests/bench/gen_records.c), the same bytes on every machine.
 #
@@ -19,6 +20,7 @@ files=(
   /usr/share/common-licenses/MPL-2.0
   /usr/share/doc/dpkg/changelog.gz           # a long changelog
   /usr/share/doc/apt/changelog.gz
+  /usr/share/info/diffutils.info.gz          # a Texinfo manual: the most prose the set has
   /usr/share/man/man1/dpkg.1.gz              # roff
   /usr/share/man/man1/tar.1.gz
   /usr/share/man/man8/apt-get.8.gz
