@@ -382,18 +382,20 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
     return known;
 }
 
+/* Contexts first..first + n - 1 are listed but not in use at this bit:
+ * their inputs are 0, so they neither add to a sum nor train a weight. */
+static inline void silence(int16_t *x, int first, int n, int inputs)
+{
+    for (int j = first * inputs; j < (first + n) * inputs; j++) x[j] = 0;
+}
+
 /* The data models' mixer inputs, after the bias at x[n - 1]: the record
  * contexts', then the image model's; returns the inputs now given. */
 CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
 {
     *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
-    if (m->tlv_off) {
-        /* The record-header contexts, while no chain of headers is
-         * followed: in the list, but their inputs are 0 (neither sum nor
-         * train). */
-        int16_t *t = x + n + BIN_MAX_CTX * inputs;
-        for (int j = 0; j < (m->rp.binary - BIN_MAX_CTX) * inputs; j++) t[j] = 0;
-    }
+    /* The record-header contexts, while no chain of headers is followed. */
+    if (m->tlv_off) silence(x + n, BIN_MAX_CTX, m->rp.binary - BIN_MAX_CTX, inputs);
     n += (m->nlive - m->nctx) * inputs;
     if (m->img_on) {
         uint32_t left = (uint32_t)(m->c8 << m->bitpos) | (m->c0 & ((1u << m->bitpos) - 1));
@@ -455,12 +457,8 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
         int16_t *x = m->mx.x;
         int known = cm_inputs(m, 0, nctx, inputs, node, x);
         int n = nctx * inputs;
-        if (m->text_off) {
-            /* text.ctx's contexts on binary data: listed, but their
-             * inputs are 0 (neither sum nor train the mixer). */
-            int16_t *t = x + m->tlo * inputs;
-            for (int j = 0; j < m->rp.text_ctx * inputs; j++) t[j] = 0;
-        }
+        /* text.ctx's contexts, on binary data. */
+        if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
         if (m->use_match) x[n++] = (int16_t)mst;
         if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
         if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);

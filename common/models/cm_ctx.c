@@ -239,9 +239,13 @@ void cm_byte(cm *m, int c)
     }
     /* The contexts that do not wait for the match first, and their first
      * nibbles' buckets fetched, so those cache misses overlap the match's
-     * own and the work until cm_lookup reads them. */
+     * own and the work until cm_lookup reads them (the short orders' were
+     * fetched at bit 7 by cm_prefetch_byte, except in the lean shapes). */
     int i = text_contexts(m, c, byte_contexts(m));
-    for (int k = 0; k < i; k++) ctxmap_prefetch(&m->cmap0, hash64(m->ctxh[k]));
+    int lean = m->shape == 1 || m->shape == 2;
+    for (int k = 0; k < i; k++)
+        if (lean || k >= p->n_orders || p->orders[k] >= 8)
+            ctxmap_prefetch(&m->cmap0, hash64(m->ctxh[k]));
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
     if (p->run) run_byte(&m->run, m->ctxh, c);

@@ -18,6 +18,15 @@ static void feed(textctx *t, const char *s)
     for (; *s; s++) textctx_byte(t, (unsigned char)*s);
 }
 
+/* The hashes of all TEXTCTX_MAX contexts after the text s. */
+static void hashes_after(const char *s, uint64_t h[TEXTCTX_MAX])
+{
+    textctx t;
+    textctx_init(&t);
+    feed(&t, s);
+    textctx_hashes(&t, h, TEXTCTX_MAX);
+}
+
 Test(textctx, words_ignore_case)
 {
     textctx a, b;
@@ -82,17 +91,10 @@ Test(textctx, word_above)
 
 Test(textctx, hashes_tell_situations_apart)
 {
-    textctx a, b, c;
-    textctx_init(&a);
-    textctx_init(&b);
-    textctx_init(&c);
-    feed(&a, "the cat sat on the ma");
-    feed(&b, "the cat sat on the ma");
-    feed(&c, "the cat (sat on the ma");
     uint64_t ha[TEXTCTX_MAX], hb[TEXTCTX_MAX], hc[TEXTCTX_MAX];
-    textctx_hashes(&a, ha, TEXTCTX_MAX);
-    textctx_hashes(&b, hb, TEXTCTX_MAX);
-    textctx_hashes(&c, hc, TEXTCTX_MAX);
+    hashes_after("the cat sat on the ma", ha);
+    hashes_after("the cat sat on the ma", hb);
+    hashes_after("the cat (sat on the ma", hc);
     cr_assert_eq(memcmp(ha, hb, sizeof ha), 0);
     int differ = 0;
     for (int i = 0; i < TEXTCTX_MAX; i++) {
@@ -115,17 +117,10 @@ Test(textctx, indentation)
     cr_assert_eq(u.indent, 6);    /* blanks after the first other byte do not count */
     /* The same word at another indentation is another context 8; at the
      * same indentation the same one. */
-    textctx a, b, c;
-    textctx_init(&a);
-    textctx_init(&b);
-    textctx_init(&c);
-    feed(&a, "x\n    ret");
-    feed(&b, "yy\n    ret");
-    feed(&c, "x\n  ret");
     uint64_t ha[TEXTCTX_MAX], hb[TEXTCTX_MAX], hc[TEXTCTX_MAX];
-    textctx_hashes(&a, ha, TEXTCTX_MAX);
-    textctx_hashes(&b, hb, TEXTCTX_MAX);
-    textctx_hashes(&c, hc, TEXTCTX_MAX);
+    hashes_after("x\n    ret", ha);
+    hashes_after("yy\n    ret", hb);
+    hashes_after("x\n  ret", hc);
     cr_assert_eq(ha[8], hb[8]);
     cr_assert_neq(ha[8], hc[8]);
 }
