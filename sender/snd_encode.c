@@ -66,6 +66,11 @@ static int spool_put(snd_encoder *e, bytebuf *frames, int last)
     e->written += frames->len;
     uv_mutex_lock(&e->lock);
     e->st.spool_len += frames->len;
+    /* The MANIFEST's place is known before it is written: it is
+     * published once its bytes are in the spool, never before (a link
+     * reading it sooner read short). */
+    if (e->st.manifest_len && e->st.spool_len >= e->st.manifest_off + e->st.manifest_len)
+        e->st.have_manifest = 1;
     if (e->nmarks == e->capmarks) {
         size_t cap = e->capmarks ? e->capmarks * 2 : 64;
         snd_mark *m = realloc(e->marks, cap * sizeof *m);
@@ -160,8 +165,7 @@ static int write_head(snd_encoder *e, bytebuf *out)
     memcpy(e->st.manifest_hash, man_hash, 32);
     memcpy(e->st.recipe_hash, recipe_hash, 32);
     e->st.total_chunks = (uint32_t)((e->in->total + e->chunk - 1) / e->chunk);
-    e->st.have_manifest = 1;
-    uv_mutex_unlock(&e->lock);
+    uv_mutex_unlock(&e->lock);   /* have_manifest: when spool_put has written it */
     if (!rc) rc = bytebuf_append(out, man.p, man.len);
     bytebuf_fini(&man);
     return rc;

@@ -45,7 +45,7 @@ typedef struct snd_status {
     uint64_t gzip, xz, zstd;  /* the baselines, once computed (0 before) */
     uint64_t prior_bytes;    /* the prior's own transcript (0: no prior) */
     double   encode_s;
-    int      have_manifest;  /* the fields below are set */
+    int      have_manifest;  /* the fields below are set and the MANIFEST is in the spool */
     uint64_t manifest_off;   /* MANIFEST in the spool (after a recording's AUTH) */
     uint64_t manifest_len;
     uint8_t  manifest_hash[32];  /* SHA-256 of its payload, for AUTH */
