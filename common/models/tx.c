@@ -30,8 +30,6 @@
 #define CLIP       4.0f       /* global gradient norm per step */
 #define REPLAY_RATE 0.5f      /* rate of a replay step, as a share of lr */
 #define TX_HIST_BITS 20       /* bytes kept for replay: 1 MiB */
-#define LR_BOOST   3.0f      /* the rate at the first step, as a multiple of lr */
-#define LR_TAU     500.0f    /* ... decaying over this many segments */
 #define SLOPE_BASE 0.7f       /* head h's distance bias starts at -0.7^(h+1) x distance */
 
 void tx_cfg_from_recipe(tx_cfg *c, const recipe_params *p, int simd)
@@ -568,10 +566,6 @@ static void train(tx *t)
     const int n = t->n, T = t->c.segment;
     const uint64_t s = t->pos + 1 - (uint64_t)n;
     float lr = (float)t->c.lr / 100000.0f;
-    /* A higher rate while the model is young: LR_BOOST times the rate at
-     * the first step, decaying to the rate as LR_TAU / (LR_TAU + k). */
-    lr *= 1.0f + (LR_BOOST - 1.0f) * LR_TAU / (LR_TAU + (float)t->segs);
-    t->segs++;
     backward(t, s, n);
     adam(t, lr);
     /* Replay: segments drawn from the coded history (up to 1 MiB back),

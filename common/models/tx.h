@@ -20,8 +20,7 @@
  * fixed memory. With replay = N, N more steps each re-run a segment
  * drawn from the last 1 MiB of coded bytes (after its own memory, in a
  * second ring, so the live ring is untouched) with the current weights,
- * at half the rate. The rate starts at 3 times tx.lr and decays to it
- * as 1 + 2 x 500 / (500 + k) at segment k. Adam's step is dense but for
+ * at half the rate. Adam's step is dense but for
  * the embeddings: only the rows a step's segment read move (the others
  * have no gradient and, with no momentum, would not move either); a row's
  * second moment catches up on the decay of the steps it sat out when it
@@ -97,7 +96,6 @@ typedef struct tx {
     int      nrows;
     tx_layer ly[TX_MAX_LAYERS];
     uint64_t steps;             /* Adam steps taken */
-    uint64_t segs;              /* segments trained on (the rate's schedule) */
     float    b1t, b2t;          /* beta1^steps, beta2^steps */
     /* Ring of keys and values: [layer][slot][d], slot = position % R. */
     float   *K, *V;             /* the live ring (or, during replay, the replay ring) */

@@ -21,10 +21,8 @@
 static tx_cfg tiny_cfg(int shift, int hint)
 {
     tx_cfg c = {.layers = 2, .dim = 16, .heads = 2, .ff = 2, .window = 8, .segment = 6,
-                .lr = 100, .shift = shift, .replay = 0, .simd = 1, .nhints = hint ? 2 : 0,
+                .lr = 300, .shift = shift, .replay = 0, .simd = 1, .nhints = hint ? 2 : 0,
                 .hint_rows = {CHECK_HINTS + 1, 300}};
-    /* (lr: its first steps run at 3x, tx.h; a tiny model stepped hard
-     * lands where ReLU kinks make the differences too noisy to judge) */
     return c;
 }
 
@@ -200,12 +198,12 @@ static double mean_mass_with_hint(int nhints, tx *t)
     uint64_t st = 77;
     uint8_t next = (uint8_t)(td_next(&st) >> 60);  /* bytes 0..15 only */
     double last = 0;
-    for (int i = 0; i < 4000; i++) {
+    for (int i = 0; i < 8000; i++) {
         uint8_t c1 = next;
         next = (uint8_t)(td_next(&st) >> 60);
         t->hint_next[0] = next;   /* read by the position that predicts next */
         tx_byte(t, c1);
-        if (i >= 3000) last += t->tree[256 + next];
+        if (i >= 7000) last += t->tree[256 + next];
     }
     return last / 1000;
 }
