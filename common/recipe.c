@@ -31,7 +31,7 @@ typedef struct key_def {
 static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 8,          OFF(apm_count), CM},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
-    {"cm.binary",       K_INT,    0, 12,          OFF(binary), CM},
+    {"cm.binary",       K_INT,    0, 13,          OFF(binary), CM},
     {"cm.exe",          K_INT,    0, 1,          OFF(exe), CM},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
     {"cm.image",        K_INT,    0, 2,          OFF(image), CM},
@@ -414,7 +414,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 #define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=12\ncm.exe=1\ncm.run=0\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.run=0\n" \
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
@@ -441,7 +441,7 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.image=0\ncm.record=8\ncm.binary=12\ncm.exe=1\ncm.run=0\n"
+     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.image=0\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.run=0\n"
      "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=4\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"

@@ -43,9 +43,13 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
     if (t->end && pos == t->start + 4 && t->len > 4) {
         /* The row and column are known: the last record of this type in
          * this column. */
-        uint32_t h = (t->type * 0x9e3779b1u + u16_at(buf, mask, t->start + 2) * 0x85ebca6bu) >> 24;
+        t->row = u16_at(buf, mask, t->start);
+        t->column = u16_at(buf, mask, t->start + 2);
+        uint32_t h = (t->type * 0x9e3779b1u + t->column * 0x85ebca6bu) >> 20;
         t->colprev = t->col[h];
         t->col[h] = t->start;
+        t->cell[t->column % TLV_COLS] = t->start;
+        t->have_cell = 1;
     }
     if (t->end) {
         if (pos < t->end + 4) return;
@@ -55,6 +59,7 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
         }
         t->end = 0;
         t->sync = 0;
+        t->have_cell = 0;
         memset(t->cand, 0, sizeof t->cand);
     }
     if (pos < 4) return;
@@ -77,6 +82,24 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
     if (next && free_k >= 0) t->cand[free_k] = next;
 }
 
+/* What the next cell's byte at `off` is expected to be (0x10000: no
+ * guess): in its header, the header of the last cell in the column after
+ * the last cell's; its row, the last cell's; its column, the one after;
+ * in its body, its own column (a question's answers differ from the
+ * next question's). */
+static uint32_t expected(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint64_t off)
+{
+    if (!t->have_cell) return 0x10000;
+    uint32_t next = t->column + 1;
+    if (off >= 0x8000) {
+        uint32_t at = t->cell[next % TLV_COLS];
+        return off < 0x8004 && at ? buf[(at - 4 + (uint32_t)off - 0x8000) & mask] : 0x10000;
+    }
+    if (off < 2) return (t->row >> (8 * off)) & 0xff;
+    if (off < 4) return (next >> (8 * (off - 2))) & 0xff;
+    return 0x20000 | t->column;
+}
+
 void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos,
                   uint64_t *v)
 {
@@ -86,6 +109,7 @@ void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_
         v[1] = c1 | 1ull << 40;
         v[2] = c1 | 2ull << 40;
         v[3] = 0;
+        v[4] = c1 | 3ull << 40;
         return;
     }
     uint64_t off = pos >= t->end ? 0x8000 + (pos - t->end) : pos - t->start;
@@ -99,4 +123,5 @@ void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_
     uint64_t col_above = t->colprev && off >= 4 && off < 0x8000
                        ? buf[(t->colprev + off) & mask] : 0x100;
     v[3] = key | col_above << 32 | 6ull << 60;
+    v[4] = key | (uint64_t)expected(t, buf, mask, off) << 32 | 7ull << 60;
 }

@@ -3,7 +3,8 @@
  * and formats like it): follow the chain of headers found in the bytes
  * already coded, and give contexts from the record type, the offset in
  * the record, the byte at that offset in the last record of the type and
- * in the last one of the type in the same column.
+ * in the last one of the type in the same column, and what the next
+ * cell is expected to be from the column after the last cell's.
  *
  * Sync: while lost, a header is guessed at each byte (a type 1..0x0fff
  * and a length up to 256), and up to TLV_CANDS guesses are followed to
@@ -23,8 +24,9 @@
 
 #include <stdint.h>
 
-#define TLV_NCTX  4
+#define TLV_NCTX  5
 #define TLV_CANDS 8
+#define TLV_COLS  4096  /* places for the last record of each type and column */
 
 typedef struct tlv_model {
     uint32_t end;         /* where the next header starts; 0: lost */
@@ -33,8 +35,11 @@ typedef struct tlv_model {
     uint32_t type, len;
     uint32_t sync;        /* headers found in a row where the chain said */
     uint32_t last[256];   /* body of the last record of each type (by type % 256) */
-    uint32_t col[256];    /* body of the last record of each type and column (by hash) */
+    uint32_t col[TLV_COLS];  /* body of the last record of each type and column (by hash) */
+    uint32_t cell[TLV_COLS]; /* body of the last cell of any type in each column (by column) */
     uint32_t colprev;     /* ... of this record's type and column (0: none yet) */
+    uint32_t row, column; /* the last cell's row and column */
+    uint32_t have_cell;   /* a cell has been seen since the chain was found */
     uint32_t cand[TLV_CANDS];  /* while lost: where guessed chains put the next header */
 } tlv_model;
 
@@ -51,7 +56,12 @@ static inline int tlv_active(const tlv_model *t)
  * byte at the offset in the last record of the type; that with the same
  * byte and the last byte; that with the byte at the offset in the last
  * record of the type with the same column (body bytes 2-3, as in BIFF's
- * cells; from offset 4 on). Not in use: 0, the last byte, 0. */
+ * cells; from offset 4 on); that with what the next cell is expected to
+ * be (a cell: a record whose body holds its row, then its column): in
+ * its header, the header of the last cell in the column after the last
+ * cell's (the cell above it, in a table filled row by row); its row, the
+ * last cell's; its column, the one after; in its body, its own column.
+ * Not in use: 0, the last byte, 0, the last byte. */
 void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos,
                   uint64_t *v);   /* TLV_NCTX values */
 

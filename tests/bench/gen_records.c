@@ -10,6 +10,11 @@
  *                    flags, a float, a zero-padded name
  *   records-samples  16-bit little-endian stereo samples: tones, a slow
  *                    sweep and noise, the channels alike
+ *   records-survey   a questionnaire's answers in BIFF records: a row per
+ *                    respondent, a column per question, each question with
+ *                    its own answers and how often it is left blank,
+ *                    respondents in groups that answer alike, questions
+ *                    skipped after some answers to the one before
  * Made for tuning the record model; Canterbury's kennedy.xls is held
  * out. */
 #include "splitmix.h"
@@ -127,6 +132,57 @@ static void structs(out *o)
     }
 }
 
+/* A questionnaire: ROWS respondents (in GROUPS groups, as a survey file
+ * sorted by region would be) answer QUESTIONS questions. Question q has
+ * 2..13 answers with weights of its own (a group favours one of them),
+ * is left blank at a rate of its own, and some questions are skipped
+ * when the answer before was the first one. An answer is an RK record
+ * (an integer, shifted left 2, flag 2), a blank a BLANK record, the
+ * respondent's id a NUMBER. */
+static void survey(out *o)
+{
+    enum { ROWS = 360, QUESTIONS = 80, GROUPS = 6 };
+    uint32_t nans[QUESTIONS], blank[QUESTIONS], skip[QUESTIONS], w[QUESTIONS][13];
+    uint32_t fav[GROUPS][QUESTIONS];
+    for (int q = 0; q < QUESTIONS; q++) {
+        nans[q] = 2 + rnd(12);
+        blank[q] = rnd(3) ? rnd(8) : 8 + rnd(50);   /* percent */
+        skip[q] = q > 0 && rnd(5) == 0;
+        for (uint32_t a = 0; a < nans[q]; a++) w[q][a] = 1 + rnd(a < 3 ? 40 : 12);
+        for (int g = 0; g < GROUPS; g++) fav[g][q] = rnd(nans[q]);
+    }
+    rec(o, 0x0809, 16);              /* BOF */
+    u16(o, 0x0600); u16(o, 0x0010); u32(o, 0x0dbb07cc); u32(o, 0x000100c1); u32(o, 0x00000406);
+    for (int r = 0; r < ROWS; r++) {
+        int g = r * GROUPS / ROWS;
+        rec(o, 0x0203, 14);          /* NUMBER: the respondent's id */
+        u16(o, (uint32_t)r); u16(o, 0); u16(o, 0x0f);
+        f64(o, (double)(10000 + r * 7 + rnd(7)));
+        uint32_t prev = 1;
+        for (int q = 0; q < QUESTIONS; q++) {
+            uint32_t c = (uint32_t)q + 1, a = 0;
+            int is_blank = rnd(100) < blank[q] || (skip[q] && prev == 0);
+            if (!is_blank) {
+                uint32_t tot = 0;
+                for (uint32_t k = 0; k < nans[q]; k++) tot += w[q][k] + (k == fav[g][q] ? 30 : 0);
+                uint32_t x = rnd(tot);
+                while (x >= w[q][a] + (a == fav[g][q] ? 30 : 0)) x -= w[q][a] + (a == fav[g][q] ? 30 : 0), a++;
+            }
+            if (is_blank) {
+                rec(o, 0x0201, 6);   /* BLANK */
+                u16(o, (uint32_t)r); u16(o, c); u16(o, 0x15);
+                prev = 99;
+            } else {
+                rec(o, 0x027e, 10);  /* RK: answers are numbered from 1 */
+                u16(o, (uint32_t)r); u16(o, c); u16(o, 0x16);
+                u32(o, (a + 1) << 2 | 2);
+                prev = a;
+            }
+        }
+    }
+    rec(o, 0x000a, 0);               /* EOF */
+}
+
 /* A sine from a quarter-wave table (no libm): a in 1/1024 turns. */
 static int isin(uint32_t a)
 {
@@ -193,5 +249,7 @@ int main(int argc, char **argv)
     rc |= save(argv[1], "records-struct", &o);
     samples(&o);
     rc |= save(argv[1], "records-samples", &o);
+    survey(&o);
+    rc |= save(argv[1], "records-survey", &o);
     return rc;
 }

@@ -126,7 +126,7 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"cm.image", "cm.image=3", SL_ERECIPE_VALUE, 36, "cm.image"},
         {"cm.exe", "cm.exe=2", SL_ERECIPE_VALUE, 37, "cm.exe"},
         {"cm.exe", NULL, SL_ERECIPE_MISSING, 0, "cm.exe"},
-        {"cm.binary", "cm.binary=13", SL_ERECIPE_VALUE, 38, "cm.binary"},
+        {"cm.binary", "cm.binary=14", SL_ERECIPE_VALUE, 38, "cm.binary"},
         {"cm.binary", NULL, SL_ERECIPE_MISSING, 0, "cm.binary"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

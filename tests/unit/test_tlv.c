@@ -1,8 +1,9 @@
 /* tests/unit/test_tlv.c — the record-header model: it finds the chain of
  * type/length headers behind a preamble, follows it, loses it on bytes
  * that break it and finds it again; its contexts name the type, the
- * offset and the byte at that offset in the last record of the type; and
- * inside cm (cm.binary=12) BIFF-like records code smaller than with the
+ * offset and the byte at that offset in the last record of the type, and
+ * a cell's bytes are expected from the column after the last cell's; and
+ * inside cm (cm.binary=13) BIFF-like records code smaller than with the
  * eight binary contexts alone. */
 #include "../../common/codec.h"
 #include "../../common/models/tlv.h"
@@ -100,6 +101,64 @@ static size_t coded(int nbin, const uint8_t *in, size_t n, bytebuf *out)
     return coded_roundtrip(&p, in, n, out, what);
 }
 
+/* A BIFF-like cell: header, then row, column, and two bytes more. */
+static uint32_t put_cell(uint8_t *p, uint32_t i, uint32_t type, uint32_t row, uint32_t col)
+{
+    uint8_t c[10] = {(uint8_t)type, (uint8_t)(type >> 8), 6, 0, (uint8_t)row, (uint8_t)(row >> 8),
+                     (uint8_t)col, (uint8_t)(col >> 8), (uint8_t)(0x15 + col), 0};
+    memcpy(p + i, c, sizeof c);
+    return i + sizeof c;
+}
+
+/* The contexts for the byte at pos, the model having read buf up to it. */
+static void contexts_at(const uint8_t *buf, uint32_t pos, uint64_t *v)
+{
+    tlv_model t;
+    tlv_init(&t);
+    for (uint32_t q = 1; q <= pos; q++) tlv_byte(&t, buf, BUF - 1, q);
+    cr_assert(tlv_active(&t));
+    tlv_contexts(&t, buf, BUF - 1, pos, v);
+}
+
+Test(tlv, a_cell_is_expected_from_the_column_after_the_last_one)
+{
+    /* Four rows of six cells; column 3 is blank (type 0x0201) in rows 0
+     * and 1, a number (0x027e) elsewhere. The cell at (row r, column c)
+     * starts at cell[r][c]. */
+    static uint8_t buf[BUF];
+    uint32_t cell[4][6], i = 100;
+    for (uint32_t r = 0; r < 4; r++)
+        for (uint32_t c = 0; c < 6; c++) {
+            cell[r][c] = i;
+            i = put_cell(buf, i, c == 3 && r < 2 ? 0x0201 : 0x027e, r, c);
+        }
+    uint64_t v[TLV_NCTX], w[TLV_NCTX];
+    /* The header of (2, 3) is expected from the header of (1, 3). */
+    contexts_at(buf, cell[2][3], v);
+    buf[cell[1][3]] ^= 0x40;
+    contexts_at(buf, cell[2][3], w);
+    cr_assert(v[4] != w[4], "the type of the cell above the next one");
+    cr_assert(v[0] == w[0] && v[1] == w[1] && v[3] == w[3]);
+    buf[cell[1][3]] ^= 0x40;
+    buf[cell[1][4]] ^= 0x40;
+    contexts_at(buf, cell[2][3], w);
+    cr_assert(v[4] == w[4], "not the type of another column's cell");
+    buf[cell[1][4]] ^= 0x40;
+    /* Its column byte is expected to be the last cell's column + 1: the
+     * same context in every row, another in the next column. */
+    contexts_at(buf, cell[2][3] + 6, v);
+    contexts_at(buf, cell[3][3] + 6, w);
+    cr_assert(v[4] == w[4], "column 3 in rows 2 and 3");
+    contexts_at(buf, cell[3][4] + 6, w);
+    cr_assert(v[4] != w[4], "columns 3 and 4");
+    /* In the body after row and column, the context names the column. */
+    contexts_at(buf, cell[2][4] + 8, v);
+    contexts_at(buf, cell[3][4] + 8, w);
+    cr_assert(v[4] == w[4], "column 4 in rows 2 and 3");
+    contexts_at(buf, cell[3][5] + 8, w);
+    cr_assert(v[4] != w[4], "columns 4 and 5");
+}
+
 Test(tlv, in_cm_records_shrink, .timeout = 120)
 {
     static uint8_t buf[BUF];
@@ -107,8 +166,8 @@ Test(tlv, in_cm_records_shrink, .timeout = 120)
     for (uint32_t i = 0; i < 512; i++) buf[i] = (uint8_t)(td_next(&seed) >> 56);
     sheet(buf, 512, 30000, 7);
     bytebuf a = {0}, b = {0};
-    size_t off = coded(8, buf, 30000, &a), on = coded(12, buf, 30000, &b);
-    cr_assert_lt(on, off * 97 / 100, "records: %zu bytes with cm.binary=12, %zu with 8", on, off);
+    size_t off = coded(8, buf, 30000, &a), on = coded(13, buf, 30000, &b);
+    cr_assert_lt(on, off * 97 / 100, "records: %zu bytes with cm.binary=13, %zu with 8", on, off);
     bytebuf_fini(&a);
     bytebuf_fini(&b);
 }
