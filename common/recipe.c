@@ -481,7 +481,7 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_C1:      return 256 * 8;
     case SEL_KNOWN:   return (uint32_t)(nctx + 1) * 4 * 8;
     case SEL_MATCH:   return 64;
-    case SEL_WORD:    return 8 * 2 * 256 + (p->record ? 65 * 8 : 0);
+    case SEL_WORD:    return 8 * 2 * 256 + 65 * 8 + (p->binary > 8 ? 32 * 8 : 0);
     case SEL_KIND:    return 4 * 4 * 256 + (p->exe ? 9 * 256 : 0);
     case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_CLASSES: return 64 * 256;

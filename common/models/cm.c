@@ -306,6 +306,15 @@ static inline uint32_t sel_record(const cm *m)
     return q * 8 + (uint32_t)m->bitpos;
 }
 
+/* Selector `word` on records with headers (tlv.h): the place in the
+ * header or the body (up to 27), and the bit position. */
+static inline uint32_t sel_tlv(const cm *m)
+{
+    const tlv_model *t = &m->tlv;
+    uint32_t q = m->pos >= t->end ? m->pos - t->end : 4 + (m->pos - t->start < 27 ? m->pos - t->start : 27);
+    return q * 8 + (uint32_t)m->bitpos;
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
 static inline void cm_select(cm *m, int nsel, int known)
 {
@@ -328,7 +337,8 @@ static inline void cm_select(cm *m, int nsel, int known)
                 : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
             break;
         case SEL_WORD:
-            v = rec ? 8 * 2 * 256 + sel_record(m)
+            v = m->tlv_on ? 8 * 2 * 256 + 65 * 8 + sel_tlv(m)
+                : rec ? 8 * 2 * 256 + sel_record(m)
                 : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
             break;
         case SEL_KIND: {

@@ -140,7 +140,7 @@ static void data_contexts(cm *m)
 {
     const recipe_params *p = &m->rp;
     m->nlive = m->nctx;
-    m->rec_on = m->img_on = m->tlv_off = m->text_off = 0;
+    m->rec_on = m->img_on = m->tlv_off = m->tlv_on = m->text_off = 0;
     m->xhi = m->xlo;
     if (p->exe) {
         exe_byte(&m->ex, m->buf, m->mask, m->pos);
@@ -171,6 +171,7 @@ static void data_contexts(cm *m)
         }
         m->nlive = m->nctx + p->binary;
         m->tlv_off = p->binary > BIN_MAX_CTX && !tlv_active(&m->tlv);
+        m->tlv_on = p->binary > BIN_MAX_CTX && !m->tlv_off;
     }
     if (p->image == 1 && m->rec.is_binary)
         img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);

@@ -47,6 +47,7 @@ typedef struct cm {
     int       nlive;                /* ... and the binary and record contexts now in use */
     int       rec_on;               /* the record contexts are in use */
     int       tlv_off;              /* the record-header contexts are listed, not in use */
+    int       tlv_on;               /* ... are in use */
     int       text_off;             /* so are text.ctx's, on binary data */
     int       tlo;                  /* the first of text.ctx's contexts */
     int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
