@@ -49,6 +49,8 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
         t->colprev = t->col[h];
         t->col[h] = t->start;
         t->cell[t->column % TLV_COLS] = t->start;
+        if (!t->have_cell || t->column > t->maxcol) t->maxcol = t->column;
+        if (!t->have_cell || t->column < t->mincol) t->mincol = t->column;
         t->have_cell = 1;
     }
     if (t->end) {
@@ -84,18 +86,21 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
 
 /* What the next cell's byte at `off` is expected to be (0x10000: no
  * guess): in its header, the header of the last cell in the column after
- * the last cell's; its row, the last cell's; its column, the one after;
- * in its body, its own column (a question's answers differ from the
- * next question's). */
+ * the last cell's; its row, the last cell's; its column, the one after
+ * (after the rightmost column seen, the leftmost in the next row); in
+ * its body, its own column (a question's answers differ from the next
+ * question's). */
 static uint32_t expected(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint64_t off)
 {
     if (!t->have_cell) return 0x10000;
-    uint32_t next = t->column + 1;
+    /* After the rightmost column seen, the next row's first. */
+    int wrap = t->column >= t->maxcol;
+    uint32_t next = wrap ? t->mincol : t->column + 1, row = t->row + (uint32_t)wrap;
     if (off >= 0x8000) {
         uint32_t at = t->cell[next % TLV_COLS];
         return off < 0x8004 && at ? buf[(at - 4 + (uint32_t)off - 0x8000) & mask] : 0x10000;
     }
-    if (off < 2) return (t->row >> (8 * off)) & 0xff;
+    if (off < 2) return (row >> (8 * off)) & 0xff;
     if (off < 4) return (next >> (8 * (off - 2))) & 0xff;
     return 0x20000 | t->column;
 }

@@ -39,6 +39,7 @@ typedef struct tlv_model {
     uint32_t cell[TLV_COLS]; /* body of the last cell of any type in each column (by column) */
     uint32_t colprev;     /* ... of this record's type and column (0: none yet) */
     uint32_t row, column; /* the last cell's row and column */
+    uint32_t mincol, maxcol;  /* the leftmost and rightmost columns seen */
     uint32_t have_cell;   /* a cell has been seen since the chain was found */
     uint32_t cand[TLV_CANDS];  /* while lost: where guessed chains put the next header */
 } tlv_model;
@@ -60,7 +61,8 @@ static inline int tlv_active(const tlv_model *t)
  * be (a cell: a record whose body holds its row, then its column): in
  * its header, the header of the last cell in the column after the last
  * cell's (the cell above it, in a table filled row by row); its row, the
- * last cell's; its column, the one after; in its body, its own column.
+ * last cell's; its column, the one after (after the rightmost column
+ * seen: the next row, the leftmost column); in its body, its own column.
  * Not in use: 0, the last byte, 0, the last byte. */
 void tlv_contexts(const tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos,
                   uint64_t *v);   /* TLV_NCTX values */

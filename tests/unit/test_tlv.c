@@ -151,6 +151,15 @@ Test(tlv, a_cell_is_expected_from_the_column_after_the_last_one)
     cr_assert(v[4] == w[4], "column 3 in rows 2 and 3");
     contexts_at(buf, cell[3][4] + 6, w);
     cr_assert(v[4] != w[4], "columns 3 and 4");
+    /* After the rightmost column, the next row's first: the row byte of
+     * (3, 0) is expected to be 3, as that of (3, 1) is; its column byte
+     * to be 0, as that of (2, 0) was. */
+    contexts_at(buf, cell[3][0] + 4, v);
+    contexts_at(buf, cell[3][1] + 4, w);
+    cr_assert(v[4] == w[4], "the row after a full row");
+    contexts_at(buf, cell[3][0] + 6, v);
+    contexts_at(buf, cell[2][0] + 6, w);
+    cr_assert(v[4] == w[4], "the first column after the last");
     /* In the body after row and column, the context names the column. */
     contexts_at(buf, cell[2][4] + 8, v);
     contexts_at(buf, cell[3][4] + 8, w);
