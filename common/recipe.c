@@ -518,6 +518,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->image) m += img_mem();
     if (p->exe) m += exe_mem();
+    if (p->binary >= 13) m += (uint64_t)4 << 20;   /* the cell map (models/cm.c) */
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
     if (p->tx_layers) m += tx_mem(&c) + (uint64_t)65536 * 33 * 4;   /* and its APM */
     return m + base;
