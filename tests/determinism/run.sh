@@ -35,7 +35,7 @@ for p in "${pids[@]}"; do wait "$p"; done
 echo "built: ${builds[*]}"
 
 presets=(uniform order0 tiny small default max large tx)
-inputs=(golden.bin text.txt binary.bin random.bin)
+inputs=(golden.bin text.txt binary.bin random.bin cells.bin)
 # The float models are slow under qemu (scalar, -O2): max's LSTM about
 # 1.7 KB/s, tx about 0.4 KB/s, large slower still. Fewer and shorter inputs
 # keep the check near two minutes: golden.bin is 84 KB of text and binary,
