@@ -45,7 +45,7 @@ void tlv_byte(tlv_model *t, const uint8_t *buf, uint32_t mask, uint32_t pos)
          * this column. */
         t->row = u16_at(buf, mask, t->start);
         t->column = u16_at(buf, mask, t->start + 2);
-        uint32_t h = (t->type * 0x9e3779b1u + t->column * 0x85ebca6bu) >> 20;
+        uint32_t h = (t->type * 0x9e3779b1u + t->column * 0x85ebca6bu) >> (32 - TLV_COL_BITS);
         t->colprev = t->col[h];
         t->col[h] = t->start;
         t->cell[t->column % TLV_COLS] = t->start;

@@ -26,7 +26,8 @@
 
 #define TLV_NCTX  5
 #define TLV_CANDS 8
-#define TLV_COLS  4096  /* places for the last record of each type and column */
+#define TLV_COL_BITS 12
+#define TLV_COLS  (1u << TLV_COL_BITS)  /* places for the last record of each column */
 
 typedef struct tlv_model {
     uint32_t end;         /* where the next header starts; 0: lost */
