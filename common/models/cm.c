@@ -72,6 +72,7 @@ static size_t cm_size(const recipe_params *p)
 static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
+static void one_sided_init(const bh_table *bh, int32_t os[256]);
 
 static void cm_lookup(cm *m)
 {
@@ -156,6 +157,7 @@ static int cm_init(void *self, const recipe_params *p)
     m->rp = *p;
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
+    one_sided_init(&m->bh, m->os);
     sm_rates_init(m->rates);
     int nall = recipe_contexts(p);  /* the data contexts included */
     int nexe = p->exe ? EXE_NCTX : 0;
@@ -289,11 +291,19 @@ static inline int run_input(cm *m, int i)
 
 /* The fourth input of a context: its probability, signed towards the
  * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
- * 0 once it has seen both. */
-static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
+ * 0 once it has seen both. Without branches, which the states would
+ * mispredict: os[s] (one_sided_init) has bit 0 set while state s has
+ * seen one bit value at most, and 65536 added when that value is 0. */
+static void one_sided_init(const bh_table *bh, int32_t os[256])
 {
-    int v = bh->n0[s] == 0 ? (int)p16 : bh->n1[s] == 0 ? (int)p16 - 65536 : 0;
-    return v >> 6;
+    for (int s = 0; s < 256; s++)
+        os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
+}
+
+static inline int one_sided(const int32_t *os, uint8_t s, uint32_t p16)
+{
+    int32_t o = os[s];
+    return (((int)p16 - (o & ~1)) & -(o & 1)) >> 6;
 }
 
 /* Selector `record`: the column in 64 steps while a record length is in
@@ -376,7 +386,7 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         xi[0] = (int16_t)(s || inputs < 3 ? st : st >> 2);
         xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
-        if (inputs >= 4) xi[3] = (int16_t)one_sided(&m->bh, s, p16);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(m->os, s, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;

@@ -41,6 +41,7 @@ typedef struct cm {
     recipe_params rp;
     sq_table  sq;
     bh_table  bh;
+    int32_t   os[256];              /* one_sided's table of states (cm.c) */
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */
