@@ -44,11 +44,18 @@ static uint32_t h16(uint64_t v, uint32_t salt)
     return (uint32_t)(((v + salt) * 0x9e3779b97f4a7c15ull) >> 48);
 }
 
-/* The context of stage i. */
-static uint32_t stage_cx(int i, const sse_in *in)
+/* The recent mispredictions in three bits: the last, any of the 7 before,
+ * any of the 8 before those. */
+static inline uint32_t misses3(const sse_in *in)
 {
-    uint32_t c0 = in->c0, m3 = (in->misses & 1) | ((in->misses & 0xfe) != 0) << 1 |
-                                ((in->misses & 0xff00) != 0) << 2;
+    return (in->misses & 1) | ((in->misses & 0xfe) != 0) << 1 |
+           ((in->misses & 0xff00) != 0) << 2;
+}
+
+/* The context of stage i. */
+static inline uint32_t stage_cx(int i, const sse_in *in)
+{
+    uint32_t c0 = in->c0, m3 = misses3(in);
     switch (i) {
     case 0: return c0 | m3 << 8;
     case 1: return c0 | (uint32_t)(in->c8 & 0xff) << 8;
@@ -69,12 +76,18 @@ static int group_b(int i)
 uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
 {
     if (s->n == 0) return pr;
-    uint32_t p0 = apm_p(&s->a[0], sq, pr, stage_cx(0, in));
+    /* Stages 0 and 1 (the direct ones) written out; each input is
+     * stretched once for all the stages it goes to. */
+    int st = sq_stretch(sq, pr);
+    uint32_t p0 = apm_p_st(&s->a[0], st, in->c0 | misses3(in) << 8);
     if (s->n == 1) return (pr + 3 * p0) >> 2;
-    uint32_t sa = pr, sb = p0;
-    for (int i = 1; i < s->n; i++) {
-        if (group_b(i)) sb += apm_p(&s->a[i], sq, p0, stage_cx(i, in));
-        else sa += apm_p(&s->a[i], sq, pr, stage_cx(i, in));
+    uint32_t sa = pr + apm_p_st(&s->a[1], st, in->c0 | (uint32_t)(in->c8 & 0xff) << 8), sb = p0;
+    if (s->n > 2) {
+        int st0 = sq_stretch(sq, p0);
+        for (int i = 2; i < s->n; i++) {
+            if (group_b(i)) sb += apm_p_st(&s->a[i], st0, stage_cx(i, in));
+            else sa += apm_p_st(&s->a[i], st, stage_cx(i, in));
+        }
     }
     /* The means of the groups, by reciprocals (exact for these sums:
      * sa < 2^19, inv < 2^16). */
