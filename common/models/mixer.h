@@ -102,6 +102,15 @@ static inline void mixer_select(mixer *m, int k, uint32_t value)
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
+/* Layer 2's dot product of its 8 weights, inline: the scalar kernel's
+ * arithmetic (mixer.c), without a call. */
+static inline int32_t mixer_dot8(const int16_t *w, const int16_t *x)
+{
+    uint32_t s = 0;
+    for (int i = 0; i < 8; i++) s += (uint32_t)((int32_t)w[i] * (int32_t)x[i]);
+    return (int32_t)s >> 14;
+}
+
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
 static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 {
@@ -118,9 +127,7 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
     }
     if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
-    const int16_t *w2 = m->w2[l2ctx];
-    mixer_dots(&w2, 1, m->st, 8, dot);
-    m->pr_out = sq_squash(m->sq, dot[0]);
+    m->pr_out = sq_squash(m->sq, mixer_dot8(m->w2[l2ctx], m->st));
     return m->pr_out;
 }
 
