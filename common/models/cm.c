@@ -502,11 +502,17 @@ out:
 /* Trains contexts i0..i1-1 on the bit. */
 CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
 {
+    /* In locals: a store through sp (a byte) may alias anything in m, so
+     * the compiler would load them again at every context. */
+    const uint16_t *rates = m->rates;
+    const uint8_t (*next)[2] = m->bh.next;
+    uint32_t limit = m->sm.limit, rlimit = m->rm.limit;
+    int runs = !lean && m->rp.inputs >= 5;
     for (int i = i0; i < i1; i++) {
-        sm_train(m->se[i], bit, m->rates, m->sm.limit);
-        if (!lean && m->rp.inputs >= 5 && m->re[i])
-            sm_train(m->re[i], bit, m->rates, m->rm.limit);
-        *m->sp[i] = m->bh.next[*m->sp[i]][bit];
+        uint8_t *sp = m->sp[i];
+        sm_train(m->se[i], bit, rates, limit);
+        if (runs && m->re[i]) sm_train(m->re[i], bit, rates, rlimit);
+        *sp = next[*sp][bit];
     }
 }
 
