@@ -52,7 +52,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
         m->rate[i] = (uint16_t)(lr * 16 + lr * 16 * 32 / (16 + i));
     m->skip = MIX_SKIP;
     m->sum_on_add = nsel == 1;
-    mixer_kernels(&m->dots, &m->train);
+    mixer_kernels(&m->dots, &m->train, &m->trains);
     fill_sets(m, n);
     for (int c = 0; c < MIX_L2_CTX; c++)
         for (int k = 0; k < nsel; k++) m->w2[c][k] = (int16_t)(W_ONE / nsel);
@@ -109,6 +109,11 @@ void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e)
     }
 }
 
+void mixer_trains_scalar(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    for (int j = 0; j < k; j++) mixer_train_scalar(w[j], x, n, e[j]);
+}
+
 #if defined(__SSE2__) && !defined(SL_NO_SIMD)
 #include <emmintrin.h>
 
@@ -156,6 +161,11 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e)
         __m128i *wp = (__m128i *)(w + i);
         _mm_storeu_si128(wp, _mm_adds_epi16(_mm_loadu_si128(wp), d));
     }
+}
+
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    for (int j = 0; j < k; j++) mixer_train(w[j], x, n, e[j]);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -220,8 +230,31 @@ static void mixer_train_avx2(int16_t *w, const int16_t *x, int n, int e)
         _mm256_storeu_si256(wp, _mm256_adds_epi16(_mm256_loadu_si256(wp), d));
     }
 }
+
+/* The k sets by 16 inputs at a time: each block of inputs is loaded and
+ * doubled once. */
+__attribute__((target("avx2")))
+static void mixer_trains_avx2(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    const __m256i one = _mm256_set1_epi16(1);
+    __m256i ev[MIX_MAX_SEL];
+    for (int j = 0; j < k; j++) ev[j] = _mm256_set1_epi16((int16_t)e[j]);
+    for (int i = 0; i < n; i += 16) {
+        __m256i x2 = _mm256_add_epi16(LD2(x + i), LD2(x + i));
+        for (int j = 0; j < k; j++) {
+            __m256i d = _mm256_srai_epi16(_mm256_add_epi16(_mm256_mulhi_epi16(x2, ev[j]), one), 1);
+            __m256i *wp = (__m256i *)(w[j] + i);
+            _mm256_storeu_si256(wp, _mm256_adds_epi16(_mm256_loadu_si256(wp), d));
+        }
+    }
+}
 #endif
 #else
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    mixer_trains_scalar(w, e, k, x, n);
+}
+
 void mixer_dots(const int16_t *const *w, int k, const int16_t *x, int n, int32_t *out)
 {
     mixer_dots_scalar(w, k, x, n, out);
@@ -235,15 +268,17 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e)
 
 /* The widest kernels this CPU runs; every choice gives the same integers
  * (tests/unit/test_mixer.c). */
-void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train)
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train, mixer_trains_fn **trains)
 {
     *dots = mixer_dots;
     *train = mixer_train;
+    *trains = mixer_trains;
 #ifdef MIX_AVX2
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2")) {
         *dots = mixer_dots_avx2;
         *train = mixer_train_avx2;
+        *trains = mixer_trains_avx2;
     }
 #endif
 }

@@ -43,10 +43,12 @@
 typedef void mixer_dots_fn(const int16_t *const *w, int k, const int16_t *x, int n,
                            int32_t *out);
 typedef void mixer_train_fn(int16_t *w, const int16_t *x, int n, int e);
+typedef void mixer_trains_fn(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
 
 typedef struct mixer {
     mixer_dots_fn  *dots;           /* layer-1 kernels (mixer_kernels) */
     mixer_train_fn *train;
+    mixer_trains_fn *trains;
     int      n, npad, nx, nsel, lr;
     int      nact;                  /* inputs given this bit, padded to 16 */
     int      sum_on_add;            /* one selector, inputs through mixer_add */
@@ -86,9 +88,13 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e);
 void mixer_dots_scalar(const int16_t *const *w, int k, const int16_t *x, int n,
                        int32_t *out);
 void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e);
+/* mixer_train of the k sets w[j] by e[j] each (k <= MIX_MAX_SEL; the sets
+ * do not overlap), in one call: x is read once for all of them. */
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
+void mixer_trains_scalar(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
 /* The fastest kernels for this CPU (AVX2 where it has it, for n a
  * multiple of 16); they give the same integers as the ones above. */
-void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train);
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train, mixer_trains_fn **trains);
 
 static inline void mixer_add(mixer *m, int st)
 {
@@ -142,14 +148,18 @@ static inline void mixer_update(mixer *m, int bit)
         m->acc = 0;
         return;
     }
+    int16_t *ws[MIX_MAX_SEL];
+    int es[MIX_MAX_SEL], t = 0;
     for (int k = 0; k < m->nsel; k++) {
         int err = target - (int)(m->pr[k] >> 4);
         if (err <= m->skip && err >= -m->skip) continue;
         uint16_t *n = &m->cnt[m->sel[k]];
         int e = (err * (int)m->rate[*n]) >> 4;
         *n += *n < MIX_RATE_N - 1;
-        m->train(m->cur[k], m->x, m->nact, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
+        ws[t] = m->cur[k];
+        es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;
     }
+    if (t) m->trains(ws, es, t, m->x, m->nact);
     mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
