@@ -72,6 +72,7 @@ static size_t cm_size(const recipe_params *p)
 static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
+static const uint8_t sel_common[CM_SEL_COMMON];
 static void one_sided_init(const bh_table *bh, int32_t os[256]);
 
 static void cm_lookup(cm *m)
@@ -167,6 +168,9 @@ static int cm_init(void *self, const recipe_params *p)
     m->tlo = p->n_orders + p->word + p->sparse + p->text;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
+    m->sel_common = p->n_select >= CM_SEL_COMMON;
+    for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
+        m->sel_common &= p->select[k] == sel_common[k];
     for (int k = 0; k < p->n_select; k++) {
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
@@ -316,55 +320,68 @@ static inline uint32_t sel_record(const cm *m)
     return q * 8 + (uint32_t)m->bitpos;
 }
 
+/* The value of selector `sel` (mixer.select) at this bit; c1 the last
+ * byte, known as cm_inputs counts it. */
+CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
+{
+    int rec = m->rec_on;   /* the record contexts are in use */
+    switch (sel) {
+    case SEL_C0:    return m->c0;
+    case SEL_C1:    return c1 * 8 + (uint32_t)m->bitpos;
+    case SEL_KNOWN: {
+        uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
+                    : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
+        return ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
+    }
+    case SEL_MATCH:
+        return (!m->use_match || m->mm.expect < 0) ? 0
+               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
+    case SEL_WORD:
+        return rec ? 8 * 2 * 256 + sel_record(m)
+               : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+    case SEL_KIND: {
+        if (m->xhi > m->xlo) {
+            /* x86 code: the place in an operand, and whether a target
+             * table expects a byte. */
+            uint32_t st = m->ex.k < 0 ? 0
+                        : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
+            return 4 * 4 * 256 + st * 256 + m->c0;
+        }
+        uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
+                      : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+        uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
+        return (kind * 4 + ex) * 256 + m->c0;
+    }
+    case SEL_COLUMN:
+        return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
+    case SEL_CLASSES: return (uint32_t)(m->classes & 63) * 256 + m->c0;
+    case SEL_RECORD:  return sel_record(m);
+    default:          return (c1 << 8) | m->c0;
+    }
+}
+
+/* The selectors default's mixer.select lists, and max's begins with
+ * (cm->sel_common: the recipe's list begins with them). */
+static const uint8_t sel_common[CM_SEL_COMMON] = {
+    SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
+};
+
 /* Chooses each layer-1 weight set (mixer.select). */
 static inline void cm_select(cm *m, int nsel, int known)
 {
-    const recipe_params *p = &m->rp;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    int rec = m->rec_on;   /* the record contexts are in use */
-    for (int j = 0; j < nsel; j++) {
-        uint32_t v;
-        switch (p->select[j]) {
-        case SEL_C0:    v = m->c0; break;
-        case SEL_C1:    v = c1 * 8 + (uint32_t)m->bitpos; break;
-        case SEL_KNOWN: {
-            uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
-                        : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
-            v = ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
-            break;
-        }
-        case SEL_MATCH:
-            v = (!m->use_match || m->mm.expect < 0) ? 0
-                : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
-            break;
-        case SEL_WORD:
-            v = rec ? 8 * 2 * 256 + sel_record(m)
-                : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
-            break;
-        case SEL_KIND: {
-            if (m->xhi > m->xlo) {
-                /* x86 code: the place in an operand, and whether a target
-                 * table expects a byte. */
-                uint32_t st = m->ex.k < 0 ? 0
-                            : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
-                v = 4 * 4 * 256 + st * 256 + m->c0;
-                break;
-            }
-            uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
-                          : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
-            uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
-            v = (kind * 4 + ex) * 256 + m->c0;
-            break;
-        }
-        case SEL_COLUMN:
-            v = rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
-            break;
-        case SEL_CLASSES: v = (uint32_t)(m->classes & 63) * 256 + m->c0; break;
-        case SEL_RECORD:  v = sel_record(m); break;
-        default:        v = (c1 << 8) | m->c0; break;
-        }
-        mixer_select(&m->mx, j, v);
+    int j = 0;
+    if (m->sel_common) {
+        /* Constant selectors: the switch is resolved at compile time. */
+        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
+        mixer_select(&m->mx, 2, sel_value(m, SEL_KNOWN, known, c1));
+        mixer_select(&m->mx, 3, sel_value(m, SEL_MATCH, known, c1));
+        mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
+        mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
+        j = CM_SEL_COMMON;
     }
+    for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
 }
 
 /* Writes the `inputs` mixer inputs of contexts i0..i1-1 to x (context

@@ -32,6 +32,7 @@
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
 #define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
+#define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
  * the x86 expected bit. */
@@ -58,6 +59,7 @@ typedef struct cm {
     int       shape;                /* 1, 2: lean with that many contexts;
                                        4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
+    int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
