@@ -562,6 +562,9 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     } else if (m->bitpos == 7 && !lean) {
         cm_prefetch_byte(m);
     }
+    /* The next bit's rows of the first two SSE stages: a cache miss there
+     * stalled sse_p. */
+    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses);
 }
 
 static uint32_t cm_predict(void *self)

@@ -44,18 +44,10 @@ static uint32_t h16(uint64_t v, uint32_t salt)
     return (uint32_t)(((v + salt) * 0x9e3779b97f4a7c15ull) >> 48);
 }
 
-/* The recent mispredictions in three bits: the last, any of the 7 before,
- * any of the 8 before those. */
-static inline uint32_t misses3(const sse_in *in)
-{
-    return (in->misses & 1) | ((in->misses & 0xfe) != 0) << 1 |
-           ((in->misses & 0xff00) != 0) << 2;
-}
-
 /* The context of stage i. */
 static inline uint32_t stage_cx(int i, const sse_in *in)
 {
-    uint32_t c0 = in->c0, m3 = misses3(in);
+    uint32_t c0 = in->c0, m3 = sse_misses3(in->misses);
     switch (i) {
     case 0: return c0 | m3 << 8;
     case 1: return c0 | (uint32_t)(in->c8 & 0xff) << 8;
@@ -79,7 +71,7 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
     /* Stages 0 and 1 (the direct ones) written out; each input is
      * stretched once for all the stages it goes to. */
     int st = sq_stretch(sq, pr);
-    uint32_t p0 = apm_p_st(&s->a[0], st, in->c0 | misses3(in) << 8);
+    uint32_t p0 = apm_p_st(&s->a[0], st, in->c0 | sse_misses3(in->misses) << 8);
     if (s->n == 1) return (pr + 3 * p0) >> 2;
     uint32_t sa = pr + apm_p_st(&s->a[1], st, in->c0 | (uint32_t)(in->c8 & 0xff) << 8), sb = p0;
     if (s->n > 2) {
@@ -96,8 +88,9 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
 
 void sse_prefetch(const sse_chain *s, const sse_in *in)
 {
-    /* Stages 0 and 1 are direct tables of order 0 and 1, mostly in cache
-     * already: fetching them cost more than it saved. */
+    /* Stages 0 and 1 are direct tables of order 0 and 1: fetched here,
+     * just before they are read, they cost more than they saved;
+     * sse_prefetch_next fetches them a bit ahead. */
     for (int i = 2; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
 }
 
