@@ -85,27 +85,36 @@ static void cm_lookup(cm *m)
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
-    uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
+    /* The second nibble: the hash cm_prefetch computed for this value of
+     * the fourth bit. */
+    int b = (int)(m->c0 & 1);
     for (int i = 0; i < m->nlive; i++)
-        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
     for (int i = m->xlo; i < m->xhi; i++)
-        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
 }
 
-/* One bit before the second nibble's lookup, fetch both buckets it may
- * need, so the lookup finds them in cache. */
+/* The hashes of context i's second nibble for either value of the fourth
+ * bit, kept for cm_lookup, and both buckets fetched. */
+static inline void prefetch_nibbles(cm *m, int i, uint64_t n0, uint64_t n1)
+{
+    uint64_t h0 = m->hnib[i][0] = hash64(m->ctxh[i] + n0);
+    uint64_t h1 = m->hnib[i][1] = hash64(m->ctxh[i] + n1);
+    ctxmap_prefetch(&m->cmap1, h0);
+    ctxmap_prefetch(&m->cmap1, h1);
+}
+
+/* One bit before the second nibble's lookup (bit 3), fetch both buckets it
+ * may need, so the lookup finds them in cache. (Its hashes are kept for the
+ * lookup; they also keep it alive: a static function whose only effect is
+ * __builtin_prefetch counts as pure to gcc, and gcc -O3 dropped the call
+ * to the fetch-only version this replaced.) */
 static void cm_prefetch(cm *m)
 {
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < m->nlive; i++) {
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
-    }
-    for (int i = m->xlo; i < m->xhi; i++) {
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
-    }
+    for (int i = 0; i < m->nlive; i++) prefetch_nibbles(m, i, n0, n1);
+    for (int i = m->xlo; i < m->xhi; i++) prefetch_nibbles(m, i, n0, n1);
 }
 
 /* The Transformer inside cm: its own settings (tx.*); the mixer gets

@@ -61,6 +61,7 @@ typedef struct cm {
     int       need_words, need_lines;  /* some context or selector reads them */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
+    uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
