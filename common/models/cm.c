@@ -75,6 +75,8 @@ static size_t cm_size(const recipe_params *p)
 static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
+static const uint8_t sel_common[CM_SEL_COMMON];
+static void one_sided_init(const bh_table *bh, int32_t os[256]);
 
 static void cm_lookup(cm *m)
 {
@@ -86,27 +88,36 @@ static void cm_lookup(cm *m)
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
-    uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
+    /* The second nibble: the hash cm_prefetch computed for this value of
+     * the fourth bit. */
+    int b = (int)(m->c0 & 1);
     for (int i = 0; i < m->nlive; i++)
-        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
     for (int i = m->xlo; i < m->xhi; i++)
-        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+        m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
 }
 
-/* One bit before the second nibble's lookup, fetch both buckets it may
- * need, so the lookup finds them in cache. */
+/* The hashes of context i's second nibble for either value of the fourth
+ * bit, kept for cm_lookup, and both buckets fetched. */
+static inline void prefetch_nibbles(cm *m, int i, uint64_t n0, uint64_t n1)
+{
+    uint64_t h0 = m->hnib[i][0] = hash64(m->ctxh[i] + n0);
+    uint64_t h1 = m->hnib[i][1] = hash64(m->ctxh[i] + n1);
+    ctxmap_prefetch(&m->cmap1, h0);
+    ctxmap_prefetch(&m->cmap1, h1);
+}
+
+/* One bit before the second nibble's lookup (bit 3), fetch both buckets it
+ * may need, so the lookup finds them in cache. (Its hashes are kept for the
+ * lookup; they also keep it alive: a static function whose only effect is
+ * __builtin_prefetch counts as pure to gcc, and gcc -O3 dropped the call
+ * to the fetch-only version this replaced.) */
 static void cm_prefetch(cm *m)
 {
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < m->nlive; i++) {
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
-    }
-    for (int i = m->xlo; i < m->xhi; i++) {
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n0));
-        ctxmap_prefetch(&m->cmap1, hash64(m->ctxh[i] + n1));
-    }
+    for (int i = 0; i < m->nlive; i++) prefetch_nibbles(m, i, n0, n1);
+    for (int i = m->xlo; i < m->xhi; i++) prefetch_nibbles(m, i, n0, n1);
 }
 
 /* The Transformer inside cm: its own settings (tx.*); the mixer gets
@@ -160,6 +171,7 @@ static int cm_init(void *self, const recipe_params *p)
     m->rp = *p;
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
+    one_sided_init(&m->bh, m->os);
     sm_rates_init(m->rates);
     int nall = recipe_contexts(p);  /* the data contexts included */
     int nexe = p->exe ? EXE_NCTX : 0;
@@ -169,6 +181,9 @@ static int cm_init(void *self, const recipe_params *p)
     m->tlo = p->n_orders + p->word + p->sparse + p->text;
     m->need_words = p->word || p->text;
     m->need_lines = p->text;
+    m->sel_common = p->n_select >= CM_SEL_COMMON;
+    for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
+        m->sel_common &= p->select[k] == sel_common[k];
     for (int k = 0; k < p->n_select; k++) {
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
@@ -297,11 +312,19 @@ static inline int run_input(cm *m, int i)
 
 /* The fourth input of a context: its probability, signed towards the
  * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
- * 0 once it has seen both. */
-static inline int one_sided(const bh_table *bh, uint8_t s, uint32_t p16)
+ * 0 once it has seen both. Without branches, which the states would
+ * mispredict: os[s] (one_sided_init) has bit 0 set while state s has
+ * seen one bit value at most, and 65536 added when that value is 0. */
+static void one_sided_init(const bh_table *bh, int32_t os[256])
 {
-    int v = bh->n0[s] == 0 ? (int)p16 : bh->n1[s] == 0 ? (int)p16 - 65536 : 0;
-    return v >> 6;
+    for (int s = 0; s < 256; s++)
+        os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
+}
+
+static inline int one_sided(const int32_t *os, uint8_t s, uint32_t p16)
+{
+    int32_t o = os[s];
+    return (((int)p16 - (o & ~1)) & -(o & 1)) >> 6;
 }
 
 /* Selector `record`: the column in 64 steps while a record length is in
@@ -323,56 +346,69 @@ static inline uint32_t sel_tlv(const cm *m)
     return q * 8 + (uint32_t)m->bitpos;
 }
 
+/* The value of selector `sel` (mixer.select) at this bit; c1 the last
+ * byte, known as cm_inputs counts it. */
+CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
+{
+    int rec = m->rec_on;   /* the record contexts are in use */
+    switch (sel) {
+    case SEL_C0:    return m->c0;
+    case SEL_C1:    return c1 * 8 + (uint32_t)m->bitpos;
+    case SEL_KNOWN: {
+        uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
+                    : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
+        return ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
+    }
+    case SEL_MATCH:
+        return (!m->use_match || m->mm.expect < 0) ? 0
+               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
+    case SEL_WORD:
+        return m->tlv_on ? 8 * 2 * 256 + 65 * 8 + sel_tlv(m)
+               : rec ? 8 * 2 * 256 + sel_record(m)
+               : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+    case SEL_KIND: {
+        if (m->xhi > m->xlo) {
+            /* x86 code: the place in an operand, and whether a target
+             * table expects a byte. */
+            uint32_t st = m->ex.k < 0 ? 0
+                        : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
+            return 4 * 4 * 256 + st * 256 + m->c0;
+        }
+        uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
+                      : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+        uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
+        return (kind * 4 + ex) * 256 + m->c0;
+    }
+    case SEL_COLUMN:
+        return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
+    case SEL_CLASSES: return (uint32_t)(m->classes & 63) * 256 + m->c0;
+    case SEL_RECORD:  return sel_record(m);
+    default:          return (c1 << 8) | m->c0;
+    }
+}
+
+/* The selectors default's mixer.select lists, and max's begins with
+ * (cm->sel_common: the recipe's list begins with them). */
+static const uint8_t sel_common[CM_SEL_COMMON] = {
+    SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
+};
+
 /* Chooses each layer-1 weight set (mixer.select). */
 static inline void cm_select(cm *m, int nsel, int known)
 {
-    const recipe_params *p = &m->rp;
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    int rec = m->rec_on;   /* the record contexts are in use */
-    for (int j = 0; j < nsel; j++) {
-        uint32_t v;
-        switch (p->select[j]) {
-        case SEL_C0:    v = m->c0; break;
-        case SEL_C1:    v = c1 * 8 + (uint32_t)m->bitpos; break;
-        case SEL_KNOWN: {
-            uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
-                        : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
-            v = ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
-            break;
-        }
-        case SEL_MATCH:
-            v = (!m->use_match || m->mm.expect < 0) ? 0
-                : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
-            break;
-        case SEL_WORD:
-            v = m->tlv_on ? 8 * 2 * 256 + 65 * 8 + sel_tlv(m)
-                : rec ? 8 * 2 * 256 + sel_record(m)
-                : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
-            break;
-        case SEL_KIND: {
-            if (m->xhi > m->xlo) {
-                /* x86 code: the place in an operand, and whether a target
-                 * table expects a byte. */
-                uint32_t st = m->ex.k < 0 ? 0
-                            : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
-                v = 4 * 4 * 256 + st * 256 + m->c0;
-                break;
-            }
-            uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
-                          : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
-            uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
-            v = (kind * 4 + ex) * 256 + m->c0;
-            break;
-        }
-        case SEL_COLUMN:
-            v = rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
-            break;
-        case SEL_CLASSES: v = (uint32_t)(m->classes & 63) * 256 + m->c0; break;
-        case SEL_RECORD:  v = sel_record(m); break;
-        default:        v = (c1 << 8) | m->c0; break;
-        }
-        mixer_select(&m->mx, j, v);
+    int j = 0;
+    if (m->sel_common) {
+        /* Constant selectors: the switch is resolved at compile time. */
+        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
+        mixer_select(&m->mx, 2, sel_value(m, SEL_KNOWN, known, c1));
+        mixer_select(&m->mx, 3, sel_value(m, SEL_MATCH, known, c1));
+        mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
+        mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
+        j = CM_SEL_COMMON;
     }
+    for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
 }
 
 /* Writes the `inputs` mixer inputs of contexts i0..i1-1 to x (context
@@ -394,7 +430,7 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         xi[0] = (int16_t)(s || inputs < 3 ? st : st >> 2);
         xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
-        if (inputs >= 4) xi[3] = (int16_t)one_sided(&m->bh, s, p16);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(m->os, s, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;
@@ -518,11 +554,17 @@ out:
 /* Trains contexts i0..i1-1 on the bit. */
 CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
 {
+    /* In locals: a store through sp (a byte) may alias anything in m, so
+     * the compiler would load them again at every context. */
+    const uint16_t *rates = m->rates;
+    const uint8_t (*next)[2] = m->bh.next;
+    uint32_t limit = m->sm.limit, rlimit = m->rm.limit;
+    int runs = !lean && m->rp.inputs >= 5;
     for (int i = i0; i < i1; i++) {
-        sm_train(m->se[i], bit, m->rates, m->sm.limit);
-        if (!lean && m->rp.inputs >= 5 && m->re[i])
-            sm_train(m->re[i], bit, m->rates, m->rm.limit);
-        *m->sp[i] = m->bh.next[*m->sp[i]][bit];
+        uint8_t *sp = m->sp[i];
+        sm_train(m->se[i], bit, rates, limit);
+        if (runs && m->re[i]) sm_train(m->re[i], bit, rates, rlimit);
+        *sp = next[*sp][bit];
     }
 }
 
@@ -556,6 +598,9 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     } else if (m->bitpos == 7 && !lean) {
         cm_prefetch_byte(m);
     }
+    /* The next bit's rows of the first two SSE stages: a cache miss there
+     * stalled sse_p. */
+    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses);
 }
 
 static uint32_t cm_predict(void *self)

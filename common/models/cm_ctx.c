@@ -37,7 +37,8 @@ static uint64_t short_order(const cm *m, int i, int n, uint64_t c8)
 
 /* With one bit of the byte left, fetch what the next byte boundary will
  * read for either value of it: the match indexes' entries and the first
- * nibble's buckets of the order-n contexts (n < 8); a hint, same bits. */
+ * nibble's buckets of the order-n contexts (2 <= n < 8: order 0 has one
+ * bucket and order 1 256, which stay in cache); a hint, same bits. */
 void cm_prefetch_byte(cm *m)
 {
     for (uint32_t b = 0; b < 2; b++) {
@@ -45,7 +46,7 @@ void cm_prefetch_byte(cm *m)
         if (m->use_match) match_prefetch(&m->mm, c8, m->rp.seed);
         if (m->use_match2) match_prefetch(&m->mm2, c8, m->rp.seed + 1);
         for (int k = 0; k < m->rp.n_orders; k++)
-            if (m->rp.orders[k] < 8)
+            if (m->rp.orders[k] >= 2 && m->rp.orders[k] < 8)
                 ctxmap_prefetch(&m->cmap0, hash64(short_order(m, k, m->rp.orders[k], c8)));
     }
 }
@@ -242,7 +243,8 @@ void cm_byte(cm *m, int c)
     /* The contexts that do not wait for the match first, and their first
      * nibbles' buckets fetched, so those cache misses overlap the match's
      * own and the work until cm_lookup reads them (the short orders' were
-     * fetched at bit 7 by cm_prefetch_byte, except in the lean shapes). */
+     * fetched at bit 7 by cm_prefetch_byte, or are in cache, except in the
+     * lean shapes). */
     int i = text_contexts(m, c, byte_contexts(m));
     int lean = m->shape == 1 || m->shape == 2;
     for (int k = 0; k < i; k++)

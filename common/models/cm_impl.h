@@ -33,6 +33,7 @@
 #define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
 #define CM_CELL_MAP   (1u << 20)  /* entries of the cell map (cm.binary 13) */
+#define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
  * the cell map, the x86 expected bit. */
@@ -42,6 +43,7 @@ typedef struct cm {
     recipe_params rp;
     sq_table  sq;
     bh_table  bh;
+    int32_t   os[256];              /* one_sided's table of states (cm.c) */
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */
@@ -62,7 +64,9 @@ typedef struct cm {
     int       shape;                /* 1, 2: lean with that many contexts;
                                        4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
+    int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
+    uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */

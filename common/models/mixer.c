@@ -52,7 +52,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
         m->rate[i] = (uint16_t)(lr * 16 + lr * 16 * 32 / (16 + i));
     m->skip = MIX_SKIP;
     m->sum_on_add = nsel == 1;
-    mixer_kernels(&m->dots, &m->train);
+    mixer_kernels(&m->dots, &m->train, &m->trains);
     fill_sets(m, n);
     for (int c = 0; c < MIX_L2_CTX; c++)
         for (int k = 0; k < nsel; k++) m->w2[c][k] = (int16_t)(W_ONE / nsel);
@@ -109,6 +109,11 @@ void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e)
     }
 }
 
+void mixer_trains_scalar(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    for (int j = 0; j < k; j++) mixer_train_scalar(w[j], x, n, e[j]);
+}
+
 #if defined(__SSE2__) && !defined(SL_NO_SIMD)
 #include <emmintrin.h>
 
@@ -158,6 +163,11 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e)
     }
 }
 
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    for (int j = 0; j < k; j++) mixer_train(w[j], x, n, e[j]);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define MIX_AVX2 1
@@ -171,12 +181,41 @@ __attribute__((target("avx2"))) static inline int32_t hsum256(__m256i a)
     return _mm_cvtsi128_si32(s);
 }
 
+/* The sums of the lanes of a0..a3, in lanes 0..3 (hadd adds modulo 2^32
+ * like paddd: the grouping changes no bit). */
+__attribute__((target("avx2"))) static inline __m128i hsum4x256(__m256i a0, __m256i a1,
+                                                                __m256i a2, __m256i a3)
+{
+    __m256i t = _mm256_hadd_epi32(_mm256_hadd_epi32(a0, a1), _mm256_hadd_epi32(a2, a3));
+    return _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+}
+
 /* n a multiple of 16 (the mixer pads its inputs to 16). */
 __attribute__((target("avx2")))
 static void mixer_dots_avx2(const int16_t *const *w, int k, const int16_t *x, int n,
                             int32_t *out)
 {
     int j = 0;
+    /* Six sets at a time (default's selectors), then four, two, one: each
+     * block of inputs is loaded once per group. */
+    for (; j + 6 <= k; j += 6) {
+        const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];
+        const int16_t *w4 = w[j + 4], *w5 = w[j + 5];
+        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        for (int i = 0; i < n; i += 16) {
+            __m256i xv = LD2(x + i);
+            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w0 + i), xv));
+            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w1 + i), xv));
+            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(LD2(w2 + i), xv));
+            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(LD2(w3 + i), xv));
+            a4 = _mm256_add_epi32(a4, _mm256_madd_epi16(LD2(w4 + i), xv));
+            a5 = _mm256_add_epi32(a5, _mm256_madd_epi16(LD2(w5 + i), xv));
+        }
+        _mm_storeu_si128((__m128i *)(out + j), _mm_srai_epi32(hsum4x256(a0, a1, a2, a3), 14));
+        __m128i s = _mm_srai_epi32(hsum4x256(a4, a5, a4, a5), 14);
+        out[j + 4] = _mm_cvtsi128_si32(s);
+        out[j + 5] = _mm_extract_epi32(s, 1);
+    }
     for (; j + 4 <= k; j += 4) {
         const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];
         __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
@@ -187,10 +226,7 @@ static void mixer_dots_avx2(const int16_t *const *w, int k, const int16_t *x, in
             a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(LD2(w2 + i), xv));
             a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(LD2(w3 + i), xv));
         }
-        out[j] = hsum256(a0) >> 14;
-        out[j + 1] = hsum256(a1) >> 14;
-        out[j + 2] = hsum256(a2) >> 14;
-        out[j + 3] = hsum256(a3) >> 14;
+        _mm_storeu_si128((__m128i *)(out + j), _mm_srai_epi32(hsum4x256(a0, a1, a2, a3), 14));
     }
     for (; j + 2 <= k; j += 2) {
         __m256i a0 = _mm256_setzero_si256(), a1 = a0;
@@ -199,8 +235,9 @@ static void mixer_dots_avx2(const int16_t *const *w, int k, const int16_t *x, in
             a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w[j] + i), xv));
             a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w[j + 1] + i), xv));
         }
-        out[j] = hsum256(a0) >> 14;
-        out[j + 1] = hsum256(a1) >> 14;
+        __m128i s = _mm_srai_epi32(hsum4x256(a0, a1, a0, a1), 14);
+        out[j] = _mm_cvtsi128_si32(s);
+        out[j + 1] = _mm_extract_epi32(s, 1);
     }
     for (; j < k; j++) {
         __m256i a = _mm256_setzero_si256();
@@ -220,8 +257,31 @@ static void mixer_train_avx2(int16_t *w, const int16_t *x, int n, int e)
         _mm256_storeu_si256(wp, _mm256_adds_epi16(_mm256_loadu_si256(wp), d));
     }
 }
+
+/* The k sets by 16 inputs at a time: each block of inputs is loaded and
+ * doubled once. */
+__attribute__((target("avx2")))
+static void mixer_trains_avx2(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    const __m256i one = _mm256_set1_epi16(1);
+    __m256i ev[MIX_MAX_SEL];
+    for (int j = 0; j < k; j++) ev[j] = _mm256_set1_epi16((int16_t)e[j]);
+    for (int i = 0; i < n; i += 16) {
+        __m256i x2 = _mm256_add_epi16(LD2(x + i), LD2(x + i));
+        for (int j = 0; j < k; j++) {
+            __m256i d = _mm256_srai_epi16(_mm256_add_epi16(_mm256_mulhi_epi16(x2, ev[j]), one), 1);
+            __m256i *wp = (__m256i *)(w[j] + i);
+            _mm256_storeu_si256(wp, _mm256_adds_epi16(_mm256_loadu_si256(wp), d));
+        }
+    }
+}
 #endif
 #else
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n)
+{
+    mixer_trains_scalar(w, e, k, x, n);
+}
+
 void mixer_dots(const int16_t *const *w, int k, const int16_t *x, int n, int32_t *out)
 {
     mixer_dots_scalar(w, k, x, n, out);
@@ -235,15 +295,17 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e)
 
 /* The widest kernels this CPU runs; every choice gives the same integers
  * (tests/unit/test_mixer.c). */
-void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train)
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train, mixer_trains_fn **trains)
 {
     *dots = mixer_dots;
     *train = mixer_train;
+    *trains = mixer_trains;
 #ifdef MIX_AVX2
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2")) {
         *dots = mixer_dots_avx2;
         *train = mixer_train_avx2;
+        *trains = mixer_trains_avx2;
     }
 #endif
 }

@@ -43,10 +43,12 @@
 typedef void mixer_dots_fn(const int16_t *const *w, int k, const int16_t *x, int n,
                            int32_t *out);
 typedef void mixer_train_fn(int16_t *w, const int16_t *x, int n, int e);
+typedef void mixer_trains_fn(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
 
 typedef struct mixer {
     mixer_dots_fn  *dots;           /* layer-1 kernels (mixer_kernels) */
     mixer_train_fn *train;
+    mixer_trains_fn *trains;
     int      n, npad, nx, nsel, lr;
     int      nact;                  /* inputs given this bit, padded to 16 */
     int      sum_on_add;            /* one selector, inputs through mixer_add */
@@ -86,9 +88,13 @@ void mixer_train(int16_t *w, const int16_t *x, int n, int e);
 void mixer_dots_scalar(const int16_t *const *w, int k, const int16_t *x, int n,
                        int32_t *out);
 void mixer_train_scalar(int16_t *w, const int16_t *x, int n, int e);
+/* mixer_train of the k sets w[j] by e[j] each (k <= MIX_MAX_SEL; the sets
+ * do not overlap), in one call: x is read once for all of them. */
+void mixer_trains(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
+void mixer_trains_scalar(int16_t *const *w, const int *e, int k, const int16_t *x, int n);
 /* The fastest kernels for this CPU (AVX2 where it has it, for n a
  * multiple of 16); they give the same integers as the ones above. */
-void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train);
+void mixer_kernels(mixer_dots_fn **dots, mixer_train_fn **train, mixer_trains_fn **trains);
 
 static inline void mixer_add(mixer *m, int st)
 {
@@ -100,6 +106,15 @@ static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
     uint32_t s = m->sel[k] = m->base[k] + value;
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
+}
+
+/* Layer 2's dot product of its 8 weights, inline: the scalar kernel's
+ * arithmetic (mixer.c), without a call. */
+static inline int32_t mixer_dot8(const int16_t *w, const int16_t *x)
+{
+    uint32_t s = 0;
+    for (int i = 0; i < 8; i++) s += (uint32_t)((int32_t)w[i] * (int32_t)x[i]);
+    return (int32_t)s >> 14;
 }
 
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
@@ -118,9 +133,7 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
     }
     if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
-    const int16_t *w2 = m->w2[l2ctx];
-    mixer_dots(&w2, 1, m->st, 8, dot);
-    m->pr_out = sq_squash(m->sq, dot[0]);
+    m->pr_out = sq_squash(m->sq, mixer_dot8(m->w2[l2ctx], m->st));
     return m->pr_out;
 }
 
@@ -135,14 +148,18 @@ static inline void mixer_update(mixer *m, int bit)
         m->acc = 0;
         return;
     }
+    int16_t *ws[MIX_MAX_SEL];
+    int es[MIX_MAX_SEL], t = 0;
     for (int k = 0; k < m->nsel; k++) {
         int err = target - (int)(m->pr[k] >> 4);
         if (err <= m->skip && err >= -m->skip) continue;
         uint16_t *n = &m->cnt[m->sel[k]];
         int e = (err * (int)m->rate[*n]) >> 4;
         *n += *n < MIX_RATE_N - 1;
-        m->train(m->cur[k], m->x, m->nact, e < -32767 ? -32767 : e > 32767 ? 32767 : e);
+        ws[t] = m->cur[k];
+        es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;
     }
+    if (t) m->trains(ws, es, t, m->x, m->nact);
     mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;

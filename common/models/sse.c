@@ -45,10 +45,9 @@ static uint32_t h16(uint64_t v, uint32_t salt)
 }
 
 /* The context of stage i. */
-static uint32_t stage_cx(int i, const sse_in *in)
+static inline uint32_t stage_cx(int i, const sse_in *in)
 {
-    uint32_t c0 = in->c0, m3 = (in->misses & 1) | ((in->misses & 0xfe) != 0) << 1 |
-                                ((in->misses & 0xff00) != 0) << 2;
+    uint32_t c0 = in->c0, m3 = sse_misses3(in->misses);
     switch (i) {
     case 0: return c0 | m3 << 8;
     case 1: return c0 | (uint32_t)(in->c8 & 0xff) << 8;
@@ -69,12 +68,18 @@ static int group_b(int i)
 uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
 {
     if (s->n == 0) return pr;
-    uint32_t p0 = apm_p(&s->a[0], sq, pr, stage_cx(0, in));
+    /* Stages 0 and 1 (the direct ones) written out; each input is
+     * stretched once for all the stages it goes to. */
+    int st = sq_stretch(sq, pr);
+    uint32_t p0 = apm_p_st(&s->a[0], st, in->c0 | sse_misses3(in->misses) << 8);
     if (s->n == 1) return (pr + 3 * p0) >> 2;
-    uint32_t sa = pr, sb = p0;
-    for (int i = 1; i < s->n; i++) {
-        if (group_b(i)) sb += apm_p(&s->a[i], sq, p0, stage_cx(i, in));
-        else sa += apm_p(&s->a[i], sq, pr, stage_cx(i, in));
+    uint32_t sa = pr + apm_p_st(&s->a[1], st, in->c0 | (uint32_t)(in->c8 & 0xff) << 8), sb = p0;
+    if (s->n > 2) {
+        int st0 = sq_stretch(sq, p0);
+        for (int i = 2; i < s->n; i++) {
+            if (group_b(i)) sb += apm_p_st(&s->a[i], st0, stage_cx(i, in));
+            else sa += apm_p_st(&s->a[i], st, stage_cx(i, in));
+        }
     }
     /* The means of the groups, by reciprocals (exact for these sums:
      * sa < 2^19, inv < 2^16). */
@@ -83,8 +88,9 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
 
 void sse_prefetch(const sse_chain *s, const sse_in *in)
 {
-    /* Stages 0 and 1 are direct tables of order 0 and 1, mostly in cache
-     * already: fetching them cost more than it saved. */
+    /* Stages 0 and 1 are direct tables of order 0 and 1: fetched here,
+     * just before they are read, they cost more than they saved;
+     * sse_prefetch_next fetches them a bit ahead. */
     for (int i = 2; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
 }
 

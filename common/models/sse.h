@@ -47,4 +47,22 @@ void     sse_update(sse_chain *s, int bit);
  * for `in` into cache: call it as soon as the next bit's sse_in is known. */
 void     sse_prefetch(const sse_chain *s, const sse_in *in);
 
+/* The recent mispredictions in three bits: the last, any of the 7 before,
+ * any of the 8 before those. */
+static inline uint32_t sse_misses3(uint32_t misses)
+{
+    return (misses & 1) | ((misses & 0xfe) != 0) << 1 | ((misses & 0xff00) != 0) << 2;
+}
+
+/* Fetches the rows of stages 0 and 1 (direct: order 0 with the
+ * mispredictions, order 1) that sse_p will read at the next bit, whose
+ * partial byte c0, last byte c1 and mispredictions are known once the
+ * bit before is coded: call it then, a whole prediction ahead. */
+static inline void sse_prefetch_next(const sse_chain *s, uint32_t c0, uint32_t c1,
+                                     uint32_t misses)
+{
+    if (s->n > 0) apm_prefetch(&s->a[0], c0 | sse_misses3(misses) << 8);
+    if (s->n > 1) apm_prefetch(&s->a[1], c0 | c1 << 8);
+}
+
 #endif

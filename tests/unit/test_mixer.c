@@ -1,5 +1,6 @@
 /* tests/unit/test_mixer.c — the mixer's SIMD kernels (SSE2, and AVX2
- * where this CPU has it) give exactly the scalar kernels' integers, on random and on extreme inputs (where a dot
+ * where this CPU has it; training one set or several at once) give
+ * exactly the scalar kernels' integers, on random and on extreme inputs (where a dot
  * product of 128 extreme terms wraps modulo 2^32, by definition the same
  * way in both). */
 #include "../../common/models/mixer.h"
@@ -21,7 +22,8 @@ Test(mixer, simd_dot_and_train_equal_scalar)
     uint64_t seed = 42;
     mixer_dots_fn *best_dots;
     mixer_train_fn *best_train;
-    mixer_kernels(&best_dots, &best_train);
+    mixer_trains_fn *best_trains;
+    mixer_kernels(&best_dots, &best_train, &best_trains);
     for (int round = 0; round < 20000; round++) {
         int n = 8 * (1 + (int)(td_next(&seed) % 16));
         int extreme = round % 10 == 0;
@@ -55,6 +57,27 @@ Test(mixer, simd_dot_and_train_equal_scalar)
         if (n % 16 == 0) {
             best_train(w3, x, n, e);
             cr_assert_eq(memcmp(w3, w2, (size_t)n * sizeof *w), 0, "round %d", round);
+        }
+        /* k sets at once, each by its own step: as k single steps. */
+        int16_t wa[MIX_MAX_SEL][MIX_MAX_IN], wb[MIX_MAX_SEL][MIX_MAX_IN], wc[MIX_MAX_SEL][MIX_MAX_IN];
+        int16_t *pb[MIX_MAX_SEL], *pc[MIX_MAX_SEL];
+        int es[MIX_MAX_SEL];
+        for (int j = 0; j < k; j++) {
+            memcpy(wa[j], wk[j], sizeof wa[j]);
+            memcpy(wb[j], wk[j], sizeof wb[j]);
+            memcpy(wc[j], wk[j], sizeof wc[j]);
+            pb[j] = wb[j];
+            pc[j] = wc[j];
+            es[j] = extreme ? ((round + j) & 1 ? 32767 : -32767)
+                            : (int)(td_next(&seed) % 65535) - 32767;
+            mixer_train_scalar(wa[j], x, n, es[j]);
+        }
+        mixer_trains(pb, es, k, x, n);
+        if (n % 16 == 0) best_trains(pc, es, k, x, n);
+        for (int j = 0; j < k; j++) {
+            cr_assert_eq(memcmp(wb[j], wa[j], (size_t)n * sizeof *w), 0, "round %d set %d", round, j);
+            if (n % 16 == 0)
+                cr_assert_eq(memcmp(wc[j], wa[j], (size_t)n * sizeof *w), 0, "round %d set %d", round, j);
         }
     }
 }
