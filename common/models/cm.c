@@ -376,7 +376,7 @@ static const uint8_t sel_common[CM_SEL_COMMON] = {
 };
 
 /* Chooses each layer-1 weight set (mixer.select). */
-static inline void cm_select(cm *m, int nsel, int known)
+CM_BODY void cm_select(cm *m, int nsel, int known)
 {
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int j = 0;
