@@ -88,6 +88,14 @@ static void cm_lookup(cm *m)
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
     }
+    if (m->shape == 1 || m->shape == 2) {
+        /* The lean shapes (small tables, two contexts at most) fetch
+         * nothing ahead. */
+        uint64_t nib = (uint64_t)m->c0 * 0x9e3779b97f4a7c15ull;
+        for (int i = 0; i < m->nlive; i++)
+            m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib));
+        return;
+    }
     /* The second nibble: the hash cm_prefetch computed for this value of
      * the fourth bit. */
     int b = (int)(m->c0 & 1);
@@ -394,7 +402,7 @@ static const uint8_t sel_common[CM_SEL_COMMON] = {
 };
 
 /* Chooses each layer-1 weight set (mixer.select). */
-static inline void cm_select(cm *m, int nsel, int known)
+CM_BODY void cm_select(cm *m, int nsel, int known)
 {
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int j = 0;
@@ -593,7 +601,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
         cm_lookup(m);
     } else if (m->bitpos == 4) {
         cm_lookup(m);
-    } else if (m->bitpos == 3) {
+    } else if (m->bitpos == 3 && !lean) {
         cm_prefetch(m);
     } else if (m->bitpos == 7 && !lean) {
         cm_prefetch_byte(m);
