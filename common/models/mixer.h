@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  336 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
-                           (two), bias, image */
+#define MIX_MAX_IN  352 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
+                           (two), bias, image, cell map, x86 bit, direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */
