@@ -452,6 +452,7 @@ static inline sse_in cm_sse_in(const cm *m)
 {
     return (sse_in){
         .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
+        .text = !m->rec.is_binary,
         .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
         .mlen = !m->use_match || m->mm.expect < 0 ? 0
               : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
