@@ -58,3 +58,21 @@ Test(mixer, simd_dot_and_train_equal_scalar)
         }
     }
 }
+
+/* With several selectors a weight set's step follows its update count:
+ * 4.75 lr on its first update, falling steadily, and below lr (3/4 lr
+ * plus a tail) once the set is old. */
+Test(mixer, young_sets_learn_faster_old_ones_slower)
+{
+    sq_table sq;
+    sq_table_init(&sq);
+    mixer m;
+    uint32_t sizes[2] = {4, 4};
+    int lr = 2;
+    cr_assert_eq(mixer_init(&m, 8, sizes, 2, lr, &sq), 0);
+    cr_assert_eq(m.rate[0], lr * 16 * 19 / 4, "%u", m.rate[0]);
+    for (int i = 1; i < MIX_RATE_N; i++) cr_assert_leq(m.rate[i], m.rate[i - 1], "count %d", i);
+    cr_assert_lt(m.rate[MIX_RATE_N - 1], lr * 16, "%u", m.rate[MIX_RATE_N - 1]);
+    cr_assert_geq(m.rate[MIX_RATE_N - 1], lr * 12, "%u", m.rate[MIX_RATE_N - 1]);
+    mixer_fini(&m);
+}
