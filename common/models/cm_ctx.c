@@ -274,4 +274,5 @@ void cm_byte(cm *m, int c)
     }
     data_contexts(m);
     direct_contexts(m);
+    mixer_text(&m->mx, !m->rec.is_binary);
 }
