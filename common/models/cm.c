@@ -401,7 +401,7 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         int16_t *xi = x + i * inputs;
         /* With three inputs or more, stretch(p) is damped while the
          * history is young: quartered for a context never seen, halved
-         * for one seen once or twice (development text, max: 0.03% for
+         * for one seen once or twice (development text, max: 0.04% for
          * the halving). */
         xi[0] = (int16_t)(inputs < 3 || m->bh.n0[s] + m->bh.n1[s] >= 3 ? st : s ? st >> 1 : st >> 2);
         xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
