@@ -4,6 +4,7 @@
 #include "recipe.h"
 #include "byteorder.h"
 #include "err.h"
+#include "models/dmap.h"
 #include "models/exe.h"
 #include "models/image.h"
 #include "models/lstm.h"
@@ -32,6 +33,7 @@ static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 8,          OFF(apm_count), CM},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
     {"cm.binary",       K_INT,    0, 13,          OFF(binary), CM},
+    {"cm.direct",       K_INT,    0, DMAP_MAX,   OFF(direct), CM},
     {"cm.exe",          K_INT,    0, 1,          OFF(exe), CM},
     {"cm.hash_bits",    K_INT,    10, 27,        OFF(hash_bits), CM},
     {"cm.image",        K_INT,    0, 2,          OFF(image), CM},
@@ -415,6 +417,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
      "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.run=0\n" \
+     "cm.direct=4\n" \
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
@@ -426,14 +429,14 @@ static const struct { const char *name, *text; } presets[] = {
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.run=0\ncm.sparse=0\n"
+     "cm.orders=2,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.run=0\ncm.sparse=0\ncm.direct=0\n"
      "cm.text=0\ncm.hash_bits=18\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=18\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.run=0\n"
+     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.run=0\ncm.direct=0\n"
      "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
@@ -442,7 +445,7 @@ static const struct { const char *name, *text; } presets[] = {
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=3\ncm.image=0\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.run=0\n"
-     "cm.sparse=0\ncm.text=1\n"
+     "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=4\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind\napm.count=2\napm.limit=255\n"
@@ -507,10 +510,10 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
      * at most 5 per context, two match models, run, LSTM, two from the
-     * Transformer, bias, image and the x86 expected bit), and an update
-     * count per set. */
+     * Transformer, bias, image, the x86 expected bit, two per direct map),
+     * and an update count per set. */
     uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 +
-                       (p->tx_layers ? 1u : 0u) + 15) & ~15ull;
+                       (p->tx_layers ? 1u : 0u) + (uint64_t)p->direct * DMAP_INPUTS + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
     /* State maps: 2048 entries per context, 1024 more for run inputs. */
@@ -519,6 +522,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
     if (p->image) m += img_mem();
     if (p->exe) m += exe_mem();
     if (p->binary >= 13) m += (uint64_t)4 << 20;   /* the cell map (models/cm.c) */
+    if (p->direct) m += (uint64_t)64 << DMAP_BITS;  /* the direct maps (models/dmap.h) */
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
     if (p->tx_layers) m += tx_mem(&c) + (uint64_t)65536 * 33 * 4;   /* and its APM */
     return m + base;

@@ -12,6 +12,7 @@
 #include "binctx.h"
 #include "bithist.h"
 #include "ctxmap.h"
+#include "dmap.h"
 #include "exe.h"
 #include "image.h"
 #include "lstm.h"
@@ -36,8 +37,8 @@
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
- * the cell map, the x86 expected bit. */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 10 <= MIX_MAX_IN, "mixer too small for the largest recipe");
+ * the cell map, the x86 expected bit; the direct maps' (cm.direct). */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 10 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 typedef struct cm {
     recipe_params rp;
@@ -102,6 +103,7 @@ typedef struct cm {
     apm       txa;                  /* the Transformer's probability, refined by order 1 */
     mixer     mx;
     textctx   tx;                   /* text.ctx */
+    dmap      dm;                   /* direct context maps (cm.direct) */
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */
     uint32_t  pr_out;               /* the final prediction */

@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  336 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
-                           (two), bias, image */
+#define MIX_MAX_IN  352 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
+                           (two), bias, image, cell map, x86 bit, direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */
@@ -59,7 +59,9 @@ typedef struct mixer {
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
     uint16_t *cnt;                  /* updates of each set, saturating */
     uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
-    uint16_t rate[MIX_RATE_N];      /* step factor by a set's update count, x16 */
+    uint16_t rate[2][MIX_RATE_N];   /* step factor by a set's update count, x16;
+                                       [1] while the data is text (mixer_text) */
+    int      text;                  /* 1: the data is text */
     int      skip;                  /* MIX_SKIP */
     int16_t  st[8];                 /* layer-1 outputs (padded to 8) */
     uint32_t pr[MIX_MAX_SEL];
@@ -100,6 +102,13 @@ static inline void mixer_add(mixer *m, int st)
 {
     if (m->sum_on_add) m->acc += (int32_t)m->cur[0][m->nx] * st;
     m->x[m->nx++] = (int16_t)st;
+}
+
+/* Whether the data is text (on = 1): text's weight sets slow down further
+ * once old (mixer.c); the caller decides, from the data already coded. */
+static inline void mixer_text(mixer *m, int on)
+{
+    m->text = on;
 }
 
 static inline void mixer_select(mixer *m, int k, uint32_t value)
@@ -154,7 +163,7 @@ static inline void mixer_update(mixer *m, int bit)
         int err = target - (int)(m->pr[k] >> 4);
         if (err <= m->skip && err >= -m->skip) continue;
         uint16_t *n = &m->cnt[m->sel[k]];
-        int e = (err * (int)m->rate[*n]) >> 4;
+        int e = (err * (int)m->rate[m->text][*n]) >> 4;
         *n += *n < MIX_RATE_N - 1;
         ws[t] = m->cur[k];
         es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;

@@ -6,7 +6,8 @@
  * chain: group A refines the mixer's output directly (order 1, order 2,
  * the match's expected byte, the word), group B starts from stage 0
  * (order 0 with the recent mispredictions) and refines that on longer
- * orders (3, 4 and 6). The result is the mean of the two groups. With
+ * orders (3, 4 and 6). The result is the mean of the two groups, or on
+ * text (in->text) three parts group A's mean to one part group B's. With
  * fewer stages (apm.count) the chain keeps the first ones:
  *   1  stage 0 alone, blended 3:1 with the input
  *   2+ group A = stages 1, 3, 4, 5 present, with the input; group B =
@@ -30,6 +31,7 @@ typedef struct sse_in {
     int      expect;    /* the match's expected byte, or -1 */
     uint32_t mlen;      /* its length bucket (0..3) */
     uint32_t misses;    /* recent mispredictions, newest in bit 0 */
+    int      text;      /* 1: the data is text (group A weighs more) */
 } sse_in;
 
 typedef struct sse_chain {

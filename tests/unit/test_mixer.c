@@ -81,3 +81,49 @@ Test(mixer, simd_dot_and_train_equal_scalar)
         }
     }
 }
+
+/* With several selectors a weight set's step follows its update count:
+ * 4.75 lr on its first update, falling steadily, and below lr (3/4 lr
+ * plus a tail) once the set is old; on text lower still (1/2 lr plus the
+ * tail), with the same boost while young. */
+Test(mixer, young_sets_learn_faster_old_ones_slower)
+{
+    sq_table sq;
+    sq_table_init(&sq);
+    mixer m;
+    uint32_t sizes[2] = {4, 4};
+    int lr = 2;
+    cr_assert_eq(mixer_init(&m, 8, sizes, 2, lr, &sq), 0);
+    for (int t = 0; t < 2; t++) {
+        const uint16_t *r = m.rate[t];
+        for (int i = 1; i < MIX_RATE_N; i++) cr_assert_leq(r[i], r[i - 1], "count %d", i);
+        cr_assert_lt(r[MIX_RATE_N - 1], lr * 16, "%u", r[MIX_RATE_N - 1]);
+    }
+    cr_assert_eq(m.rate[0][0], lr * 16 * 19 / 4, "%u", m.rate[0][0]);
+    cr_assert_geq(m.rate[0][MIX_RATE_N - 1], lr * 12, "%u", m.rate[0][MIX_RATE_N - 1]);
+    cr_assert_eq(m.rate[0][0] - m.rate[1][0], lr * 4);
+    cr_assert_lt(m.rate[1][MIX_RATE_N - 1], lr * 12, "%u", m.rate[1][MIX_RATE_N - 1]);
+    /* The step really follows the table chosen: one update of a set from
+     * the same start moves a weight less on text once the sets are old. */
+    int16_t moved[2];
+    for (int t = 0; t < 2; t++) {
+        mixer_fini(&m);
+        cr_assert_eq(mixer_init(&m, 8, sizes, 2, lr, &sq), 0);
+        mixer_given(&m);
+        mixer_text(&m, t);
+        for (int k = 0; k < 2; k++) m.cnt[m.base[k]] = MIX_RATE_N - 1;
+        for (int i = 0; i < 8; i++) m.x[i] = 0;
+        m.x[0] = 1000;
+        m.nx = 8;
+        mixer_select(&m, 0, 0);
+        mixer_select(&m, 1, 0);
+        int16_t before = m.cur[0][0];
+        mixer_mix(&m, 0);
+        mixer_update(&m, 1);
+        moved[t] = (int16_t)(m.w[m.base[0] * (uint32_t)m.npad] - before);
+    }
+    cr_assert_gt(moved[0], 0);
+    cr_assert_gt(moved[1], 0);
+    cr_assert_lt(moved[1], moved[0], "text %d, binary %d", moved[1], moved[0]);
+    mixer_fini(&m);
+}

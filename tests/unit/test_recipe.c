@@ -20,7 +20,7 @@ static const char *good =
     "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
     "tx.segment=8\ntx.shift=0\ntx.window=16\ncm.record=2\ncm.image=0\ncm.exe=1\n"
-    "cm.binary=3\n";
+    "cm.binary=3\ncm.direct=2\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -58,7 +58,7 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.limit=255\ncm.binary=3\ncm.exe=1\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\n"
+        "apm.count=1\napm.limit=255\ncm.binary=3\ncm.direct=2\ncm.exe=1\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\n"
         "cm.orders=1,3,6\ncm.record=2\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nmatch.buf_bits=20\nmatch.ctx=1\n"

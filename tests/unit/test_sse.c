@@ -68,3 +68,36 @@ Test(sse, random_contexts_stay_in_range)
     }
     sse_fini(&s);
 }
+
+/* On text the chain weighs group A three times group B: stage 0 (group B's root)
+ * learns that its context means 1 while the other stages see contexts
+ * they never saw (close to the identity curve, so near the input's 1/2
+ * for group A): the output moves about a quarter of the way from 1/2 to
+ * stage 0's probability, not half of it. */
+Test(sse, group_a_weighs_three_times_group_b)
+{
+    sse_chain s;
+    cr_assert_eq(sse_init(&s, SSE_MAX, 1023, rates, &sq), 0);
+    uint64_t seed = 3;
+    for (int i = 0; i < 3000; i++) {
+        uint64_t r = td_next(&seed);
+        /* Stage 0 always sees c0 = 1 and no misses; the rest see the
+         * last byte 0 and an expected byte of 8 or more. */
+        sse_in in = {.c0 = 1, .c8 = r << 8, .word = r >> 5, .expect = 8 + (int)(r >> 40 & 0x7f),
+                     .mlen = 1, .text = 1};
+        sse_p(&s, &sq, 32768, &in);
+        sse_update(&s, 1);
+    }
+    sse_in in = {.c0 = 1, .c8 = 0x123456789abcull, .word = 99, .expect = 3, .mlen = 2, .text = 1};
+    uint32_t p0 = apm_p(&s.a[0], &sq, 32768, 1);
+    uint32_t q = sse_p(&s, &sq, 32768, &in);
+    cr_assert_gt(p0, 60000, "stage 0 learnt: %u", p0);
+    uint32_t quarter = 32768 + (p0 - 32768) / 4;
+    cr_assert(q > quarter - 1500 && q < quarter + 1500, "text: q %u, p0 %u", q, p0);
+    /* Not text: the two groups weigh the same, about half-way. */
+    in.text = 0;
+    q = sse_p(&s, &sq, 32768, &in);
+    uint32_t half = 32768 + (p0 - 32768) / 2;
+    cr_assert(q > half - 1500 && q < half + 1500, "not text: q %u, p0 %u", q, p0);
+    sse_fini(&s);
+}
