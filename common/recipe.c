@@ -510,10 +510,11 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
      * at most 5 per context, two match models, run, LSTM, two from the
-     * Transformer, bias, image, the x86 expected bit, two per direct map),
-     * and an update count per set. */
+     * Transformer, bias, image, the x86 expected bit, the cell map, two
+     * per direct map), and an update count per set. */
     uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 +
-                       (p->tx_layers ? 1u : 0u) + (uint64_t)p->direct * DMAP_INPUTS + 15) & ~15ull;
+                       (p->tx_layers ? 1u : 0u) + (p->binary >= 13 ? 1u : 0u) +
+                       (uint64_t)p->direct * DMAP_INPUTS + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
     /* State maps: 2048 entries per context, 1024 more for run inputs. */
