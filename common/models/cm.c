@@ -81,7 +81,7 @@ static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
 static const uint8_t sel_common[CM_SEL_COMMON];
-static void one_sided_init(const bh_table *bh, int32_t os[256]);
+static void state_tables_init(cm *m);
 
 static void cm_lookup(cm *m)
 {
@@ -185,7 +185,7 @@ static int cm_init(void *self, const recipe_params *p)
     m->rp = *p;
     sq_table_init(&m->sq);
     bh_table_init(&m->bh);
-    one_sided_init(&m->bh, m->os);
+    state_tables_init(m);
     sm_rates_init(m->rates);
     int nall = recipe_contexts(p);  /* the data contexts included */
     int nexe = p->exe ? EXE_NCTX : 0;
@@ -326,16 +326,27 @@ static inline int run_input(cm *m, int i)
 #define CM_BODY static inline
 #endif
 
+/* Per bit-history state, what cm_inputs reads of it, in tables rather
+ * than branches, which the states would mispredict:
+ *   os[s]    for the fourth input (one_sided): bit 0 set while state s
+ *            has seen one bit value at most, and 65536 added when that
+ *            value is 0;
+ *   damp[s]  for the first: the shift that damps stretch(p) while the
+ *            history is young: 2 for a context never seen, 1 for one
+ *            seen once or twice (development text, max: 0.04% for the
+ *            halving), else 0. */
+static void state_tables_init(cm *m)
+{
+    const bh_table *bh = &m->bh;
+    for (int s = 0; s < 256; s++) {
+        m->os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
+        m->damp[s] = (uint8_t)(s == 0 ? 2 : bh->n0[s] + bh->n1[s] < 3 ? 1 : 0);
+    }
+}
+
 /* The fourth input of a context: its probability, signed towards the
  * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
- * 0 once it has seen both. Without branches, which the states would
- * mispredict: os[s] (one_sided_init) has bit 0 set while state s has
- * seen one bit value at most, and 65536 added when that value is 0. */
-static void one_sided_init(const bh_table *bh, int32_t os[256])
-{
-    for (int s = 0; s < 256; s++)
-        os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
-}
+ * 0 once it has seen both. */
 
 static inline int one_sided(const int32_t *os, uint8_t s, uint32_t p16)
 {
@@ -443,11 +454,9 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         int st = sq_stretch(&m->sq, p16);
         if (inputs == 1) { x[i] = (int16_t)st; continue; }
         int16_t *xi = x + i * inputs;
-        /* With three inputs or more, stretch(p) is damped while the
-         * history is young: quartered for a context never seen, halved
-         * for one seen once or twice (development text, max: 0.04% for
-         * the halving). */
-        xi[0] = (int16_t)(inputs < 3 || m->bh.n0[s] + m->bh.n1[s] >= 3 ? st : s ? st >> 1 : st >> 2);
+        /* With three inputs or more, stretch(p) damped while the
+         * history is young (damp, state_tables_init). */
+        xi[0] = (int16_t)(inputs < 3 ? st : st >> m->damp[s]);
         xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
         if (inputs >= 4) xi[3] = (int16_t)one_sided(m->os, s, p16);

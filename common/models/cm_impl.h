@@ -45,6 +45,7 @@ typedef struct cm {
     sq_table  sq;
     bh_table  bh;
     int32_t   os[256];              /* one_sided's table of states (cm.c) */
+    uint8_t   damp[256];            /* ... and the first input's damping shift */
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */

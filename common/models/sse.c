@@ -71,9 +71,9 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
     /* Stages 0 and 1 (the direct ones) written out; each input is
      * stretched once for all the stages it goes to. */
     int st = sq_stretch(sq, pr);
-    uint32_t p0 = apm_p_st(&s->a[0], st, in->c0 | sse_misses3(in->misses) << 8);
+    uint32_t p0 = apm_p_st(&s->a[0], st, stage_cx(0, in));
     if (s->n == 1) return (pr + 3 * p0) >> 2;
-    uint32_t sa = pr + apm_p_st(&s->a[1], st, in->c0 | (uint32_t)(in->c8 & 0xff) << 8), sb = p0;
+    uint32_t sa = pr + apm_p_st(&s->a[1], st, stage_cx(1, in)), sb = p0;
     if (s->n > 2) {
         int st0 = sq_stretch(sq, p0);
         for (int i = 2; i < s->n; i++) {
