@@ -510,10 +510,10 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)1 << p->buf_bits; /* the history buffer is always kept */
     /* Weight sets of 16-bit weights, one per mixer input (padded to 16:
      * at most 5 per context, two match models, run, LSTM, two from the
-     * Transformer, bias, image, the x86 expected bit, the cell map, two
-     * per direct map), and an update count per set. */
+     * Transformer, bias, image, the x86 expected bit, two for the cell
+     * map and two per direct map), and an update count per set. */
     uint64_t inputs = ((uint64_t)p->inputs * (uint64_t)recipe_contexts(p) + 8 +
-                       (p->tx_layers ? 1u : 0u) + (p->binary >= 13 ? 1u : 0u) +
+                       (p->tx_layers ? 1u : 0u) + (p->binary >= 13 ? (uint64_t)DMAP_INPUTS : 0u) +
                        (uint64_t)p->direct * DMAP_INPUTS + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
@@ -522,7 +522,7 @@ uint64_t recipe_model_mem(const recipe_params *p)
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->image) m += img_mem();
     if (p->exe) m += exe_mem();
-    if (p->binary >= 13) m += (uint64_t)4 << 20;   /* the cell map (models/cm.c) */
+    if (p->binary >= 13) m += (uint64_t)64 << 16;  /* the cell map (CM_CELL_BITS, models/cm.c) */
     if (p->direct) m += (uint64_t)64 << DMAP_BITS;  /* the direct maps (models/dmap.h) */
     if (p->lstm_cells) m += lstm_mem(p->lstm_cells, p->lstm_horizon, p->train_replay);
     if (p->tx_layers) m += tx_mem(&c) + (uint64_t)65536 * 33 * 4;   /* and its APM */

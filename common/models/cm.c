@@ -31,9 +31,8 @@
  *              of headers is followed); they join the list after all
  *              others, before the record contexts, only while the gate
  *              is on. With all 13, the last one also keys the cell map:
- *              one more input (after the image model's), a probability
- *              per context and partial byte learnt directly, given while
- *              a chain is followed.
+ *              a one-map dmap.h (4 MiB), whose two inputs come after the
+ *              image model's, given while a chain is followed.
  *   record     (cm.record) on binary data with a record length found by
  *              record.h: contexts from the record above, which join the
  *              list (and give the mixer their inputs, after all others)
@@ -86,6 +85,7 @@ static void state_tables_init(cm *m);
 static void cm_lookup(cm *m)
 {
     if (m->dm.n) dmap_nibble(&m->dm, m->c0);
+    if (m->tlv_on && m->cell.t) dmap_nibble(&m->cell, m->c0);
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nlive; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
@@ -168,7 +168,7 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
                2 * m->use_tx + m->dm.n * DMAP_INPUTS + 1;
     m->tin = m->nbase + p->inputs * (p->binary + p->record) + (p->image > 0);
-    m->xin = m->tin + (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
+    m->xin = m->tin + DMAP_INPUTS * (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
     int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->xhi_max > m->xlo);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
@@ -245,7 +245,7 @@ static int cm_init(void *self, const recipe_params *p)
     rec_init(&m->rec);
     tlv_init(&m->tlv);
     if (p->binary > BIN_MAX_CTX + TLV_NCTX - 1 &&
-        (rc = sm_init(&m->tm_cell, CM_CELL_MAP, 1023, m->rates)))
+        (rc = dmap_init(&m->cell, 1, CM_CELL_BITS, 1023, m->rates)))
         goto fail;
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
@@ -276,7 +276,7 @@ static void cm_fini(void *self)
     ctxmap_fini(&m->cmap1);
     sm_fini(&m->sm);
     sm_fini(&m->rm);
-    sm_fini(&m->tm_cell);
+    dmap_fini(&m->cell);
     dmap_fini(&m->dm);
     free(m->buf);
     m->buf = NULL;
@@ -485,13 +485,13 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
         x[n++] = (int16_t)img_predict(&m->img, m->buf, m->mask, m->pos, m->rec.len,
                                       m->bitpos, left);
     }
-    if (m->tlv_on && m->tm_cell.t) {
+    if (m->tlv_on && m->cell.t) {
         /* The cell map: a probability per context and partial byte, not
          * through a bit history (a cell's value follows a distribution
          * of its column that bit histories only approximate). */
         for (; n < m->tin; n++) x[n] = 0;
-        uint64_t h = hash64(m->th + m->c0);
-        x[n++] = (int16_t)sq_stretch(&m->sq, sm_p(&m->tm_cell, (uint32_t)(h >> 40) & (CM_CELL_MAP - 1)));
+        dmap_inputs(&m->cell, &m->sq, node, x + n);
+        n += DMAP_INPUTS;
     }
     if (m->xhi > m->xlo) {
         /* The x86 contexts' inputs have places of their own, after the
@@ -611,7 +611,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     if (!lean && m->img_on) img_update(&m->img, bit);
-    if (!lean && m->tlv_on && m->tm_cell.t) sm_update(&m->tm_cell, bit);
+    if (!lean && m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
     if (!lean && m->xhi > m->xlo) exe_update(&m->ex, bit);
     if (!lean && m->use_tx) apm_update(&m->txa, bit);
     if (!lean && m->dm.n) dmap_update(&m->dm, bit);

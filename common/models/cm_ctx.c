@@ -173,7 +173,7 @@ static void data_contexts(cm *m)
         m->nlive = m->nctx + p->binary;
         m->tlv_off = p->binary > BIN_MAX_CTX && !tlv_active(&m->tlv);
         m->tlv_on = p->binary > BIN_MAX_CTX && !m->tlv_off;
-        m->th = hash64(b[BIN_MAX_CTX + TLV_NCTX - 1] + p->seed + 0xce11);
+        dmap_set(&m->cell, 0, hash64(b[BIN_MAX_CTX + TLV_NCTX - 1] + p->seed + 0xce11));
     }
     if (p->image == 1 && m->rec.is_binary)
         img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);

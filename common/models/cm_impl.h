@@ -33,7 +33,7 @@
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
 #define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX)
 #define CM_MAX_INPUTS 5
-#define CM_CELL_MAP   (1u << 20)  /* entries of the cell map (cm.binary 13) */
+#define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
@@ -53,9 +53,8 @@ typedef struct cm {
     int       rec_on;               /* the record contexts are in use */
     int       tlv_off;              /* the record-header contexts are listed, not in use */
     int       tlv_on;               /* ... are in use */
-    int       tin;                  /* the cell map's mixer input (cm.binary 13) */
-    uint64_t  th;                   /* ... its context at this byte */
-    statemap  tm_cell;              /* ... and its probabilities, by context and partial byte */
+    int       tin;                  /* the cell map's mixer inputs (cm.binary 13) */
+    dmap      cell;                 /* ... a direct map on the fifth record-header context */
     int       text_off;             /* so are text.ctx's, on binary data */
     int       tlo;                  /* the first of text.ctx's contexts */
     int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
