@@ -40,7 +40,10 @@ _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte
  * the cell map, the x86 expected bit; the direct maps' (cm.direct). */
 _Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 10 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
+typedef struct cm cm;
 typedef struct cm {
+    uint32_t (*predict)(cm *m);     /* the bodies for this shape (cm.c) */
+    void     (*update)(cm *m, int bit);
     recipe_params rp;
     sq_table  sq;
     bh_table  bh;
