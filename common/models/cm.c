@@ -329,12 +329,13 @@ static inline int run_input(cm *m, int i)
 #define CM_BODY static inline
 #endif
 
-/* Per bit-history state, what cm_inputs reads of it, in tables rather
- * than branches, which the states would mispredict:
- *   os[s]    for the fourth input (one_sided): bit 0 set while state s
- *            has seen one bit value at most, and 65536 added when that
- *            value is 0;
- *   damp[s]  for the first: the shift that damps stretch(p) while the
+/* Per bit-history state, what cm_inputs reads of it, in one table rather
+ * than branches, which the states would mispredict (sin[s]):
+ *   os_sub, os_mask  for the fourth input (one_sided): the mask is -1
+ *            while state s has seen one bit value at most, and os_sub is
+ *            65536 when that value is 0;
+ *   detm     for the second: -1 while s has seen one bit value only;
+ *   damp     for the first: the shift that damps stretch(p) while the
  *            history is young: 2 for a context never seen, 1 for one
  *            seen once or twice (development text, max: 0.04% for the
  *            halving), else 0. */
@@ -342,19 +343,21 @@ static void state_tables_init(cm *m)
 {
     const bh_table *bh = &m->bh;
     for (int s = 0; s < 256; s++) {
-        m->os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
-        m->damp[s] = (uint8_t)(s == 0 ? 2 : bh->n0[s] + bh->n1[s] < 3 ? 1 : 0);
+        cm_state_in *t = &m->sin[s];
+        int one = bh->n0[s] == 0 || bh->n1[s] == 0;
+        t->os_mask = -one;
+        t->os_sub = bh->n0[s] != 0 && bh->n1[s] == 0 ? 65536 : 0;
+        t->detm = (int16_t)-(bh->det[s] != 0);
+        t->damp = (uint8_t)(s == 0 ? 2 : bh->n0[s] + bh->n1[s] < 3 ? 1 : 0);
     }
 }
 
 /* The fourth input of a context: its probability, signed towards the
  * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
  * 0 once it has seen both. */
-
-static inline int one_sided(const int32_t *os, uint8_t s, uint32_t p16)
+static inline int one_sided(const cm_state_in *t, uint32_t p16)
 {
-    int32_t o = os[s];
-    return (((int)p16 - (o & ~1)) & -(o & 1)) >> 6;
+    return (((int)p16 - t->os_sub) & t->os_mask) >> 6;
 }
 
 /* Selector `record`: the column in 64 steps while a record length is in
@@ -459,10 +462,11 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         int16_t *xi = x + i * inputs;
         /* With three inputs or more, stretch(p) damped while the
          * history is young (damp, state_tables_init). */
-        xi[0] = (int16_t)(inputs < 3 ? st : st >> m->damp[s]);
-        xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
+        const cm_state_in *t = &m->sin[s];
+        xi[0] = (int16_t)(inputs < 3 ? st : st >> t->damp);
+        xi[1] = (int16_t)(st & t->detm);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
-        if (inputs >= 4) xi[3] = (int16_t)one_sided(m->os, s, p16);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(t, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;
@@ -613,15 +617,16 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     return predict_out(m, pr);
 }
 
-/* Trains contexts i0..i1-1 on the bit. */
-CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
+/* Trains contexts i0..i1-1 on the bit (their run inputs too with
+ * `inputs` 5). */
+CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean, int inputs)
 {
     /* In locals: a store through sp (a byte) may alias anything in m, so
      * the compiler would load them again at every context. */
     const uint16_t *rates = m->rates;
     const uint8_t (*next)[2] = m->bh.next;
     uint32_t limit = m->sm.limit, rlimit = m->rm.limit;
-    int runs = !lean && m->rp.inputs >= 5;
+    int runs = !lean && inputs >= 5;
     for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i];
         sm_train(m->se[i], bit, rates, limit);
@@ -630,10 +635,10 @@ CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
     }
 }
 
-CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 {
-    train_contexts(m, bit, 0, nctx, lean);
-    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0);
+    train_contexts(m, bit, 0, nctx, lean, inputs);
+    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0, inputs);
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
@@ -679,9 +684,11 @@ CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
 CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
 CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
 
-CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1); }
-CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1); }
-CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0); }
+CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
+CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
+CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
+CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
+CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
 
 /* The bodies for the model's shape (cm_init calls it once m->shape is
  * known): one indirect call per bit instead of a switch. */
@@ -690,8 +697,8 @@ static void cm_pick_bodies(cm *m)
     switch (m->shape) {
     case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
     case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
-    case 4:  m->predict = predict_full4; m->update = update_full; break;
-    case 5:  m->predict = predict_full5; m->update = update_full; break;
+    case 4:  m->predict = predict_full4; m->update = update_full4; break;
+    case 5:  m->predict = predict_full5; m->update = update_full5; break;
     default: m->predict = predict_full;  m->update = update_full; break;
     }
 }
