@@ -81,6 +81,7 @@ static void cm_fini(void *self);
 static void run_candidates(cm *m);
 static const uint8_t sel_common[CM_SEL_COMMON];
 static void state_tables_init(cm *m);
+static void cm_pick_bodies(cm *m);
 
 static void cm_lookup(cm *m)
 {
@@ -260,6 +261,7 @@ static int cm_init(void *self, const recipe_params *p)
         m->shape = p->inputs;
     /* Every shape but the lean ones writes the inputs into x itself. */
     if (m->shape == 0 || m->shape >= 4) mixer_given(&m->mx);
+    cm_pick_bodies(m);
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -316,22 +318,24 @@ static inline int run_input(cm *m, int i)
 }
 
 
-/* The bodies of predict and update, written once. `nctx` and `lean` are
- * constants where cm_predict / cm_update call them for the small shapes
- * (lean: one selector, no run model, APM or LSTM), so the compiler unrolls and
- * prunes those copies; the computed bits are the same whichever copy runs. */
+/* The bodies of predict and update, written once. `nctx`, `inputs` and
+ * `lean` are constants in the copies each shape gets (cm_pick_bodies; lean:
+ * one selector, one or two contexts, no run model, APM or LSTM, predicted
+ * by predict_lean), so the compiler unrolls and prunes those copies; the
+ * computed bits are the same whichever copy runs. */
 #if defined(__GNUC__)
 #define CM_BODY static inline __attribute__((always_inline))
 #else
 #define CM_BODY static inline
 #endif
 
-/* Per bit-history state, what cm_inputs reads of it, in tables rather
- * than branches, which the states would mispredict:
- *   os[s]    for the fourth input (one_sided): bit 0 set while state s
- *            has seen one bit value at most, and 65536 added when that
- *            value is 0;
- *   damp[s]  for the first: the shift that damps stretch(p) while the
+/* Per bit-history state, what cm_inputs reads of it, in one table rather
+ * than branches, which the states would mispredict (sin[s]):
+ *   os_sub, os_mask  for the fourth input (one_sided): the mask is -1
+ *            while state s has seen one bit value at most, and os_sub is
+ *            65536 when that value is 0;
+ *   detm     for the second: -1 while s has seen one bit value only;
+ *   damp     for the first: the shift that damps stretch(p) while the
  *            history is young: 2 for a context never seen, 1 for one
  *            seen once or twice (development text, max: 0.04% for the
  *            halving), else 0. */
@@ -339,19 +343,21 @@ static void state_tables_init(cm *m)
 {
     const bh_table *bh = &m->bh;
     for (int s = 0; s < 256; s++) {
-        m->os[s] = bh->n0[s] == 0 ? 1 : bh->n1[s] == 0 ? 65536 | 1 : 0;
-        m->damp[s] = (uint8_t)(s == 0 ? 2 : bh->n0[s] + bh->n1[s] < 3 ? 1 : 0);
+        cm_state_in *t = &m->sin[s];
+        int one = bh->n0[s] == 0 || bh->n1[s] == 0;
+        t->os_mask = -one;
+        t->os_sub = bh->n0[s] != 0 && bh->n1[s] == 0 ? 65536 : 0;
+        t->detm = (int16_t)-(bh->det[s] != 0);
+        t->damp = (uint8_t)(s == 0 ? 2 : bh->n0[s] + bh->n1[s] < 3 ? 1 : 0);
     }
 }
 
 /* The fourth input of a context: its probability, signed towards the
  * only bit value its history has seen (+p for ones, -(1 - p) for zeros),
  * 0 once it has seen both. */
-
-static inline int one_sided(const int32_t *os, uint8_t s, uint32_t p16)
+static inline int one_sided(const cm_state_in *t, uint32_t p16)
 {
-    int32_t o = os[s];
-    return (((int)p16 - (o & ~1)) & -(o & 1)) >> 6;
+    return (((int)p16 - t->os_sub) & t->os_mask) >> 6;
 }
 
 /* Selector `record`: the column in 64 steps while a record length is in
@@ -456,10 +462,11 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         int16_t *xi = x + i * inputs;
         /* With three inputs or more, stretch(p) damped while the
          * history is young (damp, state_tables_init). */
-        xi[0] = (int16_t)(inputs < 3 ? st : st >> m->damp[s]);
-        xi[1] = (int16_t)(m->bh.det[s] ? st : 0);
+        const cm_state_in *t = &m->sin[s];
+        xi[0] = (int16_t)(inputs < 3 ? st : st >> t->damp);
+        xi[1] = (int16_t)(st & t->detm);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
-        if (inputs >= 4) xi[3] = (int16_t)one_sided(m->os, s, p16);
+        if (inputs >= 4) xi[3] = (int16_t)one_sided(t, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
     return known;
@@ -516,7 +523,55 @@ static inline sse_in cm_sse_in(const cm *m)
     };
 }
 
-CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
+/* The final probability, kept for the update and folded into the trace. */
+static inline uint32_t predict_out(cm *m, uint32_t pr)
+{
+    if (pr < 1) pr = 1;
+    if (pr > 65535) pr = 65535;
+    m->pr_out = pr;
+    m->trace = (m->trace ^ pr) * 0x100000001b3ull;
+    return pr;
+}
+
+/* The lean shapes (one selector, one or two contexts, the match, no SSE):
+ * the selector is chosen first, then each input is written and added to
+ * the dot product in a local (mixer_added), the bias last. */
+CM_BODY uint32_t predict_lean(cm *m, int nctx)
+{
+    int k = m->bitpos & 3;
+    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    /* Before the selector: `known`, `match` and `kind` read the match. */
+    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    uint8_t s[2];
+    int known = 0;
+    for (int i = 0; i < nctx; i++) {
+        uint8_t *sp = m->sp[i] = m->slot[i] + node;
+        s[i] = *sp;
+        known += s[i] != 0;
+    }
+    int sel = m->rp.select[0];
+    mixer_select(&m->mx, 0, sel == SEL_C0 ? m->c0 : sel_value(m, sel, known, c1));
+    const int16_t *w = m->mx.cur[0];
+    int16_t *x = m->mx.x;
+    uint32_t *row = m->sm.t + (uint32_t)m->bitpos * 256;
+    int st[4], n = 0;
+    for (int i = 0; i < nctx; i++) {
+        uint32_t *e = m->se[i] = row + (uint32_t)i * 2048 + s[i];
+        st[n++] = sq_stretch(&m->sq, *e >> 16);
+    }
+    if (m->use_match) st[n++] = mst;
+    st[n++] = 256;   /* the bias */
+    int64_t acc = 0;
+    for (int i = 0; i < n; i++) {
+        x[i] = (int16_t)st[i];
+        acc += (int32_t)w[i] * st[i];
+    }
+    mixer_added(&m->mx, n, acc);
+    return predict_out(m, mixer_mix(&m->mx, (int)m->c0));
+}
+
+CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
 {
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
@@ -526,75 +581,52 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int lean, int inputs)
     /* The SSE chain's keys are known once the match has spoken: its
      * hashed stages' rows are fetched now, while the mixer works. */
     sse_in in = cm_sse_in(m);
-    if (!lean && m->sse.n > 2) sse_prefetch(&m->sse, &in);
-    if (lean) {
-        /* One selector, chosen first: mixer_add sums as it goes (mixer.h). */
-        int known = 0;
-        for (int i = 0; i < nctx; i++) {
-            m->sp[i] = m->slot[i] + node;
-            known += *m->sp[i] != 0;
-        }
-        cm_select(m, 1, known);
-        for (int i = 0; i < nctx; i++) {
-            uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 +
-                                     (uint32_t)m->bitpos * 256 + *m->sp[i];
-            uint32_t p16 = *e >> 16;
-            mixer_add(&m->mx, sq_stretch(&m->sq, p16));
-        }
-        if (m->use_match) mixer_add(&m->mx, mst);
-    } else {
-        /* The inputs first, then the selectors (some read the states and
-         * the match), so the stores of the inputs have retired before the
-         * dot products load them. */
-        int16_t *x = m->mx.x;
-        int known = cm_inputs(m, 0, nctx, inputs, node, x);
-        int n = nctx * inputs;
-        /* text.ctx's contexts, on binary data. */
-        if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
-        if (m->use_match) x[n++] = (int16_t)mst;
-        if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
-        if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
-        if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
-        if (m->use_tx) {
-            uint32_t pt = tx_p(&m->tm, m->c0);
-            x[n++] = (int16_t)sq_stretch(&m->sq, pt);
-            x[n++] = (int16_t)sq_stretch(&m->sq, apm_p(&m->txa, &m->sq, pt, m->c0 | c1 << 8));
-        }
-        if (m->dm.n) {
-            dmap_inputs(&m->dm, &m->sq, node, x + n);
-            if (m->text_off) silence(x + n, 0, m->dm.n, DMAP_INPUTS);
-            n += m->dm.n * DMAP_INPUTS;
-        }
-        x[n++] = 256;   /* the bias */
-        if (m->nlive + m->img_on > nctx || m->xhi > m->xlo)
-            n = data_inputs(m, inputs, node, x, n, &known);
-        /* Inputs given at the bit before and not now are cleared (mixer.h). */
-        for (int i = n; i < m->ngiven; i++) x[i] = 0;
-        m->ngiven = m->mx.nx = n;
-        cm_select(m, p->n_select, known);
+    if (m->sse.n > 2) sse_prefetch(&m->sse, &in);
+    /* The inputs first, then the selectors (some read the states and
+     * the match), so the stores of the inputs have retired before the
+     * dot products load them. */
+    int16_t *x = m->mx.x;
+    int known = cm_inputs(m, 0, nctx, inputs, node, x);
+    int n = nctx * inputs;
+    /* text.ctx's contexts, on binary data. */
+    if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
+    if (m->use_match) x[n++] = (int16_t)mst;
+    if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
+    if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
+    if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
+    if (m->use_tx) {
+        uint32_t pt = tx_p(&m->tm, m->c0);
+        x[n++] = (int16_t)sq_stretch(&m->sq, pt);
+        x[n++] = (int16_t)sq_stretch(&m->sq, apm_p(&m->txa, &m->sq, pt, m->c0 | c1 << 8));
     }
-    if (lean) mixer_add(&m->mx, 256);
+    if (m->dm.n) {
+        dmap_inputs(&m->dm, &m->sq, node, x + n);
+        if (m->text_off) silence(x + n, 0, m->dm.n, DMAP_INPUTS);
+        n += m->dm.n * DMAP_INPUTS;
+    }
+    x[n++] = 256;   /* the bias */
+    if (m->nlive + m->img_on > nctx || m->xhi > m->xlo)
+        n = data_inputs(m, inputs, node, x, n, &known);
+    /* Inputs given at the bit before and not now are cleared (mixer.h). */
+    for (int i = n; i < m->ngiven; i++) x[i] = 0;
+    m->ngiven = m->mx.nx = n;
+    cm_select(m, p->n_select, known);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
-    if (lean) goto out;
     pr = sse_p(&m->sse, &m->sq, pr, &in);
     if (m->img_on) pr = img_refine(&m->img, pr);
-out:
-    if (pr < 1) pr = 1;
-    if (pr > 65535) pr = 65535;
-    m->pr_out = pr;
-    m->trace = (m->trace ^ pr) * 0x100000001b3ull;
-    return pr;
+    return predict_out(m, pr);
 }
 
-/* Trains contexts i0..i1-1 on the bit. */
-CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
+/* Trains contexts i0..i1-1 on the bit (their run inputs too with
+ * `inputs` 5). */
+CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean, int inputs)
 {
     /* In locals: a store through sp (a byte) may alias anything in m, so
      * the compiler would load them again at every context. */
     const uint16_t *rates = m->rates;
     const uint8_t (*next)[2] = m->bh.next;
     uint32_t limit = m->sm.limit, rlimit = m->rm.limit;
-    int runs = !lean && m->rp.inputs >= 5;
+    int runs = !lean && inputs >= 5;
     for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i];
         sm_train(m->se[i], bit, rates, limit);
@@ -603,10 +635,10 @@ CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean)
     }
 }
 
-CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 {
-    train_contexts(m, bit, 0, nctx, lean);
-    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0);
+    train_contexts(m, bit, 0, nctx, lean, inputs);
+    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0, inputs);
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
@@ -639,26 +671,48 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean)
     if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses);
 }
 
+/* Each shape's body on its own (the lean ones small, without the
+ * registers and stack the full one saves). */
+#if defined(__GNUC__)
+#define CM_SHAPE static __attribute__((noinline))
+#else
+#define CM_SHAPE static
+#endif
+CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
+CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
+CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
+CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
+CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
+
+CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
+CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
+CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
+CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
+CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
+
+/* The bodies for the model's shape (cm_init calls it once m->shape is
+ * known): one indirect call per bit instead of a switch. */
+static void cm_pick_bodies(cm *m)
+{
+    switch (m->shape) {
+    case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
+    case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
+    case 4:  m->predict = predict_full4; m->update = update_full4; break;
+    case 5:  m->predict = predict_full5; m->update = update_full5; break;
+    default: m->predict = predict_full;  m->update = update_full; break;
+    }
+}
+
 static uint32_t cm_predict(void *self)
 {
     cm *m = self;
-    switch (m->shape) {
-    case 1:  return predict_body(m, 1, 1, 1);
-    case 2:  return predict_body(m, 2, 1, 1);
-    case 4:  return predict_body(m, m->nctx, 0, 4);
-    case 5:  return predict_body(m, m->nctx, 0, 5);
-    default: return predict_body(m, m->nctx, 0, m->rp.inputs);
-    }
+    return m->predict(m);
 }
 
 static void cm_update(void *self, int bit)
 {
     cm *m = self;
-    switch (m->shape) {
-    case 1:  update_body(m, bit, 1, 1); break;
-    case 2:  update_body(m, bit, 2, 1); break;
-    default: update_body(m, bit, m->nlive, 0); break;
-    }
+    m->update(m, bit);
 }
 
 /* The digest covers every probability the model has produced (the trace:

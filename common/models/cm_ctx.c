@@ -69,13 +69,15 @@ static int byte_contexts(cm *m)
             h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
         m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
-    uint64_t wctx[3] = {
-        m->w0 ? m->w0 : (m->c8 & 0xff) + 0x1234567,
-        m->w0 * 31 + m->w1 * 0x3ull,
-        m->w0 * 37 + m->w2 * 0x5ull,
-    };
-    for (int k = 0; k < p->word; k++, i++)
-        m->ctxh[i] = hash64(wctx[k] + seed + 0x77) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    if (p->word) {
+        uint64_t wctx[3] = {
+            m->w0 ? m->w0 : (m->c8 & 0xff) + 0x1234567,
+            m->w0 * 31 + m->w1 * 0x3ull,
+            m->w0 * 37 + m->w2 * 0x5ull,
+        };
+        for (int k = 0; k < p->word; k++, i++)
+            m->ctxh[i] = hash64(wctx[k] + seed + 0x77) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
     static const uint64_t sparse_mask[4] = {
         0xff00ull, 0xffff00ull, 0xffff0000ull, 0xff00ffull,
     };
@@ -269,12 +271,12 @@ void cm_byte(cm *m, int c)
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
     if (p->run) run_byte(&m->run, m->ctxh, c);
-    if (m->use_match) match_contexts(m, i);
+    if (m->use_match && p->match_ctx) match_contexts(m, i);
     if (m->use_tx) {
         tx_hints(m);
         tx_byte(&m->tm, c);
     }
     data_contexts(m);
-    direct_contexts(m);
+    if (m->dm.n) direct_contexts(m);
     mixer_text(&m->mx, !m->rec.is_binary);
 }

@@ -40,12 +40,24 @@ _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte
  * the cell map, the x86 expected bit; the direct maps' (cm.direct). */
 _Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 10 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
+/* What cm_inputs reads of a bit-history state (cm.c, state_tables_init):
+ * 16 bytes, one line holds four states. */
+typedef struct cm_state_in {
+    int32_t os_sub;                 /* one_sided: 65536 when the one value seen is 0 */
+    int32_t os_mask;                /* ... -1 while one value at most was seen, else 0 */
+    int16_t detm;                   /* -1 while one value only was seen (bh.det), else 0 */
+    uint8_t damp;                   /* the first input's damping shift */
+    uint8_t pad[5];
+} cm_state_in;
+
+typedef struct cm cm;
 typedef struct cm {
+    uint32_t (*predict)(cm *m);     /* the bodies for this shape (cm.c) */
+    void     (*update)(cm *m, int bit);
     recipe_params rp;
     sq_table  sq;
     bh_table  bh;
-    int32_t   os[256];              /* one_sided's table of states (cm.c) */
-    uint8_t   damp[256];            /* ... and the first input's damping shift */
+    cm_state_in sin[256];           /* what cm_inputs reads of each state (cm.c) */
     uint16_t  rates[1024];
     ctxmap    cmap0, cmap1;         /* first nibbles; second nibbles */
     int       nctx;                 /* contexts always used */

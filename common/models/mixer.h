@@ -104,6 +104,15 @@ static inline void mixer_add(mixer *m, int st)
     m->x[m->nx++] = (int16_t)st;
 }
 
+/* With one selector, in place of mixer_add for each input: the caller
+ * wrote x[0..n) itself and summed acc, their dot product with cur[0]
+ * (each product a 32-bit integer, as mixer_add adds them). */
+static inline void mixer_added(mixer *m, int n, int64_t acc)
+{
+    m->nx = n;
+    m->acc = acc;
+}
+
 /* Whether the data is text (on = 1): text's weight sets slow down further
  * once old (mixer.c); the caller decides, from the data already coded. */
 static inline void mixer_text(mixer *m, int on)

@@ -97,8 +97,3 @@ void sse_prefetch(const sse_chain *s, const sse_in *in)
      * sse_prefetch_next fetches them a bit ahead. */
     for (int i = 2; i < s->n; i++) apm_prefetch(&s->a[i], stage_cx(i, in));
 }
-
-void sse_update(sse_chain *s, int bit)
-{
-    for (int i = 0; i < s->n; i++) apm_update(&s->a[i], bit);
-}

@@ -44,7 +44,6 @@ int      sse_init(sse_chain *s, int stages, int limit, const uint16_t *rates,
                   const sq_table *sq);
 void     sse_fini(sse_chain *s);
 uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in);
-void     sse_update(sse_chain *s, int bit);
 /* Fetches the rows of the hashed stages (2 and up) that sse_p will read
  * for `in` into cache: call it as soon as the next bit's sse_in is known. */
 void     sse_prefetch(const sse_chain *s, const sse_in *in);
@@ -65,6 +64,13 @@ static inline void sse_prefetch_next(const sse_chain *s, uint32_t c0, uint32_t c
 {
     if (s->n > 0) apm_prefetch(&s->a[0], c0 | sse_misses3(misses) << 8);
     if (s->n > 1) apm_prefetch(&s->a[1], c0 | c1 << 8);
+}
+
+/* Trains the stages sse_p read on the bit (inline: a call per bit and
+ * stage cost more than the two steps of each). */
+static inline void sse_update(sse_chain *s, int bit)
+{
+    for (int i = 0; i < s->n; i++) apm_update(&s->a[i], bit);
 }
 
 #endif

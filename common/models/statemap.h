@@ -40,11 +40,13 @@ static inline void sm_train(uint32_t *t, int bit, const uint16_t *rates, uint32_
     uint32_t n = e & 1023;
     int32_t p = (int32_t)(e >> 10);
     /* (target - p) >> 6 fits 16 bits and rates[n] <= 8192: the product
-     * fits 32 bits. */
+     * fits 32 bits. The step is added to the entry as a whole, p's field
+     * and the count's (n < limit <= 1023: the count never carries into
+     * p's field), which is ((p + step) << 10) | (n + (n < limit)) modulo
+     * 2^32 in fewer instructions. */
     int32_t d = (((bit << 22) - bit) - p) >> 6;
-    p += (d * (int32_t)rates[n]) >> 9;
-    n += n < limit;
-    *t = ((uint32_t)p << 10) | n;
+    int32_t step = (d * (int32_t)rates[n]) >> 9;
+    *t = e + ((uint32_t)step << 10) + (n < limit);
 }
 
 static inline void sm_update(statemap *sm, int bit)
