@@ -17,6 +17,7 @@
 #define HP_FLIP   0x80000000u
 #define HP_LIMIT  1023          /* counts up to here: nearly stationary */
 #define IMG_MIX_LR 4
+#define IMG_APM_CX 4096
 #define ERR_SHIFT 8             /* img_refine's errors: over ~256 bits */
 
 /* Sizes of the direct contexts, in the order img_contexts lists them. */
@@ -48,6 +49,8 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
     rc = mixer_init(&im->mx, IMG_INPUTS, mix_sets, 3, IMG_MIX_LR, sq);
     if (rc) return rc;
     im->err_cm = im->err_img = 32768;
+    rc = apm_init(&im->ap, IMG_APM_CX, 1023, rates, sq);
+    if (rc) return rc;
     return mixer_init(&im->mx2, IMG_INPUTS + 1, mix_sets, 3, IMG_MIX_LR, sq);
 }
 
@@ -73,6 +76,7 @@ void img_fini(image_model *im)
     sm_fini(&im->sm);
     mixer_fini(&im->mx);
     mixer_fini(&im->mx2);
+    apm_fini(&im->ap);
 }
 
 /* Pixels lo..hi (offsets from the current pixel, -23 <= lo <= hi <= 8) of
@@ -166,6 +170,7 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     im->sel[1] = m6;
     im->sel[2] = bc40;
     im->l2 = (int)((r0 & 15) | row(r[1], -1, 2) << 4);
+    im->acx = (r0 & 15) | row(r[1], -2, 2) << 4 | row(r[2], -1, 1) << 9;
 }
 
 /* Two inputs from counts n0, n1: the stretched estimate (halved) and the
@@ -251,7 +256,8 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     mixer_add(m2, 256);
     im->refined = 1;
     im->p_cm = p16;
-    im->p_img = mixer_mix(m2, im->l2);
+    uint32_t pm = mixer_mix(m2, im->l2);
+    im->p_img = (pm + 3 * apm_p(&im->ap, im->sq, pm, im->acx) + 2) >> 2;
     return im->err_img < im->err_cm ? im->p_img : p16;
 }
 
@@ -292,6 +298,7 @@ void img_update(image_model *im, int bit)
     mixer_update(&im->mx, bit);
     if (im->refined) {
         mixer_update(&im->mx2, bit);
+        apm_update(&im->ap, bit);
         im->err_cm = err_avg(im->err_cm, im->p_cm, bit);
         im->err_img = err_avg(im->err_img, im->p_img, bit);
     }

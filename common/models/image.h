@@ -33,6 +33,7 @@
 #define SL_IMAGE_H
 
 #include "../fixmath.h"
+#include "apm.h"
 #include "bithist.h"
 #include "mixer.h"
 #include "statemap.h"
@@ -60,6 +61,8 @@ typedef struct image_model {
     int      refined;           /* img_refine ran for this bit */
     uint32_t p_cm, p_img;       /* the two candidates of img_refine */
     uint32_t err_cm, err_img;   /* their running absolute errors */
+    apm      ap;                /* img_refine's stage: by the pixels around */
+    uint32_t acx;               /* ... its context for this bit */
     uint32_t tr;                /* colour changes per byte (img_byte), 1/4096 */
     int      bitmap;            /* the bytes look like a bitmap */
     const sq_table *sq;
