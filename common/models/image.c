@@ -258,7 +258,7 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     im->p_cm = p16;
     uint32_t pm = mixer_mix(m2, im->l2);
     im->p_img = (pm + 3 * apm_p(&im->ap, im->sq, pm, im->acx) + 2) >> 2;
-    return im->err_img < im->err_cm ? im->p_img : p16;
+    return im->err_img < im->err_cm + (im->err_cm >> 3) ? im->p_img : p16;
 }
 
 static void hp_update(uint32_t *slot, int bit, const uint16_t *rates)
