@@ -49,7 +49,8 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
     rc = mixer_init(&im->mx, IMG_INPUTS, mix_sets, 3, IMG_MIX_LR, sq);
     if (rc) return rc;
     im->err_cm = im->err_img = 32768;
-    rc = apm_init(&im->ap, IMG_APM_CX, 1023, rates, sq);
+    rc = apm_init(&im->ap[0], IMG_APM_CX, 1023, rates, sq);
+    if (!rc) rc = apm_init(&im->ap[1], 65536, 1023, rates, sq);
     if (rc) return rc;
     return mixer_init(&im->mx2, IMG_INPUTS + 1, mix_sets, 3, IMG_MIX_LR, sq);
 }
@@ -76,7 +77,8 @@ void img_fini(image_model *im)
     sm_fini(&im->sm);
     mixer_fini(&im->mx);
     mixer_fini(&im->mx2);
-    apm_fini(&im->ap);
+    apm_fini(&im->ap[0]);
+    apm_fini(&im->ap[1]);
 }
 
 /* Pixels lo..hi (offsets from the current pixel, -23 <= lo <= hi <= 8) of
@@ -170,7 +172,8 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     im->sel[1] = m6;
     im->sel[2] = bc40;
     im->l2 = (int)((r0 & 15) | row(r[1], -1, 2) << 4);
-    im->acx = (r0 & 15) | row(r[1], -2, 2) << 4 | row(r[2], -1, 1) << 9;
+    im->acx[0] = (r0 & 15) | row(r[1], -2, 2) << 4 | row(r[2], -1, 1) << 9;
+    im->acx[1] = (r0 & 15) | row(r[1], -3, 3) << 4 | row(r[2], -2, 2) << 11;
 }
 
 /* Two inputs from counts n0, n1: the stretched estimate (halved) and the
@@ -257,7 +260,9 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     im->refined = 1;
     im->p_cm = p16;
     uint32_t pm = mixer_mix(m2, im->l2);
-    im->p_img = (pm + 3 * apm_p(&im->ap, im->sq, pm, im->acx) + 2) >> 2;
+    int st = sq_stretch(im->sq, pm);
+    im->p_img = (2 * pm + 3 * apm_p_st(&im->ap[0], st, im->acx[0]) +
+                 3 * apm_p_st(&im->ap[1], st, im->acx[1]) + 4) >> 3;
     return im->err_img < im->err_cm + (im->err_cm >> 3) ? im->p_img : p16;
 }
 
@@ -298,7 +303,8 @@ void img_update(image_model *im, int bit)
     mixer_update(&im->mx, bit);
     if (im->refined) {
         mixer_update(&im->mx2, bit);
-        apm_update(&im->ap, bit);
+        apm_update(&im->ap[0], bit);
+        apm_update(&im->ap[1], bit);
         im->err_cm = err_avg(im->err_cm, im->p_cm, bit);
         im->err_img = err_avg(im->err_img, im->p_img, bit);
     }

@@ -61,8 +61,8 @@ typedef struct image_model {
     int      refined;           /* img_refine ran for this bit */
     uint32_t p_cm, p_img;       /* the two candidates of img_refine */
     uint32_t err_cm, err_img;   /* their running absolute errors */
-    apm      ap;                /* img_refine's stage: by the pixels around */
-    uint32_t acx;               /* ... its context for this bit */
+    apm      ap[2];             /* img_refine's stages: by the pixels around */
+    uint32_t acx[2];            /* ... their contexts for this bit */
     uint32_t tr;                /* colour changes per byte (img_byte), 1/4096 */
     int      bitmap;            /* the bytes look like a bitmap */
     const sq_table *sq;
