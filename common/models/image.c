@@ -30,6 +30,7 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
 {
     memset(im, 0, sizeof *im);
     im->tr = 4u << 12;
+    iw_init(&im->wd);
     im->sq = sq;
     im->bh = bh;
     size_t n = 0;

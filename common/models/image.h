@@ -35,6 +35,7 @@
 #include "../fixmath.h"
 #include "apm.h"
 #include "bithist.h"
+#include "imgwidth.h"
 #include "mixer.h"
 #include "statemap.h"
 #include <stdint.h>
@@ -65,6 +66,7 @@ typedef struct image_model {
     uint32_t acx[2];            /* ... their contexts for this bit */
     uint32_t tr;                /* colour changes per byte (img_byte), 1/4096 */
     int      bitmap;            /* the bytes look like a bitmap */
+    imgwidth wd;                /* the row width from the pixels (imgwidth.h) */
     const sq_table *sq;
     const bh_table *bh;
 } image_model;
@@ -80,6 +82,11 @@ int  img_predict(image_model *im, const uint8_t *buf, uint32_t mask, uint32_t po
 /* cm's final probability p16 in, the one to code with out. */
 uint32_t img_refine(image_model *im, uint32_t p16);
 void img_update(image_model *im, int bit);
+/* img_refine's own probability has erred less than cm's of late. */
+static inline int img_winning(const image_model *im)
+{
+    return im->err_img < im->err_cm;
+}
 /* Per byte of binary data, c after prev: updates im->bitmap. */
 void img_byte(image_model *im, uint32_t prev, uint32_t c);
 
