@@ -86,7 +86,7 @@ static uint32_t rich(const uint8_t *buf, uint32_t mask, uint32_t pos, uint32_t n
     for (uint32_t b = b0; b < b1; b++) {
         uint32_t cx = px(buf, mask, b - 1) | px(buf, mask, b - 2) << 1 | px(buf, mask, b - 3) << 2;
         if (d)
-            for (uint32_t k = 0; k < 7; k++) cx |= px(buf, mask, b - u - 3 + k) << (3 + k);
+            for (uint32_t k = 0; k < 5; k++) cx |= px(buf, mask, b - u - 2 + k) << (3 + k);
         /* Counted as it goes: the pixel against the majority so far (a
          * template with many contexts gains nothing on noise). */
         uint32_t bit = px(buf, mask, b);

@@ -13,7 +13,7 @@
  * 64 pixels at a time with popcounts). The IW_TOP best distances and
  * their divisors (a dithered image's best distance is often two or three
  * rows) then compete on a richer template: three pixels to the left and
- * seven in the row d bytes back, each pixel predicted by the majority so
+ * five in the row d bytes back, each pixel predicted by the majority so
  * far in its context (on noise, so, the many contexts gain nothing over
  * the left pixels' few); the fewest errors wins, the smaller
  * width on a near tie (within 1/16). (With two pixels of the row 2d back
