@@ -132,22 +132,24 @@ static int text_contexts(cm *m, int c, int i)
     return i;
 }
 
-/* The image model's rows: the width its own detector found from the
- * pixels (imgwidth.h), else the record length; it runs on binary data
- * with rows of IMG_MIN_W bytes or more (cm.image=1: while the bytes look
- * like a bitmap, img_byte), and goes on past a stretch of bytes that look
- * like text (the record model's gate off: ordered dither can look so)
- * while its refinement wins (img_winning). */
+/* The image model's rows: while the bytes look like a bitmap (img_byte),
+ * the width its own detector finds from the pixels (imgwidth.h), else
+ * the record length. It runs on binary data with rows of IMG_MIN_W bytes
+ * or more (cm.image=1: only while the bytes look like a bitmap), and on
+ * a bitmap goes on past a stretch of bytes that look like text (the
+ * record model's gate off: an ordered dither can look so) while its
+ * refinement wins (img_winning). */
 static void image_width(cm *m)
 {
     const recipe_params *p = &m->rp;
+    int bitmap = m->img.bitmap;
     if (m->rec.is_binary) {
-        if (p->image == 1) img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
-        iw_byte(&m->img.wd, m->buf, m->mask, m->pos);
-    } else if (!img_winning(&m->img)) {
+        img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
+        if (bitmap) iw_byte(&m->img.wd, m->buf, m->mask, m->pos);
+    } else if (!bitmap || !img_winning(&m->img)) {
         return;
     }
-    m->img_w = m->img.wd.w ? m->img.wd.w : rec_active(&m->rec) ? m->rec.len : 0;
+    m->img_w = bitmap && m->img.wd.w ? m->img.wd.w : rec_active(&m->rec) ? m->rec.len : 0;
     m->img_on = m->img_w >= IMG_MIN_W && (p->image == 2 || m->img.bitmap);
 }
 

@@ -264,7 +264,10 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     int st = sq_stretch(im->sq, pm);
     im->p_img = (2 * pm + 3 * apm_p_st(&im->ap[0], st, im->acx[0]) +
                  3 * apm_p_st(&im->ap[1], st, im->acx[1]) + 4) >> 3;
-    return im->err_img < im->err_cm + (im->err_cm >> 3) ? im->p_img : p16;
+    /* On a bitmap, its own probability while its errors are not an
+     * eighth above cm's; elsewhere while they are below. */
+    uint32_t favour = im->bitmap ? im->err_cm >> 3 : 0;
+    return im->err_img < im->err_cm + favour ? im->p_img : p16;
 }
 
 static void hp_update(uint32_t *slot, int bit, const uint16_t *rates)
