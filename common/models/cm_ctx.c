@@ -155,6 +155,7 @@ static void image_width(cm *m)
     }
     m->img_w = bitmap && m->img.wd.w ? m->img.wd.w : rec_active(&m->rec) ? m->rec.len : 0;
     m->img_on = m->img_w >= IMG_MIN_W && (p->image == 2 || bitmap);
+    m->img.pixels = bitmap;
 }
 
 /* The data models' part of a byte boundary: the record detector runs on

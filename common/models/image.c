@@ -260,14 +260,14 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     mixer_add(m2, 256);
     im->refined = 1;
     im->p_cm = p16;
-    uint32_t pm = mixer_mix(m2, im->l2);
+    uint32_t pm = im->p_img = mixer_mix(m2, im->l2);
+    if (!im->pixels) return im->err_img < im->err_cm ? pm : p16;
+    /* On a bitmap, the two APMs on the pixels around, and the result
+     * while its errors are not an eighth above cm's. */
     int st = sq_stretch(im->sq, pm);
     im->p_img = (2 * pm + 3 * apm_p_st(&im->ap[0], st, im->acx[0]) +
                  3 * apm_p_st(&im->ap[1], st, im->acx[1]) + 4) >> 3;
-    /* On a bitmap, its own probability while its errors are not an
-     * eighth above cm's; elsewhere while they are below. */
-    uint32_t favour = im->bitmap ? im->err_cm >> 3 : 0;
-    return im->err_img < im->err_cm + favour ? im->p_img : p16;
+    return im->err_img < im->err_cm + (im->err_cm >> 3) ? im->p_img : p16;
 }
 
 static void hp_update(uint32_t *slot, int bit, const uint16_t *rates)
@@ -307,8 +307,10 @@ void img_update(image_model *im, int bit)
     mixer_update(&im->mx, bit);
     if (im->refined) {
         mixer_update(&im->mx2, bit);
-        apm_update(&im->ap[0], bit);
-        apm_update(&im->ap[1], bit);
+        if (im->pixels) {
+            apm_update(&im->ap[0], bit);
+            apm_update(&im->ap[1], bit);
+        }
         im->err_cm = err_avg(im->err_cm, im->p_cm, bit);
         im->err_img = err_avg(im->err_img, im->p_img, bit);
     }

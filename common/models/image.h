@@ -60,6 +60,7 @@ typedef struct image_model {
     uint32_t sel[3];            /* the mixers' weight sets for this bit */
     int      l2;                /* their layer-2 set */
     int      refined;           /* img_refine ran for this bit */
+    int      pixels;            /* the data is taken for a bitmap (set by the caller) */
     uint32_t p_cm, p_img;       /* the two candidates of img_refine */
     uint32_t err_cm, err_img;   /* their running absolute errors */
     apm      ap[2];             /* img_refine's stages: by the pixels around */
