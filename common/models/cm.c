@@ -43,9 +43,11 @@
  *              inputs (after the record and image inputs), and one input
  *              for the bit of the operand byte the target tables expect;
  *              selector `kind` then chooses by the place in the operand.
- *   image      (cm.image) while a record length of 4 or more is active
- *              (and, with cm.image=1, the bytes look like a bitmap), a
- *              1-bit image model with rows of that length (image.h): the
+ *   image      (cm.image) while a row width of 4 or more is known (on a
+ *              bitmap, found from the pixels by imgwidth.h, else the
+ *              record length; with cm.image=1, only while the bytes look
+ *              like a bitmap), a 1-bit image model with rows of that
+ *              width (image.h): the
  *              mixer's last input, and a refinement of the final
  *              probability, after the SSE chain, used while it errs less.
  *   direct     (cm.direct) direct context maps (dmap.h): for a few text

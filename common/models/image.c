@@ -17,7 +17,8 @@
 #define HP_FLIP   0x80000000u
 #define HP_LIMIT  1023          /* counts up to here: nearly stationary */
 #define IMG_MIX_LR 4
-#define IMG_APM_CX 4096
+#define IMG_APM_CX  4096    /* img_refine's APMs: 12 pixels around */
+#define IMG_APM2_CX 65536   /* ... and 16 */
 #define ERR_SHIFT 8             /* img_refine's errors: over ~256 bits */
 
 /* Sizes of the direct contexts, in the order img_contexts lists them. */
@@ -51,7 +52,7 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
     if (rc) return rc;
     im->err_cm = im->err_img = 32768;
     rc = apm_init(&im->ap[0], IMG_APM_CX, 1023, rates, sq);
-    if (!rc) rc = apm_init(&im->ap[1], 65536, 1023, rates, sq);
+    if (!rc) rc = apm_init(&im->ap[1], IMG_APM2_CX, 1023, rates, sq);
     if (rc) return rc;
     return mixer_init(&im->mx2, IMG_INPUTS + 1, mix_sets, 3, IMG_MIX_LR, sq);
 }
@@ -64,7 +65,9 @@ uint64_t img_mem(void)
      * (weights and update counts), their inputs padded to 16. */
     uint64_t sets = mix_sets[0] + mix_sets[1] + mix_sets[2];
     uint64_t w = sets * (((IMG_INPUTS + 1 + 15) & ~15u) * 2 + 2);
-    return n * 5 + ((uint64_t)4 << IMG_HASH_BITS) + IMG_NDIRECT * 256 * 4 + 2 * w;
+    /* ... and the two APMs of img_refine. */
+    uint64_t a = (uint64_t)(IMG_APM_CX + IMG_APM2_CX) * (33 * 4) + (IMG_APM_CX + IMG_APM2_CX) / 8;
+    return n * 5 + ((uint64_t)4 << IMG_HASH_BITS) + IMG_NDIRECT * 256 * 4 + 2 * w + a;
 }
 
 void img_fini(image_model *im)
