@@ -43,7 +43,7 @@
 #define IW_WINDOW  2048
 #define IW_MAX_D   2048
 #define IW_TOP     4
-#define IW_FIRST   512
+#define IW_FIRST   256
 #define IW_GAP_MAX 65536
 
 typedef struct imgwidth {
