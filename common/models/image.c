@@ -172,6 +172,9 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     hx[2] = pairs;
     hx[3] = s24;
     hx[4] = (uint64_t)s24 | (uint64_t)frame << 24;
+    hx[5] = (uint64_t)(r0 & 255) | (uint64_t)row(r[1], -8, 8) << 8 |
+            (uint64_t)row(r[2], -6, 6) << 25 | (uint64_t)row(r[3], -4, 4) << 38 |
+            (uint64_t)row(r[4], -2, 2) << 47;
     im->sel[0] = s4;
     im->sel[1] = m6;
     im->sel[2] = bc40;
