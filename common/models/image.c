@@ -175,6 +175,9 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     hx[5] = (uint64_t)(r0 & 255) | (uint64_t)row(r[1], -8, 8) << 8 |
             (uint64_t)row(r[2], -6, 6) << 25 | (uint64_t)row(r[3], -4, 4) << 38 |
             (uint64_t)row(r[4], -2, 2) << 47;
+    hx[6] = (uint64_t)(r0 & 31) | (uint64_t)row(r[1], -3, 3) << 5 | (uint64_t)row(r[2], -3, 3) << 12 |
+            (uint64_t)row(r[3], -3, 3) << 19 | (uint64_t)row(r[4], -3, 3) << 26 |
+            (uint64_t)row(r[5], -3, 3) << 33 | (uint64_t)row(r[6], -3, 3) << 40;
     im->sel[0] = s4;
     im->sel[1] = m6;
     im->sel[2] = bc40;
