@@ -178,6 +178,8 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     hx[6] = (uint64_t)(r0 & 31) | (uint64_t)row(r[1], -3, 3) << 5 | (uint64_t)row(r[2], -3, 3) << 12 |
             (uint64_t)row(r[3], -3, 3) << 19 | (uint64_t)row(r[4], -3, 3) << 26 |
             (uint64_t)row(r[5], -3, 3) << 33 | (uint64_t)row(r[6], -3, 3) << 40;
+    hx[7] = (uint64_t)(r0 & 63);
+    for (int k = 1; k <= IMG_ROWS; k++) hx[7] |= (uint64_t)row(r[k], -2, 2) << (6 + 5 * (k - 1));
     im->sel[0] = s4;
     im->sel[1] = m6;
     im->sel[2] = bc40;
