@@ -50,7 +50,7 @@
 #define IMG_ROWS      8
 #define IMG_NDIRECT   17
 #define IMG_NHASH     8
-#define IMG_HASH_BITS 22
+#define IMG_HASH_BITS 23
 #define IMG_INPUTS    (3 * IMG_NDIRECT + 2 * 4 + 3 * IMG_NHASH + 1)  /* with the bias */
 
 typedef struct image_model {
