@@ -7,7 +7,7 @@
  * those neighbours (the nearest pixels in several shapes, a column, the
  * number of black pixels around), in the manner of JBIG and of paq8px's
  * 1-bit image model, index small direct tables, each entry a bit history
- * and a pair of counts; five larger templates are hashed into a table of
+ * and a pair of counts; eight larger templates are hashed into a table of
  * adaptive probabilities. Two mixers of the model's own, their weight
  * sets chosen by the nearest pixels, the 6 pixels of a small template
  * and the count of black pixels among 40, mix them:
