@@ -42,9 +42,11 @@
  *              inputs (after the record and image inputs), and one input
  *              for the bit of the operand byte the target tables expect;
  *              selector `kind` then chooses by the place in the operand.
- *   image      (cm.image) while a record length of 4 or more is active
- *              (and, with cm.image=1, the bytes look like a bitmap), a
- *              1-bit image model with rows of that length (image.h): the
+ *   image      (cm.image) while a row width of 4 or more is known (on a
+ *              bitmap, found from the pixels by imgwidth.h, else the
+ *              record length; with cm.image=1, only while the bytes look
+ *              like a bitmap), a 1-bit image model with rows of that
+ *              width (image.h): the
  *              mixer's last input, and a refinement of the final
  *              probability, after the SSE chain, used while it errs less.
  *   direct     (cm.direct) direct context maps (dmap.h): for a few text
@@ -489,7 +491,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
     n += (m->nlive - m->nctx) * inputs;
     if (m->img_on) {
         uint32_t left = (uint32_t)(m->c8 << m->bitpos) | (m->c0 & ((1u << m->bitpos) - 1));
-        x[n++] = (int16_t)img_predict(&m->img, m->buf, m->mask, m->pos, m->rec.len,
+        x[n++] = (int16_t)img_predict(&m->img, m->buf, m->mask, m->pos, m->img_w,
                                       m->bitpos, left);
     }
     if (m->tlv_on && m->cell.t) {
@@ -737,6 +739,7 @@ static uint64_t cm_digest(const void *self)
         /* The data models, once they have seen binary data. */
         h = dg_bytes(h, m->ctxh + CM_MAX_BASE, (BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX) * sizeof *m->ctxh);
         h = dg_u64(h, m->rec.len | (uint64_t)m->rec.col << 32);
+        h = dg_u64(h, m->img_w);
         h = dg_u64(h, m->tlv.end | (uint64_t)m->tlv.sync << 32);
         h = dg_u64(h, (uint64_t)m->nlive << 8 | (uint64_t)m->rec_on << 2 |
                       (uint64_t)m->img_on << 1 | (uint64_t)m->rec.is_binary);

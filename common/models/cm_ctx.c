@@ -134,6 +134,32 @@ static int text_contexts(cm *m, int c, int i)
     return i;
 }
 
+/* The image model's rows: on a bitmap, the width its own detector finds
+ * from the pixels (imgwidth.h), else the record length. A bitmap is data
+ * that looks like one (img_byte), or, once a width has been found, data
+ * on which the image model's refinement wins (img_winning: a dithered
+ * shade's grey levels can look like other data). The model runs on
+ * binary data with rows of IMG_MIN_W bytes or more (cm.image=1: only on
+ * a bitmap), and on a bitmap goes on past a stretch of bytes that look
+ * like text (the record model's gate off: an ordered dither can look so)
+ * while its refinement wins. */
+static void image_width(cm *m)
+{
+    const recipe_params *p = &m->rp;
+    /* A bitmap: it looks like one, or a width found while it did still
+     * serves the image model well. */
+    int bitmap = m->img.bitmap || (m->img.wd.w && img_winning(&m->img));
+    if (m->rec.is_binary) {
+        img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
+        if (bitmap) iw_byte(&m->img.wd, m->buf, m->mask, m->pos);
+    } else if (!bitmap || !img_winning(&m->img)) {
+        return;
+    }
+    m->img_w = bitmap && m->img.wd.w ? m->img.wd.w : rec_active(&m->rec) ? m->rec.len : 0;
+    m->img_on = m->img_w >= IMG_MIN_W && (p->image == 2 || bitmap);
+    m->img.pixels = bitmap;
+}
+
 /* The data models' part of a byte boundary: the record detector runs on
  * every byte (cm.record or cm.image); its contexts join the list, after
  * the nctx others, only while it is active; the image model runs while
@@ -177,10 +203,8 @@ static void data_contexts(cm *m)
         m->tlv_on = p->binary > BIN_MAX_CTX && !m->tlv_off;
         dmap_set(&m->cell, 0, hash64(b[BIN_MAX_CTX + TLV_NCTX - 1] + p->seed + 0xce11));
     }
-    if (p->image == 1 && m->rec.is_binary)
-        img_byte(&m->img, (uint32_t)(m->c8 >> 8) & 0xff, (uint32_t)m->c8 & 0xff);
+    if (p->image) image_width(m);
     if (!rec_active(&m->rec)) return;
-    m->img_on = p->image && m->rec.len >= IMG_MIN_W && (p->image == 2 || m->img.bitmap);
     if (!p->record) return;
     uint64_t v[REC_MAX_CTX];
     rec_contexts(&m->rec, m->buf, m->mask, m->pos, p->record, v);

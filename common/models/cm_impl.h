@@ -104,6 +104,7 @@ typedef struct cm {
     image_model img;                /* 1-bit images, rows of rec.len bytes */
     exe_model ex;                   /* x86 code: call and jump targets */
     int       img_on;               /* the image model runs for this bit */
+    uint32_t  img_w;                /* ... with rows of this many bytes */
     int       use_match, use_match2;
     match_model mm2;                /* a second one, of another length (match.min2) */
     match_model mm;

@@ -17,6 +17,8 @@
 #define HP_FLIP   0x80000000u
 #define HP_LIMIT  1023          /* counts up to here: nearly stationary */
 #define IMG_MIX_LR 4
+#define IMG_APM_CX  4096    /* img_refine's APMs: 12 pixels around */
+#define IMG_APM2_CX 65536   /* ... and 16 */
 #define ERR_SHIFT 8             /* img_refine's errors: over ~256 bits */
 
 /* Sizes of the direct contexts, in the order img_contexts lists them. */
@@ -29,6 +31,7 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
 {
     memset(im, 0, sizeof *im);
     im->tr = 4u << 12;
+    iw_init(&im->wd);
     im->sq = sq;
     im->bh = bh;
     size_t n = 0;
@@ -48,6 +51,9 @@ int img_init(image_model *im, const sq_table *sq, const bh_table *bh,
     rc = mixer_init(&im->mx, IMG_INPUTS, mix_sets, 3, IMG_MIX_LR, sq);
     if (rc) return rc;
     im->err_cm = im->err_img = 32768;
+    rc = apm_init(&im->ap[0], IMG_APM_CX, 1023, rates, sq);
+    if (!rc) rc = apm_init(&im->ap[1], IMG_APM2_CX, 1023, rates, sq);
+    if (rc) return rc;
     return mixer_init(&im->mx2, IMG_INPUTS + 1, mix_sets, 3, IMG_MIX_LR, sq);
 }
 
@@ -59,7 +65,9 @@ uint64_t img_mem(void)
      * (weights and update counts), their inputs padded to 16. */
     uint64_t sets = mix_sets[0] + mix_sets[1] + mix_sets[2];
     uint64_t w = sets * (((IMG_INPUTS + 1 + 15) & ~15u) * 2 + 2);
-    return n * 5 + ((uint64_t)4 << IMG_HASH_BITS) + IMG_NDIRECT * 256 * 4 + 2 * w;
+    /* ... and the two APMs of img_refine. */
+    uint64_t a = (uint64_t)(IMG_APM_CX + IMG_APM2_CX) * (33 * 4) + (IMG_APM_CX + IMG_APM2_CX) / 8;
+    return n * 5 + ((uint64_t)4 << IMG_HASH_BITS) + IMG_NDIRECT * 256 * 4 + 2 * w + a;
 }
 
 void img_fini(image_model *im)
@@ -73,6 +81,8 @@ void img_fini(image_model *im)
     sm_fini(&im->sm);
     mixer_fini(&im->mx);
     mixer_fini(&im->mx2);
+    apm_fini(&im->ap[0]);
+    apm_fini(&im->ap[1]);
 }
 
 /* Pixels lo..hi (offsets from the current pixel, -23 <= lo <= hi <= 8) of
@@ -117,7 +127,10 @@ static void img_rows(image_model *im, const uint8_t *buf, uint32_t mask, uint32_
  *   11 7 above, 2 beyond, 3 left; 12 5+5 above, 2 left;
  *   13..16 black pixels among 4, 12, 24 and 40 around.
  * Hashed: 13+7+5 above and 6 left; 8 above and 2+2, 8 left; pairs of 8
- * rows; 24 around; 40 around. */
+ * rows; 24 around; 40 around; 17+13+9+5 above and 8 left; 7 in each of
+ * six rows above and 5 left; 5 in each of eight rows above and 6 left
+ * (the last three: development bitmaps, max, 40,644 -> 39,598 B of
+ * ideal code; glyphs and strokes seen before, taller than the others). */
 static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[IMG_NHASH])
 {
     const uint32_t *r = im->r;
@@ -162,10 +175,20 @@ static void img_contexts(image_model *im, uint32_t cx[IMG_NDIRECT], uint64_t hx[
     hx[2] = pairs;
     hx[3] = s24;
     hx[4] = (uint64_t)s24 | (uint64_t)frame << 24;
+    hx[5] = (uint64_t)(r0 & 255) | (uint64_t)row(r[1], -8, 8) << 8 |
+            (uint64_t)row(r[2], -6, 6) << 25 | (uint64_t)row(r[3], -4, 4) << 38 |
+            (uint64_t)row(r[4], -2, 2) << 47;
+    hx[6] = (uint64_t)(r0 & 31) | (uint64_t)row(r[1], -3, 3) << 5 | (uint64_t)row(r[2], -3, 3) << 12 |
+            (uint64_t)row(r[3], -3, 3) << 19 | (uint64_t)row(r[4], -3, 3) << 26 |
+            (uint64_t)row(r[5], -3, 3) << 33 | (uint64_t)row(r[6], -3, 3) << 40;
+    hx[7] = (uint64_t)(r0 & 63);
+    for (int k = 1; k <= IMG_ROWS; k++) hx[7] |= (uint64_t)row(r[k], -2, 2) << (6 + 5 * (k - 1));
     im->sel[0] = s4;
     im->sel[1] = m6;
     im->sel[2] = bc40;
     im->l2 = (int)((r0 & 15) | row(r[1], -1, 2) << 4);
+    im->acx[0] = (r0 & 15) | row(r[1], -2, 2) << 4 | row(r[2], -1, 1) << 9;
+    im->acx[1] = (r0 & 15) | row(r[1], -3, 3) << 4 | row(r[2], -2, 2) << 11;
 }
 
 /* Two inputs from counts n0, n1: the stretched estimate (halved) and the
@@ -251,8 +274,14 @@ uint32_t img_refine(image_model *im, uint32_t p16)
     mixer_add(m2, 256);
     im->refined = 1;
     im->p_cm = p16;
-    im->p_img = mixer_mix(m2, im->l2);
-    return im->err_img < im->err_cm ? im->p_img : p16;
+    uint32_t pm = im->p_img = mixer_mix(m2, im->l2);
+    if (!im->pixels) return im->err_img < im->err_cm ? pm : p16;
+    /* On a bitmap, the two APMs on the pixels around, and the result
+     * while its errors are not an eighth above cm's. */
+    int st = sq_stretch(im->sq, pm);
+    im->p_img = (2 * pm + 3 * apm_p_st(&im->ap[0], st, im->acx[0]) +
+                 3 * apm_p_st(&im->ap[1], st, im->acx[1]) + 4) >> 3;
+    return im->err_img < im->err_cm + (im->err_cm >> 3) ? im->p_img : p16;
 }
 
 static void hp_update(uint32_t *slot, int bit, const uint16_t *rates)
@@ -292,6 +321,10 @@ void img_update(image_model *im, int bit)
     mixer_update(&im->mx, bit);
     if (im->refined) {
         mixer_update(&im->mx2, bit);
+        if (im->pixels) {
+            apm_update(&im->ap[0], bit);
+            apm_update(&im->ap[1], bit);
+        }
         im->err_cm = err_avg(im->err_cm, im->p_cm, bit);
         im->err_img = err_avg(im->err_img, im->p_img, bit);
     }
