@@ -12,12 +12,16 @@
  * the stream (an ELF or a.out file keeps its code 4-byte aligned).
  *
  * Detector, from coded bytes only: per lane (pos % 4), a running share
- * of bytes equal to the byte four back. Code of this kind has one lane
- * that clearly beats the mean of the other three; text, x86 code,
- * compressed data and bitmaps have none. The model switches on when the
- * best lane leads by more than RISC_ON, off below RISC_OFF; when it
- * switches on, the best lane becomes the opcode lane. Text stays off,
- * and cm then computes exactly what it would without this model.
+ * of bytes equal to the byte four back (over about the last 2 KB). Code
+ * of this kind has one lane that clearly beats the mean of the other
+ * three; noise and variable-length code have none. The model switches
+ * on, for good, the first time the best lane leads by more than
+ * RISC_ON, and that lane becomes the opcode lane. (aarch64 and SPARC
+ * code lead with the lane next to the opcode's end, which serves as
+ * well.) Other binary data with some 4-byte structure switches it on
+ * too, and the mixer learns what the contexts are worth there; cm uses
+ * them only while the record model finds the data binary, so on text
+ * cm computes exactly what it would without this model.
  *
  *   risc_init(&r);
  *   per byte, after it is stored at buf[(pos - 1) & mask]:

@@ -71,4 +71,14 @@ if [ -r "$be" ] && command -v objcopy > /dev/null; then
 else
   echo "devset: skipped (no $be or objcopy): aarch64be-ld-linux" >&2
 fi
+# SPARC code: the first 192 KB of the sparc64 loader (its code and
+# read-only data; the rest is padding). From libc6-sparc64-cross, which
+# is no build dependency: skipped where it is not installed.
+sp=/usr/sparc64-linux-gnu/lib64/ld-linux.so.2
+if [ -r "$sp" ]; then
+  head -c 196608 "$sp" > "$out/libc6-sparc64-ld"
+  n=$((n + 1))
+else
+  echo "devset: skipped (not on this machine): $sp" >&2
+fi
 echo "devset: $n files in $out" >&2

@@ -2,11 +2,13 @@
  * switches on for 32-bit instruction words in either byte order and
  * finds the opcode's end of the word, and stays off on noise and
  * variable-length code; each context reads the place in the word, the
- * word's bytes so far and the words it names, and no later byte; and
- * inside cm, cm.risc changes nothing on text and codes such code
- * smaller. */
+ * word's bytes so far and the words it names, and no later byte; the
+ * call model finds SPARC-like calls and predicts their displacements
+ * from earlier targets; and inside cm, cm.risc changes nothing on text
+ * and codes such code smaller. */
 #include "../../common/codec.h"
 #include "../../common/models/risc.h"
+#include "../../common/models/rcall.h"
 #include "../../common/recipe.h"
 #include "testdata.h"
 #include "coded.h"
@@ -32,7 +34,7 @@ static void code(uint8_t *p, uint32_t n, uint64_t seed, int big)
         uint32_t op = ops[o];
         uint32_t rn = r >> 8 & 1 ? rd : (uint32_t)(r >> 9) % 4;
         rd = (uint32_t)(r >> 12) % 6;
-        uint32_t imm = (uint32_t)(r >> 16) % 8, rm = (uint32_t)(r >> 20) % 16;
+        uint32_t imm = (uint32_t)(r >> 16) % 64, rm = (uint32_t)(r >> 24) % 16;
         uint32_t w = op << 24 | rm << 16 | imm << 10 | rn << 5 | rd;
         for (uint32_t k = 0; k < 4; k++)
             p[i + k] = (uint8_t)(w >> (8 * (big ? 3 - k : k)));
@@ -105,8 +107,11 @@ Test(risc, each_context_reads_what_it_names)
     /* Which words each context reads, bit j for j words back (0: this
      * one), when the byte changed is the opcode byte (op) or one no
      * opcode holds (lane 1, other). */
-    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x7, 0x3, 0x5, 0xf, 0x3, 0x1};
-    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x1, 0x3, 0x5, 0x1, 0x1, 0x1};
+    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1};
+    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1};
+    /* Those that read of the current word only its opcode byte, once
+     * coded (none of it here: the opcode byte is the last). */
+    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0};
     uint64_t st = 9;
     for (int trial = 0; trial < 40; trial++) {
         for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
@@ -138,6 +143,19 @@ Test(risc, each_context_reads_what_it_names)
         risc_contexts(&r, buf, 255, pos - 3, RISC_MAX_CTX, v);
         risc_contexts(&r, buf, 255, pos - 2, RISC_MAX_CTX, w);
         for (int k = 0; k < RISC_MAX_CTX; k++) cr_assert_neq(v[k], w[k], "context %d", k);
+        /* With the opcode byte first (big-endian), once it is coded,
+         * every context reads it; the other bytes only those that read
+         * the bytes so far. */
+        r.lane = 0;
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, v);
+        for (uint32_t lane = 0; lane < 2; lane++) {
+            buf[(s + lane) & 255] ^= 0x90;
+            risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+            for (int k = 0; k < RISC_MAX_CTX; k++)
+                cr_assert_eq(v[k] != w[k], lane == 0 || !only_op[k], "context %d, lane %u", k, lane);
+            buf[(s + lane) & 255] ^= 0x90;
+        }
+        r.lane = 3;
     }
 }
 
@@ -152,6 +170,61 @@ Test(risc, in_cm_text_is_untouched_and_code_shrinks)
     on.risc = RISC_MAX_CTX;
     for (int big = 0; big < 2; big++) {
         code(data, 40000, 3 + (uint64_t)big, big);
-        assert_text_same_data_smaller(&off, &on, text, data, 40000, 970, "cm.risc");
+        assert_text_same_data_smaller(&off, &on, text, data, 40000, 990, "cm.risc");
     }
+}
+
+/* Big-endian SPARC-like code: words that are no call (first byte 0x80
+ * and up), and every fifth word or so a call (01 and a 30-bit word
+ * displacement) to one of 30 functions spread over the buffer. */
+static void calls(uint8_t *p, uint32_t n, uint64_t seed)
+{
+    for (uint32_t i = 0; i + 4 <= n; i += 4) {
+        uint64_t r = td_next(&seed);
+        uint32_t w = 0x80000000u | (uint32_t)(r >> 33);
+        if (r % 5 == 0) {
+            uint32_t target = (uint32_t)(r >> 8) % 30 * (n / 120) + 3;
+            w = 0x40000000u | ((target - i / 4) & 0x3fffffff);
+        }
+        for (uint32_t k = 0; k < 4; k++) p[i + k] = (uint8_t)(w >> (24 - 8 * k));
+    }
+}
+
+Test(risc, call_targets_predict_displacements)
+{
+    static uint8_t buf[BUF];
+    static uint16_t rates[1024];
+    sm_rates_init(rates);
+    sq_table sq;
+    sq_table_init(&sq);
+    rcall_model c;
+    cr_assert_eq(rcall_init(&c, rates), 0);
+    calls(buf, 60000, 4);
+    uint32_t pred = 0, right = 0, spoke = 0, agreed = 0, in_calls = 0;
+    for (uint32_t pos = 0; pos < 60000; pos++) {
+        uint32_t b = buf[pos], c0 = 1;
+        if (c.k >= 1) in_calls++;
+        if (c.k == 3 && c.expect >= 0) {
+            pred++;
+            right += (uint32_t)c.expect == b;
+        }
+        for (int i = 0; i < 8; i++) {
+            int bit = (int)(b >> (7 - i) & 1);
+            int x = rcall_predict(&c, &sq, c0, i);
+            if (x) {
+                spoke++;
+                agreed += (x > 0) == bit;
+            }
+            rcall_update(&c, bit);
+            c0 = c0 << 1 | (uint32_t)bit;
+        }
+        rcall_byte(&c, b, pos + 1);
+    }
+    cr_assert_eq(c.form, 0, "form %d in use", c.form);
+    /* About 3000 calls, three displacement bytes each. */
+    cr_assert_gt(in_calls, 8000, "%u call bytes followed", in_calls);
+    cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
+    cr_assert_gt(right, pred * 9 / 10, "%u of %u low bytes right", right, pred);
+    cr_assert_gt(agreed, spoke * 9 / 10, "%u of %u signs right", agreed, spoke);
+    rcall_fini(&c);
 }
