@@ -92,7 +92,7 @@ static void cm_lookup(cm *m)
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nlive; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
-        for (int i = m->xlo; i < m->xhi; i++)
+        for (int i = m->xfrom; i < m->xhi; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
         if (m->rp.inputs >= 5) run_candidates(m);
         return;
@@ -110,7 +110,7 @@ static void cm_lookup(cm *m)
     int b = (int)(m->c0 & 1);
     for (int i = 0; i < m->nlive; i++)
         m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
-    for (int i = m->xlo; i < m->xhi; i++)
+    for (int i = m->xfrom; i < m->xhi; i++)
         m->slot[i] = ctxmap_find(&m->cmap1, &m->bh, m->hnib[i][b]);
 }
 
@@ -134,7 +134,7 @@ static void cm_prefetch(cm *m)
     uint64_t n0 = (uint64_t)(m->c0 << 1) * 0x9e3779b97f4a7c15ull;
     uint64_t n1 = (uint64_t)(m->c0 << 1 | 1) * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < m->nlive; i++) prefetch_nibbles(m, i, n0, n1);
-    for (int i = m->xlo; i < m->xhi; i++) prefetch_nibbles(m, i, n0, n1);
+    for (int i = m->xfrom; i < m->xhi; i++) prefetch_nibbles(m, i, n0, n1);
 }
 
 /* The Transformer inside cm: its own settings (tx.*); the mixer gets
@@ -172,7 +172,9 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
                2 * m->use_tx + m->dm.n * DMAP_INPUTS + 1;
     m->tin = m->nbase + p->inputs * (p->binary + p->record) + (p->image > 0);
     m->xin = m->tin + DMAP_INPUTS * (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
-    int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->xhi_max > m->xlo);
+    /* The x86 contexts' inputs and the expected bit's, then cm.risc's. */
+    int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->rlo > m->xlo) +
+                 (p->risc >= RISC_MAX_CTX);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
     /* The data models' inputs start at weight 0: on text, which never
@@ -192,9 +194,10 @@ static int cm_init(void *self, const recipe_params *p)
     sm_rates_init(m->rates);
     int nall = recipe_contexts(p);  /* the data contexts included */
     int nexe = p->exe ? EXE_NCTX : 0;
-    m->nctx = m->nlive = nall - p->binary - p->record - nexe;
-    m->xlo = m->xhi = m->nctx + p->binary + p->record;
-    m->xhi_max = m->xlo + nexe;
+    m->nctx = m->nlive = nall - p->binary - p->record - nexe - p->risc;
+    m->xlo = m->xfrom = m->xhi = m->nctx + p->binary + p->record;
+    m->rlo = m->xlo + nexe;
+    m->xhi_max = m->rlo + p->risc;
     m->tlo = p->n_orders + p->word + p->sparse + p->text;
     m->need_words = p->word || p->text || p->direct;
     m->need_lines = p->text;
@@ -251,13 +254,14 @@ static int cm_init(void *self, const recipe_params *p)
         (rc = dmap_init(&m->cell, 1, CM_CELL_BITS, 1023, m->rates)))
         goto fail;
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
+    if ((rc = risc_init(&m->rs, p->risc >= RISC_MAX_CTX, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
         m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->binary && !p->image &&
-        !p->exe && !p->direct)
+        !p->exe && !p->risc && !p->direct)
         m->shape = m->nctx;
     else if (p->inputs >= 4)
         m->shape = p->inputs;
@@ -296,6 +300,7 @@ static void cm_fini(void *self)
     }
     if (m->rp.image) img_fini(&m->img);
     exe_fini(&m->ex);
+    risc_fini(&m->rs);
     mixer_fini(&m->mx);
     sse_fini(&m->sse);
 }
@@ -304,7 +309,7 @@ static void cm_fini(void *self)
 static void run_candidates(cm *m)
 {
     for (int i = 0; i < m->nlive; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
-    for (int i = m->xlo; i < m->xhi; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
+    for (int i = m->xfrom; i < m->xhi; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
 }
 
 /* The run input of context i (models/runhist.h), or 0. */
@@ -402,12 +407,18 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
                : rec ? 8 * 2 * 256 + sel_record(m)
                : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
     case SEL_KIND: {
-        if (m->xhi > m->xlo) {
+        if (m->exe_on) {
             /* x86 code: the place in an operand, and whether a target
              * table expects a byte. */
             uint32_t st = m->ex.k < 0 ? 0
                         : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
             return 4 * 4 * 256 + st * 256 + m->c0;
+        }
+        if (m->risc_on) {
+            /* Fixed-width code: the place in the word, the last opcode's
+             * top bits (risc.h). */
+            uint32_t st = risc_sel(&m->rs, m->buf, m->mask, m->pos);
+            return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + st * 256 + m->c0;
         }
         uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
                       : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
@@ -502,13 +513,25 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
         dmap_inputs(&m->cell, &m->sq, node, x + n);
         n += DMAP_INPUTS;
     }
-    if (m->xhi > m->xlo) {
-        /* The x86 contexts' inputs have places of their own, after the
-         * record contexts', the image model's and the cell map's. */
+    if (m->xhi > m->xfrom) {
+        /* The code contexts' inputs have places of their own, after the
+         * record contexts', the image model's and the cell map's: the
+         * x86 contexts' and the expected bit's, then cm.risc's. */
         for (; n < m->xin; n++) x[n] = 0;
-        *known += cm_inputs(m, m->xlo, m->xhi, inputs, node, x + n);
-        n += (m->xhi - m->xlo) * inputs;
-        x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
+        if (m->exe_on) {
+            *known += cm_inputs(m, m->xlo, m->rlo, inputs, node, x + n);
+            n += (m->rlo - m->xlo) * inputs;
+            x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
+        } else if (m->rlo > m->xlo) {
+            silence(x + n, 0, m->rlo - m->xlo, inputs);
+            n += (m->rlo - m->xlo) * inputs;
+            x[n++] = 0;
+        }
+        if (m->risc_on) {
+            *known += cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
+            n += (m->xhi_max - m->rlo) * inputs;
+            if (m->rs.calls) x[n++] = (int16_t)rcall_predict(&m->rs.call, &m->sq, m->c0, m->bitpos);
+        }
     }
     return n;
 }
@@ -607,7 +630,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
         n += m->dm.n * DMAP_INPUTS;
     }
     x[n++] = 256;   /* the bias */
-    if (m->nlive + m->img_on > nctx || m->xhi > m->xlo)
+    if (m->nlive + m->img_on > nctx || m->xhi > m->xfrom)
         n = data_inputs(m, inputs, node, x, n, &known);
     /* Inputs given at the bit before and not now are cleared (mixer.h). */
     for (int i = n; i < m->ngiven; i++) x[i] = 0;
@@ -640,13 +663,14 @@ CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean, int inputs
 CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 {
     train_contexts(m, bit, 0, nctx, lean, inputs);
-    if (!lean) train_contexts(m, bit, m->xlo, m->xhi, 0, inputs);
+    if (!lean) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
     if (m->use_match) match_update(&m->mm, bit);
     if (!lean && m->use_match2) match_update(&m->mm2, bit);
     if (!lean && m->rp.run) run_update(&m->run, bit);
     if (!lean && m->img_on) img_update(&m->img, bit);
     if (!lean && m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
-    if (!lean && m->xhi > m->xlo) exe_update(&m->ex, bit);
+    if (!lean && m->exe_on) exe_update(&m->ex, bit);
+    if (!lean && m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
     if (!lean && m->use_tx) apm_update(&m->txa, bit);
     if (!lean && m->dm.n) dmap_update(&m->dm, bit);
     mixer_update(&m->mx, bit);
@@ -746,9 +770,14 @@ static uint64_t cm_digest(const void *self)
     }
     if (m->ex.on) {
         /* The x86 contexts, while they are in use. */
-        h = dg_bytes(h, m->ctxh + m->xlo, (size_t)(m->xhi - m->xlo) * sizeof *m->ctxh);
+        h = dg_bytes(h, m->ctxh + m->xlo, (size_t)(m->rlo - m->xlo) * sizeof *m->ctxh);
         h = dg_u64(h, m->ex.abs ^ (uint64_t)m->ex.rel << 32);
         h = dg_u64(h, (uint64_t)(uint32_t)m->ex.k << 32 | (uint32_t)m->ex.expect[0]);
+    }
+    if (m->risc_on) {
+        /* The fixed-width code contexts, while they are in use. */
+        h = dg_bytes(h, m->ctxh + m->rlo, (size_t)(m->xhi_max - m->rlo) * sizeof *m->ctxh);
+        h = dg_u64(h, (uint64_t)m->rs.lane << 32 | m->rs.hit[0]);
     }
     if (m->use_match) h = dg_u64(h, m->mm.ptr ^ ((uint64_t)m->mm.len << 32));
     if (m->use_match2) h = dg_u64(h, m->mm2.ptr ^ ((uint64_t)m->mm2.len << 32));

@@ -19,6 +19,7 @@
 #include "match.h"
 #include "mixer.h"
 #include "record.h"
+#include "risc.h"
 #include "run.h"
 #include "runhist.h"
 #include "sse.h"
@@ -31,14 +32,14 @@
 #include <string.h>
 
 #define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
-#define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX)
+#define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX + RISC_MAX_CTX)
 #define CM_MAX_INPUTS 5
 #define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
- * the cell map, the x86 expected bit; the direct maps' (cm.direct). */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 10 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
+ * the cell map, the x86 and the call expected bits; the direct maps' (cm.direct). */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 11 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 /* What cm_inputs reads of a bit-history state (cm.c, state_tables_init):
  * 16 bytes, one line holds four states. */
@@ -69,9 +70,12 @@ typedef struct cm {
     dmap      cell;                 /* ... a direct map on the fifth record-header context */
     int       text_off;             /* so are text.ctx's, on binary data */
     int       tlo;                  /* the first of text.ctx's contexts */
-    int       xlo, xhi;             /* the x86 contexts now in use: xlo.. xhi - 1 */
-    int       xhi_max;              /* ... all of them: xlo .. xhi_max - 1 */
+    int       xlo, xhi_max;         /* the code contexts: xlo .. xhi_max - 1, the x86
+                                       ones (cm.exe) first, then cm.risc's */
+    int       rlo;                  /* the first of cm.risc's */
+    int       xfrom, xhi;           /* those now in use: xfrom .. xhi - 1 */
     int       xin;                  /* their first mixer input */
+    int       exe_on, risc_on;      /* which of the two are in use at this byte */
     int       nbase;                /* mixer inputs always given, bias last */
     int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;
@@ -103,6 +107,7 @@ typedef struct cm {
     record_model rec;               /* record length, record contexts */
     image_model img;                /* 1-bit images, rows of rec.len bytes */
     exe_model ex;                   /* x86 code: call and jump targets */
+    risc_model rs;                  /* fixed-width 32-bit code */
     int       img_on;               /* the image model runs for this bit */
     uint32_t  img_w;                /* ... with rows of this many bytes */
     int       use_match, use_match2;

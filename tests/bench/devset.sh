@@ -2,7 +2,7 @@
 # tests/bench/devset.sh [DIR] — the development set: files every Debian 12
 # machine with this project's build dependencies has (licences, changelogs,
 # a Texinfo manual, man pages, C headers, Python and Perl source, tables,
-# ELF binaries), copied to DIR (default build/devset), .gz files unpacked;
+# ELF binaries, x86-64 and aarch64), copied to DIR (default build/devset), .gz files unpacked;
 # and generated data:
 # 1-bit bitmaps (tests/bench/gen_bitmap.c) and binary records
 # (tests/bench/gen_records.c), the same bytes on every machine.
@@ -36,6 +36,8 @@ files=(
   /usr/share/zoneinfo/Europe/London          # binary records
   /usr/bin/dpkg                              # ELF executable and library
   /usr/lib/x86_64-linux-gnu/libz.so.1
+  /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1   # aarch64 code: fixed-width
+  /usr/aarch64-linux-gnu/lib/libgomp.so.1.0.0        # 32-bit instructions (cross libc)
 )
 n=0
 for f in "${files[@]}"; do
@@ -45,6 +47,7 @@ for f in "${files[@]}"; do
   case "$f" in
     */changelog.gz) name="$dir-changelog" ;;
     */Europe/London) name="zoneinfo-London" ;;
+    /usr/aarch64-linux-gnu/*) name="aarch64-$base" ;;
     *.gz) name="${base%.gz}" ;;
     *) name="$base" ;;
   esac
@@ -59,4 +62,23 @@ for g in gen_bitmap gen_records; do
   rm -f "$out/.$g"
 done
 n=$((n + 8))
+# The aarch64 loader with every 32-bit word byte-swapped: fixed-width code
+# in big-endian order, as SPARC, MIPS and PowerPC store theirs.
+be=/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1
+if [ -r "$be" ] && command -v objcopy > /dev/null; then
+  objcopy -I binary -O binary --reverse-bytes=4 "$be" "$out/aarch64be-ld-linux"
+  n=$((n + 1))
+else
+  echo "devset: skipped (no $be or objcopy): aarch64be-ld-linux" >&2
+fi
+# SPARC code: the first 192 KB of the sparc64 loader (its code and
+# read-only data; the rest is padding). From libc6-sparc64-cross, which
+# is no build dependency: skipped where it is not installed.
+sp=/usr/sparc64-linux-gnu/lib64/ld-linux.so.2
+if [ -r "$sp" ]; then
+  head -c 196608 "$sp" > "$out/libc6-sparc64-ld"
+  n=$((n + 1))
+else
+  echo "devset: skipped (not on this machine): $sp" >&2
+fi
 echo "devset: $n files in $out" >&2

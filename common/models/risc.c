@@ -1,0 +1,106 @@
+/* common/models/risc.c — see risc.h. */
+#include "risc.h"
+
+#include <string.h>
+
+/* The gate: the best lane's share of repeats leads the mean of the other
+ * three by more than RISC_ON (16-bit fixed point) to switch on, for
+ * good; a share moves 1/2^HIT_SHIFT of the way per byte of its lane.
+ * (Development set, max: a gate that also switched off, below half of
+ * RISC_ON, and a shorter average, 1/128, lost 0.5-1.5% on the aarch64
+ * and SPARC files; so did following the best lane after switching on.) */
+#define RISC_ON    3000u
+#define HIT_SHIFT  9
+
+int risc_init(risc_model *r, int calls, const uint16_t *rates)
+{
+    memset(r, 0, sizeof *r);
+    r->calls = calls;
+    r->call.form = r->call.k = r->call.expect = -1;
+    return calls ? rcall_init(&r->call, rates) : 0;
+}
+
+void risc_fini(risc_model *r)
+{
+    if (r->calls) rcall_fini(&r->call);
+}
+
+/* The lane with the highest share (the lowest on a tie), and by how much
+ * it leads the mean of the others (0 if it does not). */
+static uint32_t best_lane(const risc_model *r, int *lane)
+{
+    int b = 0;
+    for (int l = 1; l < 4; l++)
+        if (r->hit[l] > r->hit[b]) b = l;
+    uint32_t rest = r->hit[0] + r->hit[1] + r->hit[2] + r->hit[3] - r->hit[b];
+    *lane = b;
+    return 3 * r->hit[b] > rest ? (3 * r->hit[b] - rest) / 3 : 0;
+}
+
+void risc_byte(risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
+{
+    if (r->calls) rcall_byte(&r->call, buf[(pos - 1) & mask], pos);
+    if (pos < 5) return;
+    uint32_t l = (pos - 1) & 3;
+    uint32_t hit = buf[(pos - 1) & mask] == buf[(pos - 5) & mask];
+    r->hit[l] = (uint32_t)((int32_t)r->hit[l] +
+                           (((int32_t)(hit << 16) - (int32_t)r->hit[l]) >> HIT_SHIFT));
+    int lane;
+    uint32_t lead = best_lane(r, &lane);
+    if (!r->on && lead > RISC_ON) {
+        r->on = 1;
+        r->lane = lane;
+    }
+}
+
+/* The 32-bit word that starts at position s (bytes in stream order,
+ * the first lowest). */
+static uint32_t word_at(const uint8_t *buf, uint32_t mask, uint32_t s)
+{
+    return (uint32_t)buf[s & mask] | (uint32_t)buf[(s + 1) & mask] << 8 |
+           (uint32_t)buf[(s + 2) & mask] << 16 | (uint32_t)buf[(s + 3) & mask] << 24;
+}
+
+/* A word's opcode: its byte in the opcode lane and the high nibble of
+ * the lane beside it (lane ^ 1: 2 for little-endian aarch64's 3, 1 for
+ * a big-endian 0), 12 bits. */
+static uint32_t opcode(const risc_model *r, uint32_t w)
+{
+    uint32_t l = (uint32_t)r->lane;
+    return (w >> (8 * l) & 0xff) << 4 | (w >> (8 * (l ^ 1) + 4) & 0xf);
+}
+
+void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                   int n, uint64_t *v)
+{
+    uint32_t k = pos & 3, s = pos - k;  /* the current word starts at s */
+    uint32_t cur = 0;
+    for (uint32_t j = 0; j < k; j++) cur |= (uint32_t)buf[(s + j) & mask] << (8 * j);
+    uint32_t w1 = pos >= 4 ? word_at(buf, mask, s - 4) : 0;
+    uint32_t w2 = pos >= 8 ? word_at(buf, mask, s - 8) : 0;
+    uint32_t w3 = pos >= 12 ? word_at(buf, mask, s - 12) : 0;
+    uint64_t o1 = opcode(r, w1), o2 = opcode(r, w2), o3 = opcode(r, w3);
+    /* The place and the bytes so far, in the low 26 bits of each. */
+    uint64_t here = (uint64_t)k << 24 | cur;
+    /* The place and, once coded, the current word's opcode byte only. */
+    uint32_t l = (uint32_t)r->lane;
+    uint64_t op_here = (uint64_t)k << 24 | (k > l ? 256 | (cur >> (8 * l) & 0xff) : 0) | 1ull << 23;
+    const uint64_t all[RISC_MAX_CTX] = {
+        here | o1 << 26,
+        op_here | o1 << 26 | o2 << 38,
+        here | (uint64_t)w1 << 26,
+        here | (uint64_t)w2 << 26,
+        op_here | o1 << 26 | o2 << 38 | o3 << 50,
+        op_here | o1 << 26 | (uint64_t)(w1 >> (8 * k) & 0xff) << 38,
+        r->call.k < 0 ? here
+                      : ((uint64_t)r->call.src << 9 | (uint64_t)(r->call.expect + 1)) << 26 | here | 1ull << 40,
+    };
+    for (int i = 0; i < n && i < RISC_MAX_CTX; i++) v[i] = all[i];
+}
+
+uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
+{
+    uint32_t k = pos & 3, s = pos - k;
+    uint32_t op = pos >= 4 ? buf[(s - 4 + (uint32_t)r->lane) & mask] : 0;
+    return k * 4 + (op >> 6);
+}

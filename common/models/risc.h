@@ -1,0 +1,81 @@
+/* common/models/risc.h — machine code made of fixed-width 32-bit
+ * instructions (aarch64, SPARC, MIPS, PowerPC, RISC-V without the
+ * compressed forms): contexts keyed by the place in the 32-bit word and
+ * the opcodes of the instructions before, and a detector that says when
+ * the bytes look like such code.
+ *
+ * In such code one byte of every 32-bit word (the "opcode lane": the
+ * top byte, which is the last of the four in little-endian aarch64 and
+ * the first in big-endian SPARC, MIPS or PowerPC) holds most of the
+ * opcode, and it repeats far more often from one word to the next than
+ * the register and immediate bytes do. Words are taken as aligned to
+ * the stream (an ELF or a.out file keeps its code 4-byte aligned).
+ *
+ * Detector, from coded bytes only: per lane (pos % 4), a running share
+ * of bytes equal to the byte four back (over about the last 2 KB). Code
+ * of this kind has one lane that clearly beats the mean of the other
+ * three; noise and variable-length code have none. The model switches
+ * on, for good, the first time the best lane leads by more than
+ * RISC_ON, and that lane becomes the opcode lane. (aarch64 and SPARC
+ * code lead with the lane next to the opcode's end, which serves as
+ * well.) Other binary data with some 4-byte structure switches it on
+ * too, and the mixer learns what the contexts are worth there; cm uses
+ * them only while the record model finds the data binary, so on text
+ * cm computes exactly what it would without this model.
+ *
+ *   risc_init(&r);
+ *   per byte, after it is stored at buf[(pos - 1) & mask]:
+ *     risc_byte(&r, buf, mask, pos);
+ *     if (risc_active(&r)) risc_contexts(&r, buf, mask, pos, n, v);
+ *   risc_sel(&r, buf, mask, pos): a mixer selector's value, below
+ *   RISC_SEL (cm multiplies it by 256 for the partial byte). */
+#ifndef SL_RISC_H
+#define SL_RISC_H
+
+#include "rcall.h"
+
+#include <stdint.h>
+
+#define RISC_MAX_CTX 7
+#define RISC_SEL 16       /* selector values (risc_sel) */
+
+typedef struct risc_model {
+    uint32_t hit[4];      /* per lane: share of bytes equal to 4 back, 16-bit fixed point */
+    int      lane;        /* the opcode lane, chosen when the model switched on */
+    int      on;          /* the gate, with hysteresis */
+    int      calls;       /* the call model runs (rcall.h) */
+    rcall_model call;
+} risc_model;
+
+/* calls: run the call model (for the seventh context and its input).
+ * 0 or SL_ENOMEM; risc_fini frees (also after a failed init). */
+int risc_init(risc_model *r, int calls, const uint16_t *rates);
+void risc_fini(risc_model *r);
+/* The byte at pos - 1 was just stored; pos >= 1. */
+void risc_byte(risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos);
+
+static inline int risc_active(const risc_model *r)
+{
+    return r->on;
+}
+
+/* Writes n (<= RISC_MAX_CTX) context values for the next byte into v;
+ * each holds the next byte's place in its word k = pos % 4 and either
+ * the word's bytes so far (a) or only its opcode-lane byte once coded
+ * (b: sparser contexts lost on the development set), and, in order:
+ * (a) the opcode of the last word (its opcode-lane byte and the high
+ * nibble of the lane beside it); (b) the opcodes of the last two words;
+ * (a) the last word whole; (a) the word two back whole; (b) the opcodes
+ * of the last three words; (b) the last word's byte at place k with its
+ * opcode; (a) in a call word (rcall.h), the byte the call model expects
+ * and where it came from, else nothing more. The caller hashes them,
+ * each with a salt of its own (two may share a value). */
+void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                   int n, uint64_t *v);
+
+/* The next byte's place in its word and the top two bits of the last
+ * word's opcode byte: 0 .. RISC_SEL - 1 (the top four lost on the
+ * development set). */
+uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos);
+
+#endif

@@ -1,0 +1,230 @@
+/* tests/unit/test_risc.c — the fixed-width code model: the detector
+ * switches on for 32-bit instruction words in either byte order and
+ * finds the opcode's end of the word, and stays off on noise and
+ * variable-length code; each context reads the place in the word, the
+ * word's bytes so far and the words it names, and no later byte; the
+ * call model finds SPARC-like calls and predicts their displacements
+ * from earlier targets; and inside cm, cm.risc changes nothing on text
+ * and codes such code smaller. */
+#include "../../common/codec.h"
+#include "../../common/models/risc.h"
+#include "../../common/models/rcall.h"
+#include "../../common/recipe.h"
+#include "testdata.h"
+#include "coded.h"
+
+#include <criterion/criterion.h>
+
+#define BUF (1u << 16)
+
+/* RISC-like code: 32-bit words whose top byte is one of a few opcodes
+ * (skewed; mostly fixed by the opcode three words back, a pattern that
+ * the order-n contexts, which see the registers and immediates between,
+ * find hard to learn), with register fields from a few registers (the
+ * last destination often a source) and small immediates; stored with
+ * the top byte last (little-endian) or first (big). */
+static void code(uint8_t *p, uint32_t n, uint64_t seed, int big)
+{
+    static const uint8_t ops[] = {0xf9, 0xf9, 0xf9, 0xaa, 0xaa, 0x91, 0x94, 0xb9, 0x2a, 0x52};
+    uint32_t rd = 0, hist[3] = {0, 1, 2};
+    for (uint32_t i = 0; i + 4 <= n; i += 4) {
+        uint64_t r = td_next(&seed);
+        uint32_t o = r >> 60 < 14 ? (hist[(i / 4) % 3] * 7 + 3) % 10 : (uint32_t)(r % 10);
+        hist[(i / 4) % 3] = o;
+        uint32_t op = ops[o];
+        uint32_t rn = r >> 8 & 1 ? rd : (uint32_t)(r >> 9) % 4;
+        rd = (uint32_t)(r >> 12) % 6;
+        uint32_t imm = (uint32_t)(r >> 16) % 64, rm = (uint32_t)(r >> 24) % 16;
+        uint32_t w = op << 24 | rm << 16 | imm << 10 | rn << 5 | rd;
+        for (uint32_t k = 0; k < 4; k++)
+            p[i + k] = (uint8_t)(w >> (8 * (big ? 3 - k : k)));
+    }
+}
+
+/* Variable-length code: instructions of 1 to 7 bytes from a few forms. */
+static void varcode(uint8_t *p, uint32_t n, uint64_t seed)
+{
+    static const uint8_t lead[] = {0x48, 0x89, 0x8b, 0xe8, 0x31, 0x83, 0xc3, 0x90, 0x55, 0x5d};
+    uint32_t i = 0;
+    while (i < n) {
+        uint64_t r = td_next(&seed);
+        uint32_t len = 1 + (uint32_t)(r % 7);
+        for (uint32_t k = 0; k < len && i < n; k++, i++)
+            p[i] = k == 0 ? lead[(r >> 8) % 10] : (uint8_t)(r >> (16 + 6 * k));
+    }
+}
+
+/* Feeds buf[0..n); returns how many bytes the model was on for. */
+static uint32_t feed(risc_model *r, const uint8_t *buf, uint32_t n)
+{
+    uint32_t on = 0;
+    for (uint32_t pos = 1; pos <= n; pos++) {
+        risc_byte(r, buf, BUF - 1, pos);
+        on += (uint32_t)risc_active(r);
+    }
+    return on;
+}
+
+Test(risc, switches_on_for_code_in_either_byte_order)
+{
+    static uint8_t buf[BUF];
+    for (int big = 0; big < 2; big++) {
+        risc_model r;
+        risc_init(&r, 0, NULL);
+        code(buf, 60000, 1, big);
+        uint32_t on = feed(&r, buf, 60000);
+        cr_assert_gt(on, 55000, "byte order %d: on for %u of 60000 bytes", big, on);
+        /* The opcode byte repeats most: the last of a little-endian
+         * word, the first of a big-endian one. */
+        cr_assert_eq(r.lane, big ? 0 : 3, "byte order %d: lane %d", big, r.lane);
+    }
+}
+
+/* (Text is kept out by cm: the model runs only while the record model
+ * finds the data binary.) */
+Test(risc, stays_off_on_noise_and_variable_length_code)
+{
+    static uint8_t buf[BUF];
+    for (int g = 0; g < 2; g++) {
+        risc_model r;
+        risc_init(&r, 0, NULL);
+        if (g == 0) td_random(buf, 60000, 5);
+        if (g == 1) varcode(buf, 60000, 5);
+        uint32_t on = feed(&r, buf, 60000);
+        cr_assert_lt(on, 600, "input %d: on for %u bytes", g, on);
+    }
+}
+
+/* Each context, by the word it reads (bit j: the word j back, 1..3; bit
+ * 0: the current word's bytes so far); the opcode-lane byte and the
+ * byte beside it are what "opcode" reads. */
+Test(risc, each_context_reads_what_it_names)
+{
+    static uint8_t buf[256];
+    risc_model r;
+    risc_init(&r, 0, NULL);
+    r.lane = 3;
+    /* Which words each context reads, bit j for j words back (0: this
+     * one), when the byte changed is the opcode byte (op) or one no
+     * opcode holds (lane 1, other). */
+    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1};
+    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1};
+    /* Those that read of the current word only its opcode byte, once
+     * coded (none of it here: the opcode byte is the last). */
+    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0};
+    uint64_t st = 9;
+    for (int trial = 0; trial < 40; trial++) {
+        for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
+        uint32_t pos = 64 + (uint32_t)trial * 4 + 3;   /* three bytes of the word known */
+        uint32_t s = pos - 3;
+        uint64_t v[RISC_MAX_CTX], w[RISC_MAX_CTX];
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, v);
+        for (uint32_t j = 0; j < 4; j++) {
+            for (int which = 0; which < 2; which++) {
+                /* In the current word, only its known bytes (0..2). */
+                uint32_t lane = j == 0 ? (which ? 1 : 2) : which ? 1 : 3;
+                uint32_t at = (s - 4 * j + lane) & 255;
+                buf[at] ^= 0x90;
+                risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+                for (int k = 0; k < RISC_MAX_CTX; k++) {
+                    uint32_t reads = which ? other[k] : op[k];
+                    cr_assert_eq(v[k] != w[k], (reads >> j & 1) != 0,
+                                 "context %d, word %u back, lane %u", k, j, lane);
+                }
+                buf[at] ^= 0x90;
+            }
+        }
+        /* The byte about to be coded and later ones are not read. */
+        buf[pos & 255] ^= 0xff;
+        buf[(pos + 1) & 255] ^= 0xff;
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+        for (int k = 0; k < RISC_MAX_CTX; k++) cr_assert_eq(v[k], w[k], "context %d", k);
+        /* The place in the word is read: the same bytes one place on. */
+        risc_contexts(&r, buf, 255, pos - 3, RISC_MAX_CTX, v);
+        risc_contexts(&r, buf, 255, pos - 2, RISC_MAX_CTX, w);
+        for (int k = 0; k < RISC_MAX_CTX; k++) cr_assert_neq(v[k], w[k], "context %d", k);
+        /* With the opcode byte first (big-endian), once it is coded,
+         * every context reads it; the other bytes only those that read
+         * the bytes so far. */
+        r.lane = 0;
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, v);
+        for (uint32_t lane = 0; lane < 2; lane++) {
+            buf[(s + lane) & 255] ^= 0x90;
+            risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+            for (int k = 0; k < RISC_MAX_CTX; k++)
+                cr_assert_eq(v[k] != w[k], lane == 0 || !only_op[k], "context %d, lane %u", k, lane);
+            buf[(s + lane) & 255] ^= 0x90;
+        }
+        r.lane = 3;
+    }
+}
+
+Test(risc, in_cm_text_is_untouched_and_code_shrinks)
+{
+    static uint8_t text[BUF], data[BUF];
+    td_text(text, 40000, 7);
+    recipe_params off, on;
+    cr_assert_eq(recipe_preset("default", &off), 0);
+    on = off;
+    off.risc = 0;
+    on.risc = RISC_MAX_CTX;
+    for (int big = 0; big < 2; big++) {
+        code(data, 40000, 3 + (uint64_t)big, big);
+        assert_text_same_data_smaller(&off, &on, text, data, 40000, 990, "cm.risc");
+    }
+}
+
+/* Big-endian SPARC-like code: words that are no call (first byte 0x80
+ * and up), and every fifth word or so a call (01 and a 30-bit word
+ * displacement) to one of 30 functions spread over the buffer. */
+static void calls(uint8_t *p, uint32_t n, uint64_t seed)
+{
+    for (uint32_t i = 0; i + 4 <= n; i += 4) {
+        uint64_t r = td_next(&seed);
+        uint32_t w = 0x80000000u | (uint32_t)(r >> 33);
+        if (r % 5 == 0) {
+            uint32_t target = (uint32_t)(r >> 8) % 30 * (n / 120) + 3;
+            w = 0x40000000u | ((target - i / 4) & 0x3fffffff);
+        }
+        for (uint32_t k = 0; k < 4; k++) p[i + k] = (uint8_t)(w >> (24 - 8 * k));
+    }
+}
+
+Test(risc, call_targets_predict_displacements)
+{
+    static uint8_t buf[BUF];
+    static uint16_t rates[1024];
+    sm_rates_init(rates);
+    sq_table sq;
+    sq_table_init(&sq);
+    rcall_model c;
+    cr_assert_eq(rcall_init(&c, rates), 0);
+    calls(buf, 60000, 4);
+    uint32_t pred = 0, right = 0, spoke = 0, agreed = 0, in_calls = 0;
+    for (uint32_t pos = 0; pos < 60000; pos++) {
+        uint32_t b = buf[pos], c0 = 1;
+        if (c.k >= 1) in_calls++;
+        if (c.k == 3 && c.expect >= 0) {
+            pred++;
+            right += (uint32_t)c.expect == b;
+        }
+        for (int i = 0; i < 8; i++) {
+            int bit = (int)(b >> (7 - i) & 1);
+            int x = rcall_predict(&c, &sq, c0, i);
+            if (x) {
+                spoke++;
+                agreed += (x > 0) == bit;
+            }
+            rcall_update(&c, bit);
+            c0 = c0 << 1 | (uint32_t)bit;
+        }
+        rcall_byte(&c, b, pos + 1);
+    }
+    cr_assert_eq(c.form, 0, "form %d in use", c.form);
+    /* About 3000 calls, three displacement bytes each. */
+    cr_assert_gt(in_calls, 8000, "%u call bytes followed", in_calls);
+    cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
+    cr_assert_gt(right, pred * 9 / 10, "%u of %u low bytes right", right, pred);
+    cr_assert_gt(agreed, spoke * 9 / 10, "%u of %u signs right", agreed, spoke);
+    rcall_fini(&c);
+}
