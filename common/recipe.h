@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 7
+#define CODEC_VERSION 8
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -49,6 +49,8 @@ enum recipe_select {
     SEL_COLUMN,  /* column (up to 31); partial byte */
     SEL_CLASSES, /* classes of the last two bytes; partial byte */
     SEL_RECORD,  /* column in the record (while one is detected); bit position */
+    SEL_NEST,    /* innermost open bracket or quote, nested or not; class of the
+                    previous byte; partial byte (needs text.ctx) */
     SEL_COUNT
 };
 

@@ -67,6 +67,7 @@ typedef struct cm {
                                        4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
+    int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  352 /* 5 per context (<= 66) + two matches, run, LSTM, Transformer
+#define MIX_MAX_IN  384 /* 5 per context (<= 70) + two matches, run, LSTM, Transformer
                            (two), bias, image, cell map, x86 bit, direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
