@@ -490,7 +490,7 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_CLASSES: return 64 * 256;
     case SEL_RECORD:  return 65 * 8;
-    case SEL_NEST:    return TEXTCTX_NEST_STATES * 6 * 256;
+    case SEL_NEST:    return TEXTCTX_NEST_STATES * 6 * 256 + 256;
     default:          return 65536; /* SEL_C0C1 */
     }
 }

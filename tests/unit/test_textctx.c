@@ -186,9 +186,9 @@ Test(textctx, nest_state)
     cr_assert_eq(textctx_nest_state(&t), 0);
 }
 
-/* The weight set selector `nest` chose at the first bit after coding s
- * through cm (max with small tables: its list begins with nest). */
-static uint32_t nest_set_after(const char *s)
+/* The weight set selector `nest` chose at the first bit after coding the
+ * n bytes s through cm (max with small tables: its list begins with nest). */
+static uint32_t nest_set_after_n(const uint8_t *s, size_t n)
 {
     recipe_params p;
     cr_assert_eq(recipe_preset("max", &p), 0);
@@ -200,16 +200,21 @@ static uint32_t nest_set_after(const char *s)
     cm *m = calloc(1, cm_model_class.size(&p));
     cr_assert_not_null(m);
     cr_assert_eq(cm_model_class.init(m, &p), 0);
-    for (; *s; s++)
+    for (size_t i = 0; i < n; i++)
         for (int b = 7; b >= 0; b--) {
             cm_model_class.predict(m);
-            cm_model_class.update(m, (unsigned char)*s >> b & 1);
+            cm_model_class.update(m, s[i] >> b & 1);
         }
     cm_model_class.predict(m);
     uint32_t set = m->mx.sel[0] - m->mx.base[0];
     cm_model_class.fini(m);
     free(m);
     return set;
+}
+
+static uint32_t nest_set_after(const char *s)
+{
+    return nest_set_after_n((const uint8_t *)s, strlen(s));
 }
 
 Test(textctx, nest_selects_weights_in_cm, .timeout = 60)
@@ -219,6 +224,14 @@ Test(textctx, nest_selects_weights_in_cm, .timeout = 60)
     cr_assert_eq(nest_set_after("x (ab"), (1 * 6 + 0) * 256 + 1);
     cr_assert_eq(nest_set_after("x (A"), (1 * 6 + 1) * 256 + 1);
     cr_assert_eq(nest_set_after("x [(a "), (2 * 6 + 3) * 256 + 1);
+    /* On binary data, sets of its own by the partial byte alone, however
+     * many brackets the bytes hold. */
+    enum { N = 6000 };
+    static uint8_t data[N];
+    uint64_t st = 5;
+    for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
+    data[N - 2] = '(';
+    cr_assert_eq(nest_set_after_n(data, N), TEXTCTX_NEST_STATES * 6 * 256 + 1);
 }
 
 /* Codes n bytes of in through a cm model (predict, update, bit by bit)
