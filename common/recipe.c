@@ -9,6 +9,7 @@
 #include "models/risc.h"
 #include "models/image.h"
 #include "models/lstm.h"
+#include "models/textctx.h"
 #include "models/tx.h"
 
 #include <stdarg.h>
@@ -62,7 +63,7 @@ static const key_def keys[] = {
     {"prior.size",      K_U64,    1, 0,          OFF(prior_size), ALL},
     {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
-    {"text.ctx",        K_INT,    0, 9,          OFF(text_ctx), CM},
+    {"text.ctx",        K_INT,    0, TEXTCTX_MAX, OFF(text_ctx), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
     {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},
@@ -90,7 +91,7 @@ const char *recipe_model_name(int model)
 
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
-    "record",
+    "record", "nest",
 };
 
 static int check_model(const recipe_params *p, recipe_error *e);
@@ -423,9 +424,9 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
-     "mixer.lr=2\nmixer.select=c0,c1,known,match,word,kind,column,classes\n" \
+     "mixer.lr=2\nmixer.select=nest,c1,known,match,word,kind,column,classes\n" \
      "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=10\nlstm.lr=100\n" \
-     "text.ctx=9\n"
+     "text.ctx=10\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
@@ -491,6 +492,7 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_CLASSES: return 64 * 256;
     case SEL_RECORD:  return 65 * 8;
+    case SEL_NEST:    return TEXTCTX_NEST_STATES * 6 * 256 + 256;
     default:          return 65536; /* SEL_C0C1 */
     }
 }

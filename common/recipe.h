@@ -49,6 +49,8 @@ enum recipe_select {
     SEL_COLUMN,  /* column (up to 31); partial byte */
     SEL_CLASSES, /* classes of the last two bytes; partial byte */
     SEL_RECORD,  /* column in the record (while one is detected); bit position */
+    SEL_NEST,    /* innermost open bracket or quote, nested or not; class of the
+                    previous byte; partial byte (needs text.ctx) */
     SEL_COUNT
 };
 

@@ -202,8 +202,9 @@ static int cm_init(void *self, const recipe_params *p)
     m->need_words = p->word || p->text || p->direct;
     m->need_lines = p->text;
     m->sel_common = p->n_select >= CM_SEL_COMMON;
+    m->sel_nest = p->n_select > 0 && p->select[0] == SEL_NEST;
     for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
-        m->sel_common &= p->select[k] == sel_common[k];
+        m->sel_common &= p->select[k] == sel_common[k] || (k == 0 && m->sel_nest);
     for (int k = 0; k < p->n_select; k++) {
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
@@ -429,12 +430,26 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
         return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
     case SEL_CLASSES: return (uint32_t)(m->classes & 63) * 256 + m->c0;
     case SEL_RECORD:  return sel_record(m);
+    case SEL_NEST: {
+        /* The innermost open bracket or quote (textctx.h), the class of
+         * the last byte, the partial byte: in place of c0 in max, 0.07%
+         * smaller on the development text (251,075 -> 250,910 B); without
+         * the binary case below, the development binaries grew 0.03%. */
+        uint32_t cls = c1 >= 'a' && c1 <= 'z' ? 0 : c1 >= 'A' && c1 <= 'Z' ? 1
+                     : c1 >= '0' && c1 <= '9' ? 2 : c1 == ' ' ? 3 : c1 == '\n' ? 4 : 5;
+        uint32_t ns = m->rp.text_ctx ? textctx_nest_state(&m->tx) : 0;
+        /* On binary data (the record model's gate) the partial byte alone,
+         * in sets of its own, as c0 would: brackets there are noise. */
+        if (m->rec.is_binary) return TEXTCTX_NEST_STATES * 6 * 256 + m->c0;
+        return (ns * 6 + cls) * 256 + m->c0;
+    }
     default:          return (c1 << 8) | m->c0;
     }
 }
 
 /* The selectors default's mixer.select lists, and max's begins with
- * (cm->sel_common: the recipe's list begins with them). */
+ * (cm->sel_common: the recipe's list begins with them, or with `nest` in
+ * place of c0, cm->sel_nest). */
 static const uint8_t sel_common[CM_SEL_COMMON] = {
     SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
 };
@@ -446,7 +461,8 @@ CM_BODY void cm_select(cm *m, int nsel, int known)
     int j = 0;
     if (m->sel_common) {
         /* Constant selectors: the switch is resolved at compile time. */
-        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 0, m->sel_nest ? sel_value(m, SEL_NEST, known, c1)
+                                            : sel_value(m, SEL_C0, known, c1));
         mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
         mixer_select(&m->mx, 2, sel_value(m, SEL_KNOWN, known, c1));
         mixer_select(&m->mx, 3, sel_value(m, SEL_MATCH, known, c1));

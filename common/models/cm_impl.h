@@ -38,8 +38,8 @@
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
- * the cell map, the x86 and the call expected bits; the direct maps' (cm.direct). */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 11 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
+ * the cell map (two), the x86 and the call expected bits; the direct maps' (cm.direct). */
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 12 + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN, "mixer too small for the largest recipe");
 
 /* What cm_inputs reads of a bit-history state (cm.c, state_tables_init):
  * 16 bytes, one line holds four states. */
@@ -82,6 +82,7 @@ typedef struct cm {
                                        4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
+    int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */

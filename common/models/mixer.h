@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  384 /* 5 per context (<= 70) + two matches, run, LSTM, Transformer
-                           (two), bias, image, cell map, x86 bit, direct maps */
+#define MIX_MAX_IN  400 /* 5 per context (<= 74) + two matches, run, LSTM, Transformer
+                           (two), bias, image, cell map (two), x86 and call bits, direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */

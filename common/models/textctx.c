@@ -23,20 +23,20 @@ static uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* Brackets and quotes: an opener is pushed, its closer pops it. Quotes
- * that open and close alike toggle. */
-static void nest_byte(textctx *t, int c)
+ * that open and close alike toggle. Returns 1 when c opened. */
+static int nest_byte(textctx *t, int c)
 {
     static const char open[] = "([{<", close[] = ")]}>";
     for (int k = 0; k < 4; k++) {
         if (c == open[k]) {
             if (t->depth < TEXTCTX_NEST) t->nest[t->depth] = (uint8_t)c;
             t->depth++;
-            return;
+            return 1;
         }
         if (c == close[k]) {
             if (t->depth && (t->depth > TEXTCTX_NEST || t->nest[t->depth - 1] == open[k]))
                 t->depth--;
-            return;
+            return 0;
         }
     }
     if (c == '"') {
@@ -44,8 +44,10 @@ static void nest_byte(textctx *t, int c)
         else {
             if (t->depth < TEXTCTX_NEST) t->nest[t->depth] = '"';
             t->depth++;
+            return 1;
         }
     }
+    return 0;
 }
 
 /* lower 0, Capitalised 1, UPPER 2 (two letters or more), mixed 3. */
@@ -74,8 +76,15 @@ static void word_end(textctx *t)
 void textctx_byte(textctx *t, int c)
 {
     t->c1 = (uint32_t)c;
+    int lc = c >= 'A' && c <= 'Z' ? c + 32 : c;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+        if ((t->fold & 0xff) != ' ') t->fold = t->fold << 8 | ' ';
+    } else {
+        t->fold = t->fold << 8 | (uint64_t)lc;
+    }
     if (t->in_indent && (c == ' ' || c == '\t')) t->indent += c == '\t' ? 4 : 1;
     else t->in_indent = 0;
+    int opened = 0;
     if (letter(c)) {
         int up = c >= 'A' && c <= 'Z';
         if (t->w[0] == 0) {
@@ -84,7 +93,7 @@ void textctx_byte(textctx *t, int c)
             t->word_up = 0;
             t->line_words++;
         }
-        t->w[0] = mix(t->w[0], (uint64_t)(up ? c + 32 : c));
+        t->w[0] = mix(t->w[0], (uint64_t)lc);
         t->word_len++;
         t->word_up += (uint32_t)up;
         if (t->line_words == 1) t->line_first = t->w[0];
@@ -92,8 +101,10 @@ void textctx_byte(textctx *t, int c)
     } else {
         if (t->w[0]) word_end(t);
         t->gap = mix(t->gap, (uint64_t)c);
-        nest_byte(t, c);
+        opened = nest_byte(t, c);
     }
+    uint32_t d = t->depth < TEXTCTX_NEST ? t->depth : TEXTCTX_NEST;
+    t->inner[d] = opened ? (uint64_t)c : mix(t->inner[d], (uint64_t)lc);
     if (c == '\n') {
         if (t->blank) t->para_first = 0;
         t->blank = 1;
@@ -111,6 +122,14 @@ void textctx_byte(textctx *t, int c)
     t->col++;
 }
 
+uint32_t textctx_nest_state(const textctx *t)
+{
+    if (t->depth == 0) return 0;
+    uint32_t top = t->nest[(t->depth > TEXTCTX_NEST ? TEXTCTX_NEST : t->depth) - 1];
+    uint32_t k = top == '(' ? 0 : top == '[' ? 1 : top == '{' ? 2 : top == '<' ? 3 : 4;
+    return 1 + k * 2 + (t->depth > 1);
+}
+
 void textctx_hashes(const textctx *t, uint64_t *out, int k)
 {
     uint64_t w0 = t->w[0], top = t->depth == 0 ? 0
@@ -126,6 +145,9 @@ void textctx_hashes(const textctx *t, uint64_t *out, int k)
         mix(w0 + 6, t->w[3]),
         mix(mix(t->gap + 7, t->w[1]), t->w[2]),
         mix(w0 + 8, (t->indent < 31 ? t->indent : 31) << 1 | (t->line_words == 0)),
+        mix(t->fold & 0xffffffffffull, 9),
+        t->depth ? mix(t->inner[t->depth < TEXTCTX_NEST ? t->depth : TEXTCTX_NEST] + 10, top)
+                 : mix(t->fold & 0xffff, 10),
     };
     for (int i = 0; i < k && i < TEXTCTX_MAX; i++) out[i] = v[i];
 }

@@ -22,11 +22,10 @@ static const char *const ladder[] = {"uniform", "order0", "tiny", "small", "defa
 
 /* Encodes in chunks of `chunk`, decodes alongside, checks bytes and the
  * digest at every `digest_every`-th chunk; returns transcript length. */
-static size_t roundtrip(const char *preset, const uint8_t *in, size_t n,
-                        size_t chunk, size_t digest_every, bytebuf *transcript)
+static size_t roundtrip_with(const recipe_params *rp, const char *preset, const uint8_t *in,
+                             size_t n, size_t chunk, size_t digest_every, bytebuf *transcript)
 {
-    recipe_params p;
-    cr_assert_eq(recipe_preset(preset, &p), 0);
+    recipe_params p = *rp;
     codec *enc, *dec;
     cr_assert_eq(codec_new(&enc, &p), 0);
     cr_assert_eq(codec_new(&dec, &p), 0);
@@ -50,6 +49,14 @@ static size_t roundtrip(const char *preset, const uint8_t *in, size_t n,
     codec_free(enc);
     codec_free(dec);
     return total;
+}
+
+static size_t roundtrip(const char *preset, const uint8_t *in, size_t n,
+                        size_t chunk, size_t digest_every, bytebuf *transcript)
+{
+    recipe_params p;
+    cr_assert_eq(recipe_preset(preset, &p), 0);
+    return roundtrip_with(&p, preset, in, n, chunk, digest_every, transcript);
 }
 
 static void every_preset(const uint8_t *in, size_t n, size_t chunk)
@@ -106,6 +113,51 @@ Test(codec, new_presets_round_trip, .timeout = 300)
 
 /* uniform: every byte costs exactly 8 bits; the coder adds only its
  * flush (at most 2 bytes per chunk). */
+/* Every context key at its largest at once (the mixer's input count and
+ * the context arrays are sized for this recipe, cm_impl.h), on text,
+ * binary records and 32-bit words with a repeating opcode byte, so the
+ * text, record, x86 and fixed-width code models all get to run. */
+Test(codec, the_widest_recipe_round_trips, .timeout = 300)
+{
+    recipe_params p;
+    cr_assert_eq(recipe_preset("max", &p), 0);
+    p.n_orders = RECIPE_MAX_ORDERS;
+    for (int i = 0; i < RECIPE_MAX_ORDERS; i++) p.orders[i] = (uint8_t)(i < 12 ? i : 4 * i - 32);
+    p.inputs = 5;
+    p.sparse = 4;
+    p.word = 3;
+    p.text = 7;
+    p.run = 1;
+    p.text_ctx = 11;
+    p.binary = 13;
+    p.record = 8;
+    p.exe = 1;
+    p.risc = 7;
+    p.direct = 4;
+    p.lstm_cells = 0;
+    p.hash_bits = 16;
+    p.match_hash_bits = 16;
+    p.buf_bits = 20;
+    /* Through the canonical text, so the recipe is one a peer would accept. */
+    char text[4096];
+    cr_assert(recipe_canonical(&p, text, sizeof text) > 0);
+    recipe_params q;
+    recipe_error err;
+    cr_assert_eq(recipe_parse(text, strlen(text), &q, &err), 0, "%s", err.msg);
+    size_t n = 40000;
+    uint8_t *in = malloc(n);
+    td_text(in, 16000, 3);
+    td_binary(in + 16000, 12000, 4);
+    for (size_t i = 28000; i + 4 <= n; i += 4) {
+        uint32_t w = (uint32_t)(i * 2654435761u);
+        in[i] = (uint8_t)(0x94 + (w >> 30)), in[i + 1] = (uint8_t)w;
+        in[i + 2] = (uint8_t)(w >> 8), in[i + 3] = (uint8_t)(i >> 5);
+    }
+    size_t z = roundtrip_with(&q, "widest", in, n, 16384, 1, NULL);
+    cr_assert_lt(z, n / 2, "the widest recipe coded %zu bytes to %zu", n, z);
+    free(in);
+}
+
 Test(codec, uniform_costs_eight_bits_a_byte)
 {
     size_t n = 50000;

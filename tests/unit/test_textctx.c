@@ -125,6 +125,115 @@ Test(textctx, indentation)
     cr_assert_neq(ha[8], hc[8]);
 }
 
+Test(textctx, folded_bytes)
+{
+    /* Case and the width of blanks (a line break too) do not count:
+     * context 9 is the same after each of these, and differs after
+     * another last byte. */
+    uint64_t ha[TEXTCTX_MAX], hb[TEXTCTX_MAX], hc[TEXTCTX_MAX];
+    hashes_after("of The\n   Cat", ha);
+    hashes_after("xyz of the cat", hb);
+    hashes_after("of the cap", hc);
+    cr_assert_eq(ha[9], hb[9]);
+    cr_assert_neq(ha[9], hc[9]);
+    cr_assert_neq(ha[0], hb[0]);  /* ... where the gap context tells them apart */
+    textctx t;
+    textctx_init(&t);
+    feed(&t, "A \n\t b");
+    cr_assert_eq(t.fold & 0xffffff, (uint64_t)('a' << 16 | ' ' << 8 | 'b'));
+}
+
+Test(textctx, text_since_the_opener)
+{
+    /* Inside brackets, context 10 is the text since the innermost opener
+     * with the opener: what came before the opener does not count, the
+     * opener does, and so does every byte after it. */
+    uint64_t ha[TEXTCTX_MAX], hb[TEXTCTX_MAX], hc[TEXTCTX_MAX], hd[TEXTCTX_MAX];
+    hashes_after("one two (see th", ha);
+    hashes_after("three [x] (see th", hb);
+    hashes_after("one two [see th", hc);
+    hashes_after("one two (sea th", hd);
+    cr_assert_eq(ha[10], hb[10]);
+    cr_assert_neq(ha[10], hc[10]);
+    cr_assert_neq(ha[10], hd[10]);
+    /* Nested: once the inner bracket closes, the outer's text goes on
+     * without what was inside it (the closer counts); while it is
+     * open, only what is inside counts. */
+    uint64_t he[TEXTCTX_MAX], hf[TEXTCTX_MAX];
+    hashes_after("a (b (c) d", he);
+    hashes_after("z (b (qq) d", hf);
+    cr_assert_eq(he[10], hf[10]);
+    hashes_after("z (bb (c) d", hf);
+    cr_assert_neq(he[10], hf[10]);
+    hashes_after("a (b (c", he);
+    hashes_after("z (x (c", hf);
+    cr_assert_eq(he[10], hf[10]);
+}
+
+Test(textctx, nest_state)
+{
+    textctx t;
+    textctx_init(&t);
+    cr_assert_eq(textctx_nest_state(&t), 0);
+    feed(&t, "a (b");
+    cr_assert_eq(textctx_nest_state(&t), 1);        /* '(' alone */
+    feed(&t, " [c");
+    cr_assert_eq(textctx_nest_state(&t), 1 + 2 + 1);  /* '[' inside another */
+    feed(&t, "] \"d");
+    cr_assert_eq(textctx_nest_state(&t), 1 + 8 + 1);  /* '"' inside '(' */
+    cr_assert_lt(textctx_nest_state(&t), TEXTCTX_NEST_STATES);
+    feed(&t, "\")");
+    cr_assert_eq(textctx_nest_state(&t), 0);
+}
+
+/* The weight set selector `nest` chose at the first bit after coding the
+ * n bytes s through cm (max with small tables: its list begins with nest). */
+static uint32_t nest_set_after_n(const uint8_t *s, size_t n)
+{
+    recipe_params p;
+    cr_assert_eq(recipe_preset("max", &p), 0);
+    cr_assert_eq(p.select[0], SEL_NEST);
+    p.hash_bits = 16;
+    p.buf_bits = 16;
+    p.match_hash_bits = 14;
+    p.lstm_cells = 0;
+    cm *m = calloc(1, cm_model_class.size(&p));
+    cr_assert_not_null(m);
+    cr_assert_eq(cm_model_class.init(m, &p), 0);
+    for (size_t i = 0; i < n; i++)
+        for (int b = 7; b >= 0; b--) {
+            cm_model_class.predict(m);
+            cm_model_class.update(m, s[i] >> b & 1);
+        }
+    cm_model_class.predict(m);
+    uint32_t set = m->mx.sel[0] - m->mx.base[0];
+    cm_model_class.fini(m);
+    free(m);
+    return set;
+}
+
+static uint32_t nest_set_after(const char *s)
+{
+    return nest_set_after_n((const uint8_t *)s, strlen(s));
+}
+
+Test(textctx, nest_selects_weights_in_cm, .timeout = 60)
+{
+    /* (state * 6 + class of the last byte) * 256 + partial byte. */
+    cr_assert_eq(nest_set_after("x ab"), (0 * 6 + 0) * 256 + 1);
+    cr_assert_eq(nest_set_after("x (ab"), (1 * 6 + 0) * 256 + 1);
+    cr_assert_eq(nest_set_after("x (A"), (1 * 6 + 1) * 256 + 1);
+    cr_assert_eq(nest_set_after("x [(a "), (2 * 6 + 3) * 256 + 1);
+    /* On binary data, sets of its own by the partial byte alone, however
+     * many brackets the bytes hold. */
+    enum { N = 6000 };
+    static uint8_t data[N];
+    uint64_t st = 5;
+    for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
+    data[N - 2] = '(';
+    cr_assert_eq(nest_set_after_n(data, N), TEXTCTX_NEST_STATES * 6 * 256 + 1);
+}
+
 /* Codes n bytes of in through a cm model (predict, update, bit by bit)
  * and returns how many of text.ctx's mixer inputs were non-zero over the
  * last 1000 bytes. */
