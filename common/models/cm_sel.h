@@ -1,0 +1,119 @@
+/* common/models/cm_sel.h — cm's mixer selectors (mixer.select): the
+ * value each one gives at a bit, and the choice of every layer-1 weight
+ * set. Part of cm.c's translation unit, included once where CM_BODY is
+ * defined (its bodies are inlined into each shape's predict); not for
+ * other callers.
+ *
+ *   per bit, after the inputs: cm_select(m, nsel, known);
+ * recipe.c's recipe_select_sets gives how many values each one takes. */
+#ifndef SL_CM_SEL_H
+#define SL_CM_SEL_H
+
+#include "cm_impl.h"
+
+/* Selector `record`: the column in 64 steps while a record length is in
+ * use, and the bit position. */
+static inline uint32_t sel_record(const cm *m)
+{
+    uint32_t len = m->rec.len, q = 0;
+    if (rec_active(&m->rec))
+        q = 1 + (len <= 64 ? m->rec.col : (uint32_t)((uint64_t)m->rec.col * 64 / len));
+    return q * 8 + (uint32_t)m->bitpos;
+}
+
+/* Selector `word` on records with headers (tlv.h): the place in the
+ * header or the body (up to 27), and the bit position. */
+static inline uint32_t sel_tlv(const cm *m)
+{
+    const tlv_model *t = &m->tlv;
+    uint32_t q = m->pos >= t->end ? m->pos - t->end : 4 + (m->pos - t->start < 27 ? m->pos - t->start : 27);
+    return q * 8 + (uint32_t)m->bitpos;
+}
+
+/* The value of selector `sel` (mixer.select) at this bit; c1 the last
+ * byte, known as cm_inputs counts it. */
+CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
+{
+    int rec = m->rec_on;   /* the record contexts are in use */
+    switch (sel) {
+    case SEL_C0:    return m->c0;
+    case SEL_C1:    return c1 * 8 + (uint32_t)m->bitpos;
+    case SEL_KNOWN: {
+        uint32_t ml = !m->use_match || m->mm.expect < 0 ? 0
+                    : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3;
+        return ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
+    }
+    case SEL_MATCH:
+        return (!m->use_match || m->mm.expect < 0) ? 0
+               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
+    case SEL_WORD:
+        return m->tlv_on ? 8 * 2 * 256 + 65 * 8 + sel_tlv(m)
+               : rec ? 8 * 2 * 256 + sel_record(m)
+               : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+    case SEL_KIND: {
+        if (m->exe_on) {
+            /* x86 code: the place in an operand, and whether a target
+             * table expects a byte. */
+            uint32_t st = m->ex.k < 0 ? 0
+                        : 1 + (uint32_t)m->ex.k * 2 + (m->ex.expect[1] >= 0);
+            return 4 * 4 * 256 + st * 256 + m->c0;
+        }
+        if (m->risc_on) {
+            /* Fixed-width code: the place in the word, the last opcode's
+             * top bits (risc.h). */
+            uint32_t st = risc_sel(&m->rs, m->buf, m->mask, m->pos);
+            return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + st * 256 + m->c0;
+        }
+        uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
+                      : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+        uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
+        return (kind * 4 + ex) * 256 + m->c0;
+    }
+    case SEL_COLUMN:
+        return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
+    case SEL_CLASSES: return (uint32_t)(m->classes & 63) * 256 + m->c0;
+    case SEL_RECORD:  return sel_record(m);
+    case SEL_NEST: {
+        /* The innermost open bracket or quote (textctx.h), the class of
+         * the last byte, the partial byte: in place of c0 in max, 0.07%
+         * smaller on the development text (251,075 -> 250,910 B); without
+         * the binary case below, the development binaries grew 0.03%. */
+        uint32_t cls = c1 >= 'a' && c1 <= 'z' ? 0 : c1 >= 'A' && c1 <= 'Z' ? 1
+                     : c1 >= '0' && c1 <= '9' ? 2 : c1 == ' ' ? 3 : c1 == '\n' ? 4 : 5;
+        uint32_t ns = m->rp.text_ctx ? textctx_nest_state(&m->tx) : 0;
+        /* On binary data (the record model's gate) the partial byte alone,
+         * in sets of its own, as c0 would: brackets there are noise. */
+        if (m->rec.is_binary) return TEXTCTX_NEST_STATES * 6 * 256 + m->c0;
+        return (ns * 6 + cls) * 256 + m->c0;
+    }
+    default:          return (c1 << 8) | m->c0;
+    }
+}
+
+/* The selectors default's mixer.select lists, and max's begins with
+ * (cm->sel_common: the recipe's list begins with them, or with `nest` in
+ * place of c0, cm->sel_nest). */
+static const uint8_t sel_common[CM_SEL_COMMON] = {
+    SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
+};
+
+/* Chooses each layer-1 weight set (mixer.select). */
+CM_BODY void cm_select(cm *m, int nsel, int known)
+{
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    int j = 0;
+    if (m->sel_common) {
+        /* Constant selectors: the switch is resolved at compile time. */
+        mixer_select(&m->mx, 0, m->sel_nest ? sel_value(m, SEL_NEST, known, c1)
+                                            : sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
+        mixer_select(&m->mx, 2, sel_value(m, SEL_KNOWN, known, c1));
+        mixer_select(&m->mx, 3, sel_value(m, SEL_MATCH, known, c1));
+        mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
+        mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
+        j = CM_SEL_COMMON;
+    }
+    for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
+}
+
+#endif
