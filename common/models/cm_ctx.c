@@ -191,6 +191,7 @@ static void code_contexts(cm *m)
     int bin = m->rec.is_binary || (!p->record && !p->image && !p->binary);
     m->risc_on = risc_active(&m->rs) && bin && (!rec_active(&m->rec) || m->rec.len <= 32);
     if (!m->risc_on) return;
+    m->risc_sel = risc_sel(&m->rs, m->buf, m->mask, m->pos);
     uint64_t v[RISC_MAX_CTX];
     risc_contexts(&m->rs, m->buf, m->mask, m->pos, p->risc, v);
     for (int k = 0; k < p->risc; k++) {

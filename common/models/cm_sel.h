@@ -60,9 +60,8 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
         }
         if (m->risc_on) {
             /* Fixed-width code: the place in the word, the last opcode's
-             * top bits (risc.h). */
-            uint32_t st = risc_sel(&m->rs, m->buf, m->mask, m->pos);
-            return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + st * 256 + m->c0;
+             * top bits (risc_sel, once a byte in code_contexts). */
+            return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + m->risc_sel * 256 + m->c0;
         }
         uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
                       : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
