@@ -63,22 +63,24 @@ static void dithered(uint8_t *p, uint32_t w, uint32_t h)
     free(err);
 }
 
-/* Feeds n bytes of img through the ring, as cm does. */
-static void feed(imgwidth *d, uint8_t *ring, const uint8_t *img, uint32_t from, uint32_t n)
+/* A new detector fed the first n bytes of img through the ring, as cm
+ * feeds it. */
+static imgwidth fed(uint8_t *ring, const uint8_t *img, uint32_t n)
 {
-    for (uint32_t pos = from; pos < from + n; pos++) {
+    imgwidth d;
+    iw_init(&d);
+    for (uint32_t pos = 0; pos < n; pos++) {
         ring[pos & MASK] = img[pos];
-        iw_byte(d, ring, MASK, pos + 1);
+        iw_byte(&d, ring, MASK, pos + 1);
     }
+    return d;
 }
 
 Test(imgwidth, finds_the_width_of_line_art)
 {
     static uint8_t img[50 * 400], ring[RING];
     line_art(img, 50, 400);
-    imgwidth d;
-    iw_init(&d);
-    feed(&d, ring, img, 0, sizeof img);
+    imgwidth d = fed(ring, img, sizeof img);
     cr_assert(d.searches > 0);
     cr_assert_eq(d.w, 50, "found %u", d.w);
 }
@@ -89,9 +91,7 @@ Test(imgwidth, finds_the_width_of_a_dithered_shading)
      * repeats: the best distance alone would be 2w or 3w. */
     static uint8_t img[60 * 300], ring[RING];
     dithered(img, 60, 300);
-    imgwidth d;
-    iw_init(&d);
-    feed(&d, ring, img, 0, sizeof img);
+    imgwidth d = fed(ring, img, sizeof img);
     cr_assert_eq(d.w, 60, "found %u", d.w);
 }
 
@@ -105,9 +105,7 @@ Test(imgwidth, finds_nothing_in_noise)
         v ^= v << 5;
         img[i] = (uint8_t)(v >> 24);
     }
-    imgwidth d;
-    iw_init(&d);
-    feed(&d, ring, img, 0, sizeof img);
+    imgwidth d = fed(ring, img, sizeof img);
     cr_assert(d.searches >= 4, "%u searches", d.searches);
     cr_assert_eq(d.w, 0, "found %u in noise", d.w);
 }
@@ -116,9 +114,7 @@ Test(imgwidth, a_search_keeps_a_width_the_rows_agree_with)
 {
     static uint8_t img[50 * 400], ring[RING];
     line_art(img, 50, 400);
-    imgwidth d;
-    iw_init(&d);
-    feed(&d, ring, img, 0, 50 * 250);
+    imgwidth d = fed(ring, img, 50 * 250);
     uint32_t at = 50 * 250;   /* a search over the 40 rows before row 250 */
     uint32_t w = iw_search(&d, ring, MASK, at);
     cr_assert_eq(w, 50, "found %u", w);
