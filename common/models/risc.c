@@ -45,9 +45,9 @@ void risc_byte(risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
     uint32_t hit = buf[(pos - 1) & mask] == buf[(pos - 5) & mask];
     r->hit[l] = (uint32_t)((int32_t)r->hit[l] +
                            (((int32_t)(hit << 16) - (int32_t)r->hit[l]) >> HIT_SHIFT));
+    if (r->on) return;   /* for good: the shares only feed the digest now */
     int lane;
-    uint32_t lead = best_lane(r, &lane);
-    if (!r->on && lead > RISC_ON) {
+    if (best_lane(r, &lane) > RISC_ON) {
         r->on = 1;
         r->lane = lane;
     }

@@ -42,7 +42,7 @@
 typedef struct risc_model {
     uint32_t hit[4];      /* per lane: share of bytes equal to 4 back, 16-bit fixed point */
     int      lane;        /* the opcode lane, chosen when the model switched on */
-    int      on;          /* the gate, with hysteresis */
+    int      on;          /* the gate: on for good once a lane leads */
     int      calls;       /* the call model runs (rcall.h) */
     rcall_model call;
 } risc_model;
