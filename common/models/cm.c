@@ -654,6 +654,12 @@ static void cm_update(void *self, int bit)
     m->update(m, bit);
 }
 
+/* The lean shapes code whole bytes (lean.c); the others bit by bit. */
+static const model_bytes *cm_bytes(const void *self)
+{
+    return lean_coder(self);
+}
+
 /* The digest covers every probability the model has produced (the trace:
  * two ends with the same trace coded and decoded the same bits), and the
  * small state that steers the next predictions: position, recent bytes,
@@ -713,4 +719,5 @@ const model_class cm_model_class = {
     .update = cm_update,
     .digest = cm_digest,
     .fini = cm_fini,
+    .bytes = cm_bytes,
 };

@@ -31,8 +31,7 @@ static void match_contexts(cm *m, int i)
 /* The hash of context i, order n < 8, when the last 8 bytes are c8. */
 static uint64_t short_order(const cm *m, int i, int n, uint64_t c8)
 {
-    uint64_t h = n ? c8 & ((1ull << (8 * n)) - 1) : 0;
-    return hash64(h + m->rp.seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    return cm_order_hash(m->rp.seed, i, n, c8);
 }
 
 /* With one bit of the byte left, fetch what the next byte boundary will

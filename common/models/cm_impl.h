@@ -130,6 +130,18 @@ typedef struct cm {
     uint64_t  trace;                /* fold of every probability given */
 } cm;
 
+/* The hash of context i, of order n < 8, when the last 8 bytes are c8
+ * (cm_ctx.c's and lean.c's). */
+static inline uint64_t cm_order_hash(uint64_t seed, int i, int n, uint64_t c8)
+{
+    uint64_t h = n ? c8 & ((1ull << (8 * n)) - 1) : 0;
+    return hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
+/* The lean shapes' byte coder (lean.c): NULL unless this model takes it
+ * (lean_fits, asked once by cm_init). */
+const model_bytes *lean_coder(const cm *m);
+
 /* A byte is complete: store it, then compute every context for the next
  * (cm_ctx.c). */
 void cm_byte(cm *m, int c);
