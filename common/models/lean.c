@@ -29,44 +29,59 @@
 #define LEAN_INLINE static inline
 #endif
 
+#define LEAN_NPAD 16   /* the mixer's padded inputs (4 at most, padded to 16) */
+
 /* Whether this model's recipe is one the byte coder covers. */
 static int lean_fits(const cm *m)
 {
     const recipe_params *p = &m->rp;
     if ((m->shape != 1 && m->shape != 2) || m->nctx != p->n_orders || p->n_select != 1 ||
-        p->select[0] != SEL_C0 || m->cmap0.wide || m->cmap1.wide || m->mx.npad < 4)
+        p->select[0] != SEL_C0 || m->cmap0.wide || m->cmap1.wide || m->mx.npad != LEAN_NPAD ||
+        (m->use_match && m->mm.sm.rates != m->rates))
         return 0;
     for (int k = 0; k < p->n_orders; k++)
         if (p->orders[k] >= 8) return 0;
     return 1;
 }
 
-/* A byte is complete: what cm_byte does for these recipes (the byte stored,
- * the order hashes, the match moved on), then cm_lookup's first nibble. */
-LEAN_INLINE void lean_byte(cm *m, int c, int nctx, int match)
+/* The order contexts' hashes after a byte, when the last 8 bytes are c8,
+ * and their first-nibble buckets fetched (a hint: computed ahead of the
+ * byte boundary, the lookup finds them in cache). */
+LEAN_INLINE void lean_hashes(cm *m, uint64_t c8, int nctx, int match, uint64_t ctx[2],
+                             uint64_t h0[2])
 {
-    const recipe_params *p = &m->rp;
+    for (int i = 0; i < nctx; i++) {
+        ctx[i] = cm_order_hash(m->rp.seed, i, m->rp.orders[i], c8);
+        h0[i] = hash64(ctx[i]);
+        ctxmap_prefetch(&m->cmap0, h0[i]);
+    }
+    if (match) match_prefetch(&m->mm, c8, m->rp.seed);
+}
+
+/* A byte is complete: what cm_byte does for these recipes (the byte stored,
+ * the order hashes, from lean_hashes, the match moved on), then
+ * cm_lookup's first nibble. */
+LEAN_INLINE void lean_byte(cm *m, int c, int nctx, int match, const uint64_t ctx[2],
+                           const uint64_t h0[2])
+{
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
     uint64_t c8 = m->c8 = (m->c8 << 8) | (uint64_t)c;
-    uint64_t h[2];
-    for (int i = 0; i < nctx; i++) {
-        m->ctxh[i] = cm_order_hash(p->seed, i, p->orders[i], c8);
-        h[i] = hash64(m->ctxh[i]);
-        ctxmap_prefetch(&m->cmap0, h[i]);
-    }
-    if (match) match_byte(&m->mm, m->buf, m->mask, m->pos, c8, p->seed);
+    for (int i = 0; i < nctx; i++) m->ctxh[i] = ctx[i];
+    if (match) match_byte(&m->mm, m->buf, m->mask, m->pos, c8, m->rp.seed);
     for (int i = 0; i < nctx; i++)
-        m->slot0[i] = m->slot[i] = ctxmap_find_in(&m->cmap0, &m->bh, h[i], 16, 4);
+        m->slot0[i] = m->slot[i] = ctxmap_find_in(&m->cmap0, &m->bh, h0[i], 16, 4);
 }
 
-/* The second nibble's slots (cm_lookup at bit 4; c0 = 1 and the first
- * nibble). */
-LEAN_INLINE void lean_nibble(cm *m, uint32_t c0, int nctx)
+/* The second nibble's hashes (cm_lookup's at bit 4, when c0 is 1 and the
+ * first nibble), their buckets fetched. */
+LEAN_INLINE void lean_nibble_hashes(cm *m, uint32_t c0, int nctx, uint64_t h[2])
 {
     uint64_t nib = (uint64_t)c0 * 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < nctx; i++)
-        m->slot[i] = ctxmap_find_in(&m->cmap1, &m->bh, hash64(m->ctxh[i] + nib), 16, 4);
+    for (int i = 0; i < nctx; i++) {
+        h[i] = hash64(m->ctxh[i] + nib);
+        ctxmap_prefetch(&m->cmap1, h[i]);
+    }
 }
 
 /* mixer_train_scalar's step for one weight. */
@@ -77,13 +92,74 @@ LEAN_INLINE int16_t lean_train_w(int16_t w, int x, int e)
     return (int16_t)(v < -32768 ? -32768 : (v > 32767 ? 32767 : v));
 }
 
+/* The coder's state, in locals while a call codes its bytes (a store into
+ * a slot may alias any memory: fields of a struct in memory would be
+ * loaded again at every bit). The arithmetic is ac.h's. */
+typedef struct lean_ac {
+    uint64_t low;                  /* encoder */
+    uint32_t range, code;
+    const uint8_t *p, *end;        /* decoder */
+    uint32_t past;
+} lean_ac;
+
+LEAN_INLINE void lean_encode_bit(lean_ac *a, ac_enc *e, uint32_t pr, int bit)
+{
+    uint32_t bound = (uint32_t)(((uint64_t)a->range * pr) >> 16);
+    if (bit) {
+        a->range = bound;
+    } else {
+        a->low += bound;
+        a->range -= bound;
+    }
+    while (a->range < AC_TOP) {
+        a->range <<= 8;
+        e->low = a->low;
+        ac_enc_shift(e);
+        a->low = e->low;
+    }
+}
+
+LEAN_INLINE int lean_decode_bit(lean_ac *a, uint32_t pr)
+{
+    uint32_t bound = (uint32_t)(((uint64_t)a->range * pr) >> 16);
+    int bit;
+    if (a->code < bound) {
+        a->range = bound;
+        bit = 1;
+    } else {
+        a->code -= bound;
+        a->range -= bound;
+        bit = 0;
+    }
+    while (a->range < AC_TOP) {
+        uint8_t b = 0;
+        if (a->p < a->end) b = *a->p++;
+        else a->past++;
+        a->range <<= 8;
+        a->code = (a->code << 8) | b;
+    }
+    return bit;
+}
+
 /* Codes bytes in[0..n) (encoding) or out[0..n) (decoding, dec = 1). nctx
- * and match are constants in each copy (lean_coder's table). */
+ * and match are constants in each copy (lean_coder's table), and so is
+ * the bit position once the loop over a byte's bits is unrolled. */
 LEAN_INLINE int lean_run(cm *m, void *coder, const uint8_t *in, uint8_t *out, size_t n,
                          int nctx, int match, int dec)
 {
     ac_enc *e = coder;
     ac_dec *d = coder;
+    lean_ac a = { 0 };
+    if (dec) {
+        a.range = d->range;
+        a.code = d->code;
+        a.p = d->p;
+        a.end = d->end;
+        a.past = d->past;
+    } else {
+        a.low = e->low;
+        a.range = e->range;
+    }
     const int16_t *stretch = m->sq.stretch;
     const uint16_t *squash = m->sq.squash + SQ_LIM;
     uint32_t *smt = m->sm.t;
@@ -91,76 +167,112 @@ LEAN_INLINE int lean_run(cm *m, void *coder, const uint8_t *in, uint8_t *out, si
     const uint32_t limit = m->sm.limit, mlimit = m->mm.sm.limit;
     uint32_t *msm = m->mm.sm.t;
     const uint8_t (*next)[2] = m->bh.next;
-    int16_t *wall = m->mx.w + (size_t)m->mx.base[0] * (size_t)m->mx.npad;
-    const int npad = m->mx.npad, lr = m->mx.lr, skip = m->mx.skip;
+    int16_t *wall = m->mx.w + (size_t)m->mx.base[0] * LEAN_NPAD;
+    const int lr = m->mx.lr;
+    const uint32_t skip = (uint32_t)m->mx.skip;
     uint64_t trace = m->trace;
-    enum { NX = 4 };
+    int rc = 0;
     for (size_t i = 0; i < n; i++) {
         int c = dec ? 0 : in[i];
+        /* The lookups ahead: the encoder knows the byte, so it hashes the
+         * second nibble's contexts and the next byte's now; the decoder
+         * hashes both values of the bit that decides them one bit before
+         * (bits 3 and 7). Either way the buckets are fetched early. */
+        uint64_t hn[2][2], nctxh[2][2], nh0[2][2];
+        if (!dec) {
+            lean_nibble_hashes(m, 16 | (uint32_t)c >> 4, nctx, hn[0]);
+            lean_hashes(m, m->c8 << 8 | (uint64_t)c, nctx, match, nctxh[0], nh0[0]);
+        }
         uint32_t c0 = 1, nd = 1;
-        uint8_t *sl[2] = { m->slot[0], nctx > 1 ? m->slot[1] : NULL };
+        uint8_t *sl0 = m->slot[0], *sl1 = nctx > 1 ? m->slot[1] : NULL;
         /* The match: its expected byte while it agrees with c0. */
         int pb = match ? m->mm.pbyte : 0;
         int mok = pb != 0;
         uint32_t mbase = (uint32_t)m->mm.lenq * 512 + (uint32_t)(m->c8 & 0xff) + 256;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
         for (int k = 0; k < 8; k++) {
+            if (dec && k == 3) {
+                lean_nibble_hashes(m, c0 << 1, nctx, hn[0]);
+                lean_nibble_hashes(m, c0 << 1 | 1, nctx, hn[1]);
+            }
+            if (dec && k == 7) {
+                for (int b = 0; b < 2; b++)
+                    lean_hashes(m, m->c8 << 8 | ((c0 << 1 | (uint32_t)b) & 0xff), nctx, match,
+                                nctxh[b], nh0[b]);
+            }
             if (k == 4) {
-                lean_nibble(m, c0, nctx);
-                sl[0] = m->slot[0];
-                if (nctx > 1) sl[1] = m->slot[1];
+                /* cm_lookup's second nibble. */
+                const uint64_t *h = hn[dec ? c0 & 1 : 0];
+                sl0 = m->slot[0] = ctxmap_find_in(&m->cmap1, &m->bh, h[0], 16, 4);
+                if (nctx > 1) sl1 = m->slot[1] = ctxmap_find_in(&m->cmap1, &m->bh, h[1], 16, 4);
                 nd = 1;
             }
-            int x[NX], nx = 0;
-            uint8_t *sp[2];
-            uint32_t *se[2];
-            for (int j = 0; j < nctx; j++) {
-                sp[j] = sl[j] + nd;
-                se[j] = smt + (uint32_t)j * 2048 + (uint32_t)k * 256 + *sp[j];
-                x[nx++] = stretch[*se[j] >> 20];
-            }
+            uint32_t *row = smt + (uint32_t)k * 256;
+            uint8_t *sp0 = sl0 + nd, *sp1 = nctx > 1 ? sl1 + nd : NULL;
+            uint32_t *se0 = row + *sp0, *se1 = nctx > 1 ? row + 2048 + *sp1 : NULL;
+            int x0 = stretch[*se0 >> 20], x1 = nctx > 1 ? stretch[*se1 >> 20] : 0;
             int ebit = (pb >> (7 - k)) & 1;
-            uint32_t *me = NULL;
-            if (match) {
-                me = msm + (mok ? mbase + (uint32_t)ebit * 256 : c0);
-                x[nx++] = stretch[*me >> 20];
-            }
-            x[nx++] = 256;   /* the bias */
-            int16_t *w = wall + (size_t)c0 * (size_t)npad;
-            int32_t dot = 0;
-            for (int j = 0; j < nx; j++) dot += (int32_t)w[j] * x[j];
+            uint32_t *me = match ? msm + (mok ? mbase + (uint32_t)ebit * 256 : c0) : NULL;
+            int xm = match ? stretch[*me >> 20] : 0;
+            /* The inputs in their order: the contexts, the match, the bias. */
+            int16_t *w = wall + (size_t)c0 * LEAN_NPAD;
+            int wm = nctx + 0, wb = nctx + match;
+            int32_t dot = (int32_t)w[0] * x0 + (int32_t)w[wb] * 256;
+            if (nctx > 1) dot += (int32_t)w[1] * x1;
+            if (match) dot += (int32_t)w[wm] * xm;
             /* squash gives 1..65535: predict_out's clamp changes nothing. */
             uint32_t pr = squash[sq_clamp(dot >> 14)];
             trace = (trace ^ pr) * 0x100000001b3ull;
             int bit;
             if (dec) {
-                bit = ac_decode_bit(d, pr);
+                bit = lean_decode_bit(&a, pr);
             } else {
                 bit = (c >> (7 - k)) & 1;
-                ac_encode_bit(e, pr, bit);
+                lean_encode_bit(&a, e, pr, bit);
             }
-            /* update_body: the contexts, the match, the mixer. */
-            for (int j = 0; j < nctx; j++) {
-                sm_train(se[j], bit, rates, limit);
-                *sp[j] = next[*sp[j]][bit];
+            /* update_body: the contexts (one after the other: two may share
+             * a slot), the match, the mixer. */
+            sm_train(se0, bit, rates, limit);
+            *sp0 = next[*sp0][bit];
+            if (nctx > 1) {
+                sm_train(se1, bit, rates, limit);
+                *sp1 = next[*sp1][bit];
             }
-            if (match) sm_train(me, bit, m->mm.sm.rates, mlimit);
+            if (match) sm_train(me, bit, rates, mlimit);
             int err = (bit << 12) - (int)(pr >> 4);
-            if (err > skip || err < -skip)
-                for (int j = 0; j < nx; j++) w[j] = lean_train_w(w[j], x[j], err * lr);
+            if ((uint32_t)(err + (int)skip) > 2 * skip) {
+                int ge = err * lr;
+                w[0] = lean_train_w(w[0], x0, ge);
+                if (nctx > 1) w[1] = lean_train_w(w[1], x1, ge);
+                if (match) w[wm] = lean_train_w(w[wm], xm, ge);
+                w[wb] = lean_train_w(w[wb], 256, ge);
+            }
             mok &= ebit == bit;
             c0 = c0 << 1 | (uint32_t)bit;
             nd = nd << 1 | (uint32_t)bit;
         }
         c = (int)(c0 & 0xff);
         if (dec) out[i] = (uint8_t)c;
-        lean_byte(m, c, nctx, match);
-        if (dec && d->past > AC_LOOKAHEAD) {
-            m->trace = trace;
-            return SL_ECORRUPT;
+        int b = dec ? c & 1 : 0;
+        lean_byte(m, c, nctx, match, nctxh[b], nh0[b]);
+        if (dec && a.past > AC_LOOKAHEAD) {
+            rc = SL_ECORRUPT;
+            break;
         }
     }
     m->trace = trace;
-    return 0;
+    if (dec) {
+        d->range = a.range;
+        d->code = a.code;
+        d->p = a.p;
+        d->past = a.past;
+    } else {
+        e->low = a.low;
+        e->range = a.range;
+    }
+    return rc;
 }
 
 #define LEAN_SHAPE(name, nctx, match)                                                  \
