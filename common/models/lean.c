@@ -141,6 +141,127 @@ LEAN_INLINE int lean_decode_bit(lean_ac *a, uint32_t pr)
     return bit;
 }
 
+/* What lean_bit reads that stays put while bytes are coded: the tables. */
+typedef struct lean_env {
+    const int16_t *stretch;
+    const uint16_t *squash;        /* at st = 0 */
+    uint32_t *smt, *msm;           /* the contexts' state maps; the match's */
+    const uint16_t *rates;
+    uint32_t limit, mlimit;
+    const uint8_t (*next)[2];
+    int16_t *wall;                 /* the mixer's weight sets */
+    int lr;
+    uint32_t skip;
+} lean_env;
+
+/* The state of the byte being coded. */
+typedef struct lean_pos {
+    uint32_t c0, nd;               /* partial byte; node in the nibble's slot */
+    uint8_t *sl0, *sl1;            /* the contexts' slots for this nibble */
+    int pb, mok;                   /* the match's expected byte (+ 256), still agreeing */
+    uint32_t mbase;                /* the match's state map row while it agrees */
+    uint64_t trace;
+} lean_pos;
+
+/* Bit k of a byte: predict_lean's probability, the bit coded (c's bit k
+ * when encoding) and update_body's training. Returns the bit. */
+LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, int k, int c,
+                         int nctx, int match, int dec)
+{
+    uint32_t *row = v->smt + (uint32_t)k * 256;
+    uint8_t *sp0 = s->sl0 + s->nd, *sp1 = nctx > 1 ? s->sl1 + s->nd : NULL;
+    uint32_t *se0 = row + *sp0, *se1 = nctx > 1 ? row + 2048 + *sp1 : NULL;
+    int x0 = v->stretch[*se0 >> 20], x1 = nctx > 1 ? v->stretch[*se1 >> 20] : 0;
+    int ebit = (s->pb >> (7 - k)) & 1;
+    uint32_t *me = match ? v->msm + (s->mok ? s->mbase + (uint32_t)ebit * 256 : s->c0) : NULL;
+    int xm = match ? v->stretch[*me >> 20] : 0;
+    /* The inputs in their order: the contexts, the match, the bias. */
+    int16_t *w = v->wall + (size_t)s->c0 * LEAN_NPAD;
+    int wm = nctx + 0, wb = nctx + match;
+    int32_t dot = (int32_t)w[0] * x0 + (int32_t)w[wb] * 256;
+    if (nctx > 1) dot += (int32_t)w[1] * x1;
+    if (match) dot += (int32_t)w[wm] * xm;
+    /* squash gives 1..65535: predict_out's clamp changes nothing. */
+    uint32_t pr = v->squash[sq_clamp(dot >> 14)];
+    s->trace = (s->trace ^ pr) * 0x100000001b3ull;
+    int bit;
+    if (dec) {
+        bit = lean_decode_bit(a, pr);
+    } else {
+        bit = (c >> (7 - k)) & 1;
+        lean_encode_bit(a, e, pr, bit);
+    }
+    /* update_body: the contexts (one after the other: two may share a
+     * slot), the match, the mixer. */
+    sm_train(se0, bit, v->rates, v->limit);
+    *sp0 = v->next[*sp0][bit];
+    if (nctx > 1) {
+        sm_train(se1, bit, v->rates, v->limit);
+        *sp1 = v->next[*sp1][bit];
+    }
+    if (match) sm_train(me, bit, v->rates, v->mlimit);
+    int err = (bit << 12) - (int)(pr >> 4);
+    if ((uint32_t)(err + (int)v->skip) > 2 * v->skip) {
+        int ge = err * v->lr;
+        w[0] = lean_train_w(w[0], x0, ge);
+        if (nctx > 1) w[1] = lean_train_w(w[1], x1, ge);
+        if (match) w[wm] = lean_train_w(w[wm], xm, ge);
+        w[wb] = lean_train_w(w[wb], 256, ge);
+    }
+    s->mok &= ebit == bit;
+    s->c0 = s->c0 << 1 | (uint32_t)bit;
+    s->nd = s->nd << 1 | (uint32_t)bit;
+    return bit;
+}
+
+/* One byte: c when encoding; returns the byte coded. The lookups ahead:
+ * the encoder knows the byte, so it hashes the second nibble's contexts
+ * and the next byte's at once; the decoder hashes both values of the bit
+ * that decides them one bit before (bits 3 and 7). Either way the buckets
+ * are fetched early. */
+LEAN_INLINE int lean_code_byte(cm *m, const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e,
+                               int c, int nctx, int match, int dec)
+{
+    uint64_t hn[2][2], nctxh[2][2], nh0[2][2];
+    if (!dec) {
+        lean_nibble_hashes(m, 16 | (uint32_t)c >> 4, nctx, hn[0]);
+        lean_hashes(m, m->c8 << 8 | (uint64_t)c, nctx, match, nctxh[0], nh0[0]);
+    }
+    s->c0 = s->nd = 1;
+    s->sl0 = m->slot[0];
+    s->sl1 = nctx > 1 ? m->slot[1] : NULL;
+    /* The match: its expected byte while it agrees with c0. */
+    s->pb = match ? m->mm.pbyte : 0;
+    s->mok = s->pb != 0;
+    s->mbase = (uint32_t)m->mm.lenq * 512 + (uint32_t)(m->c8 & 0xff) + 256;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+    for (int k = 0; k < 8; k++) {
+        if (dec && k == 3) {
+            lean_nibble_hashes(m, s->c0 << 1, nctx, hn[0]);
+            lean_nibble_hashes(m, s->c0 << 1 | 1, nctx, hn[1]);
+        }
+        if (dec && k == 7) {
+            for (int b = 0; b < 2; b++)
+                lean_hashes(m, m->c8 << 8 | ((s->c0 << 1 | (uint32_t)b) & 0xff), nctx, match,
+                            nctxh[b], nh0[b]);
+        }
+        if (k == 4) {
+            /* cm_lookup's second nibble. */
+            const uint64_t *h = hn[dec ? s->c0 & 1 : 0];
+            s->sl0 = m->slot[0] = ctxmap_find_in(&m->cmap1, &m->bh, h[0], 16, 4);
+            if (nctx > 1) s->sl1 = m->slot[1] = ctxmap_find_in(&m->cmap1, &m->bh, h[1], 16, 4);
+            s->nd = 1;
+        }
+        lean_bit(v, s, a, e, k, c, nctx, match, dec);
+    }
+    c = (int)(s->c0 & 0xff);
+    int b = dec ? c & 1 : 0;
+    lean_byte(m, c, nctx, match, nctxh[b], nh0[b]);
+    return c;
+}
+
 /* Codes bytes in[0..n) (encoding) or out[0..n) (decoding, dec = 1). nctx
  * and match are constants in each copy (lean_coder's table), and so is
  * the bit position once the loop over a byte's bits is unrolled. */
@@ -160,109 +281,24 @@ LEAN_INLINE int lean_run(cm *m, void *coder, const uint8_t *in, uint8_t *out, si
         a.low = e->low;
         a.range = e->range;
     }
-    const int16_t *stretch = m->sq.stretch;
-    const uint16_t *squash = m->sq.squash + SQ_LIM;
-    uint32_t *smt = m->sm.t;
-    const uint16_t *rates = m->rates;
-    const uint32_t limit = m->sm.limit, mlimit = m->mm.sm.limit;
-    uint32_t *msm = m->mm.sm.t;
-    const uint8_t (*next)[2] = m->bh.next;
-    int16_t *wall = m->mx.w + (size_t)m->mx.base[0] * LEAN_NPAD;
-    const int lr = m->mx.lr;
-    const uint32_t skip = (uint32_t)m->mx.skip;
-    uint64_t trace = m->trace;
+    const lean_env v = {
+        .stretch = m->sq.stretch, .squash = m->sq.squash + SQ_LIM,
+        .smt = m->sm.t, .msm = m->mm.sm.t, .rates = m->rates,
+        .limit = m->sm.limit, .mlimit = m->mm.sm.limit, .next = m->bh.next,
+        .wall = m->mx.w + (size_t)m->mx.base[0] * LEAN_NPAD,
+        .lr = m->mx.lr, .skip = (uint32_t)m->mx.skip,
+    };
+    lean_pos s = { .trace = m->trace };
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        int c = dec ? 0 : in[i];
-        /* The lookups ahead: the encoder knows the byte, so it hashes the
-         * second nibble's contexts and the next byte's now; the decoder
-         * hashes both values of the bit that decides them one bit before
-         * (bits 3 and 7). Either way the buckets are fetched early. */
-        uint64_t hn[2][2], nctxh[2][2], nh0[2][2];
-        if (!dec) {
-            lean_nibble_hashes(m, 16 | (uint32_t)c >> 4, nctx, hn[0]);
-            lean_hashes(m, m->c8 << 8 | (uint64_t)c, nctx, match, nctxh[0], nh0[0]);
-        }
-        uint32_t c0 = 1, nd = 1;
-        uint8_t *sl0 = m->slot[0], *sl1 = nctx > 1 ? m->slot[1] : NULL;
-        /* The match: its expected byte while it agrees with c0. */
-        int pb = match ? m->mm.pbyte : 0;
-        int mok = pb != 0;
-        uint32_t mbase = (uint32_t)m->mm.lenq * 512 + (uint32_t)(m->c8 & 0xff) + 256;
-#if defined(__GNUC__)
-#pragma GCC unroll 8
-#endif
-        for (int k = 0; k < 8; k++) {
-            if (dec && k == 3) {
-                lean_nibble_hashes(m, c0 << 1, nctx, hn[0]);
-                lean_nibble_hashes(m, c0 << 1 | 1, nctx, hn[1]);
-            }
-            if (dec && k == 7) {
-                for (int b = 0; b < 2; b++)
-                    lean_hashes(m, m->c8 << 8 | ((c0 << 1 | (uint32_t)b) & 0xff), nctx, match,
-                                nctxh[b], nh0[b]);
-            }
-            if (k == 4) {
-                /* cm_lookup's second nibble. */
-                const uint64_t *h = hn[dec ? c0 & 1 : 0];
-                sl0 = m->slot[0] = ctxmap_find_in(&m->cmap1, &m->bh, h[0], 16, 4);
-                if (nctx > 1) sl1 = m->slot[1] = ctxmap_find_in(&m->cmap1, &m->bh, h[1], 16, 4);
-                nd = 1;
-            }
-            uint32_t *row = smt + (uint32_t)k * 256;
-            uint8_t *sp0 = sl0 + nd, *sp1 = nctx > 1 ? sl1 + nd : NULL;
-            uint32_t *se0 = row + *sp0, *se1 = nctx > 1 ? row + 2048 + *sp1 : NULL;
-            int x0 = stretch[*se0 >> 20], x1 = nctx > 1 ? stretch[*se1 >> 20] : 0;
-            int ebit = (pb >> (7 - k)) & 1;
-            uint32_t *me = match ? msm + (mok ? mbase + (uint32_t)ebit * 256 : c0) : NULL;
-            int xm = match ? stretch[*me >> 20] : 0;
-            /* The inputs in their order: the contexts, the match, the bias. */
-            int16_t *w = wall + (size_t)c0 * LEAN_NPAD;
-            int wm = nctx + 0, wb = nctx + match;
-            int32_t dot = (int32_t)w[0] * x0 + (int32_t)w[wb] * 256;
-            if (nctx > 1) dot += (int32_t)w[1] * x1;
-            if (match) dot += (int32_t)w[wm] * xm;
-            /* squash gives 1..65535: predict_out's clamp changes nothing. */
-            uint32_t pr = squash[sq_clamp(dot >> 14)];
-            trace = (trace ^ pr) * 0x100000001b3ull;
-            int bit;
-            if (dec) {
-                bit = lean_decode_bit(&a, pr);
-            } else {
-                bit = (c >> (7 - k)) & 1;
-                lean_encode_bit(&a, e, pr, bit);
-            }
-            /* update_body: the contexts (one after the other: two may share
-             * a slot), the match, the mixer. */
-            sm_train(se0, bit, rates, limit);
-            *sp0 = next[*sp0][bit];
-            if (nctx > 1) {
-                sm_train(se1, bit, rates, limit);
-                *sp1 = next[*sp1][bit];
-            }
-            if (match) sm_train(me, bit, rates, mlimit);
-            int err = (bit << 12) - (int)(pr >> 4);
-            if ((uint32_t)(err + (int)skip) > 2 * skip) {
-                int ge = err * lr;
-                w[0] = lean_train_w(w[0], x0, ge);
-                if (nctx > 1) w[1] = lean_train_w(w[1], x1, ge);
-                if (match) w[wm] = lean_train_w(w[wm], xm, ge);
-                w[wb] = lean_train_w(w[wb], 256, ge);
-            }
-            mok &= ebit == bit;
-            c0 = c0 << 1 | (uint32_t)bit;
-            nd = nd << 1 | (uint32_t)bit;
-        }
-        c = (int)(c0 & 0xff);
+        int c = lean_code_byte(m, &v, &s, &a, e, dec ? 0 : in[i], nctx, match, dec);
         if (dec) out[i] = (uint8_t)c;
-        int b = dec ? c & 1 : 0;
-        lean_byte(m, c, nctx, match, nctxh[b], nh0[b]);
         if (dec && a.past > AC_LOOKAHEAD) {
             rc = SL_ECORRUPT;
             break;
         }
     }
-    m->trace = trace;
+    m->trace = s.trace;
     if (dec) {
         d->range = a.range;
         d->code = a.code;
