@@ -45,8 +45,9 @@ static int lean_fits(const cm *m)
 }
 
 /* The order contexts' hashes after a byte, when the last 8 bytes are c8,
- * and their first-nibble buckets fetched (a hint: computed ahead of the
- * byte boundary, the lookup finds them in cache). */
+ * and their first-nibble buckets and the match index's entry fetched (a
+ * hint: computed ahead of the byte boundary, the lookups find them in
+ * cache). */
 LEAN_INLINE void lean_hashes(cm *m, uint64_t c8, int nctx, int match, uint64_t ctx[2],
                              uint64_t h0[2])
 {
