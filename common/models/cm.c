@@ -91,7 +91,8 @@ static void cm_lookup(cm *m)
     if (m->tlv_on && m->cell.t) dmap_nibble(&m->cell, m->c0);
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nlive; i++)
-            m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+            m->slot0[i] = m->slot[i] =
+                ctxmap_find(&m->cmap0, &m->bh, i < m->nhb ? m->hb[i] : hash64(m->ctxh[i]));
         for (int i = m->xfrom; i < m->xhi; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
         if (m->rp.inputs >= 5) run_candidates(m);
@@ -517,8 +518,10 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
     /* The SSE chain's keys are known once the match has spoken: its
-     * hashed stages' rows are fetched now, while the mixer works. */
-    sse_in in = cm_sse_in(m);
+     * hashed stages' rows are fetched now, while the mixer works. (One
+     * stage needs no keys but c0 and the misses: sse_p1.) */
+    sse_in in = {0};
+    if (m->sse.n > 1) in = cm_sse_in(m);
     if (m->sse.n > 2) sse_prefetch(&m->sse, &in);
     /* The inputs first, then the selectors (some read the states and
      * the match), so the stores of the inputs have retired before the
@@ -550,7 +553,8 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     m->ngiven = m->mx.nx = n;
     cm_select(m, p->n_select, known);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
-    pr = sse_p(&m->sse, &m->sq, pr, &in);
+    pr = m->sse.n > 1 ? sse_p(&m->sse, &m->sq, pr, &in)
+       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0, m->misses) : pr;
     if (m->img_on) pr = img_refine(&m->img, pr);
     return predict_out(m, pr);
 }

@@ -86,6 +86,12 @@ typedef struct cm {
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
+    uint64_t  hb[CM_MAX_CTX];       /* first-nibble hashes, hash64(ctxh[i]), kept by
+                                       cm_byte for contexts 0 .. nhb - 1 */
+    int       nhb;
+    uint64_t  pre[2][2][RECIPE_MAX_ORDERS];  /* cm_prefetch_byte's order-n ctxh and hb
+                                       for either last bit, while pre_ok */
+    int       pre_ok;
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
