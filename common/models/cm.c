@@ -82,6 +82,7 @@ static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
 static const uint8_t sel_common[CM_SEL_COMMON];
+static const uint8_t sel_five[CM_SEL_FIVE];
 static void state_tables_init(cm *m);
 static void cm_pick_bodies(cm *m);
 
@@ -206,6 +207,9 @@ static int cm_init(void *self, const recipe_params *p)
     m->sel_nest = p->n_select > 0 && p->select[0] == SEL_NEST;
     for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
         m->sel_common &= p->select[k] == sel_common[k] || (k == 0 && m->sel_nest);
+    m->sel_five = !m->sel_common && p->n_select >= CM_SEL_FIVE;
+    for (int k = 0; k < CM_SEL_FIVE && k < p->n_select; k++)
+        m->sel_five &= p->select[k] == sel_five[k];
     for (int k = 0; k < p->n_select; k++) {
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
@@ -265,10 +269,10 @@ static int cm_init(void *self, const recipe_params *p)
         m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->binary && !p->image &&
         !p->exe && !p->risc && !p->direct)
         m->shape = m->nctx;
-    else if (p->inputs >= 4)
+    else if (p->inputs >= 3)
         m->shape = p->inputs;
     /* Every shape but the lean ones writes the inputs into x itself. */
-    if (m->shape == 0 || m->shape >= 4) mixer_given(&m->mx);
+    if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -623,12 +627,14 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 #endif
 CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
 CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
+CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3); }
 CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
 CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
 CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
 
 CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
 CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
+CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3); }
 CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
 CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
 CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
@@ -640,6 +646,7 @@ static void cm_pick_bodies(cm *m)
     switch (m->shape) {
     case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
     case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
+    case 3:  m->predict = predict_full3; m->update = update_full3; break;
     case 4:  m->predict = predict_full4; m->update = update_full4; break;
     case 5:  m->predict = predict_full5; m->update = update_full5; break;
     default: m->predict = predict_full;  m->update = update_full; break;

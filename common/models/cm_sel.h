@@ -89,11 +89,17 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
     }
 }
 
-/* The selectors default's mixer.select lists, and max's begins with
- * (cm->sel_common: the recipe's list begins with them, or with `nest` in
- * place of c0, cm->sel_nest). */
+/* The selectors max's mixer.select begins with (cm->sel_common: the
+ * recipe's list begins with them, or with `nest` in place of c0,
+ * cm->sel_nest). */
 static const uint8_t sel_common[CM_SEL_COMMON] = {
     SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
+};
+
+/* ... and those of default's list (cm->sel_five): the same without
+ * `known`. */
+static const uint8_t sel_five[CM_SEL_FIVE] = {
+    SEL_C0, SEL_C1, SEL_MATCH, SEL_WORD, SEL_KIND,
 };
 
 /* Chooses each layer-1 weight set (mixer.select). */
@@ -111,6 +117,13 @@ CM_BODY void cm_select(cm *m, int nsel, int known)
         mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
         mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
         j = CM_SEL_COMMON;
+    } else if (m->sel_five) {
+        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
+        mixer_select(&m->mx, 2, sel_value(m, SEL_MATCH, known, c1));
+        mixer_select(&m->mx, 3, sel_value(m, SEL_WORD, known, c1));
+        mixer_select(&m->mx, 4, sel_value(m, SEL_KIND, known, c1));
+        j = CM_SEL_FIVE;
     }
     for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
 }
