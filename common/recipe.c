@@ -451,7 +451,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind\napm.count=1\napm.limit=255\n"
+     "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\ntext.ctx=0\n" TX_NONE},
     {"max", MAX_CM TX_NONE},
     {"large", MAX_CM "train.replay=2\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
