@@ -211,6 +211,7 @@ static int cm_init(void *self, const recipe_params *p)
     for (int k = 0; k < CM_SEL_FIVE && k < p->n_select; k++)
         m->sel_five &= p->select[k] == sel_five[k];
     for (int k = 0; k < p->n_select; k++) {
+        m->need_known |= p->select[k] == SEL_KNOWN;
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
     }
@@ -376,16 +377,14 @@ static inline int one_sided(const cm_state_in *t, uint32_t p16)
 #include "cm_sel.h"
 
 /* Writes the `inputs` mixer inputs of contexts i0..i1-1 to x (context
- * i0's first); returns how many of them have been seen before. */
-CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t *x)
+ * i0's first), and their states' places for the update (sp). */
+CM_BODY void cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t *x)
 {
-    int known = 0;
     uint32_t row = (uint32_t)m->bitpos * 256;
     x -= i0 * inputs;
     for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
         uint8_t s = *sp;
-        known += s != 0;
         uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 + row + s;
         uint32_t p16 = *e >> 16;
         int st = sq_stretch(&m->sq, p16);
@@ -400,7 +399,6 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         if (inputs >= 4) xi[3] = (int16_t)one_sided(t, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
-    return known;
 }
 
 /* Contexts first..first + n - 1 are listed but not in use at this bit:
@@ -412,9 +410,9 @@ static inline void silence(int16_t *x, int first, int n, int inputs)
 
 /* The data models' mixer inputs, after the bias at x[n - 1]: the record
  * contexts', then the image model's; returns the inputs now given. */
-CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
+CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n)
 {
-    *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
+    cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
     /* The record-header contexts, while no chain of headers is followed. */
     if (m->tlv_off) silence(x + n, BIN_MAX_CTX, m->rp.binary - BIN_MAX_CTX, inputs);
     n += (m->nlive - m->nctx) * inputs;
@@ -437,7 +435,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
          * x86 contexts' and the expected bit's, then cm.risc's. */
         for (; n < m->xin; n++) x[n] = 0;
         if (m->exe_on) {
-            *known += cm_inputs(m, m->xlo, m->rlo, inputs, node, x + n);
+            cm_inputs(m, m->xlo, m->rlo, inputs, node, x + n);
             n += (m->rlo - m->xlo) * inputs;
             x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
         } else if (m->rlo > m->xlo) {
@@ -446,7 +444,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
             x[n++] = 0;
         }
         if (m->risc_on) {
-            *known += cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
+            cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
             n += (m->xhi_max - m->rlo) * inputs;
             if (m->rs.calls) x[n++] = (int16_t)rcall_predict(&m->rs.call, &m->sq, m->c0, m->bitpos);
         }
@@ -531,7 +529,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
      * the match), so the stores of the inputs have retired before the
      * dot products load them. */
     int16_t *x = m->mx.x;
-    int known = cm_inputs(m, 0, nctx, inputs, node, x);
+    cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
     /* text.ctx's contexts, on binary data. */
     if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
@@ -551,11 +549,11 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     }
     x[n++] = 256;   /* the bias */
     if (m->nlive + m->img_on > nctx || m->xhi > m->xfrom)
-        n = data_inputs(m, inputs, node, x, n, &known);
+        n = data_inputs(m, inputs, node, x, n);
     /* Inputs given at the bit before and not now are cleared (mixer.h). */
     for (int i = n; i < m->ngiven; i++) x[i] = 0;
     m->ngiven = m->mx.nx = n;
-    cm_select(m, p->n_select, known);
+    cm_select(m, p->n_select);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     pr = m->sse.n > 1 ? sse_p(&m->sse, &m->sq, pr, &in)
        : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0, m->misses) : pr;

@@ -83,6 +83,7 @@ typedef struct cm {
     int       shape;                /* 1, 2: lean with that many contexts;
                                        3, 4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
+    int       need_known;           /* mixer.select lists `known` (cm_known) */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
     int       sel_five;             /* ... or it begins with sel_five */
