@@ -23,6 +23,13 @@
 #include "cm_impl.h"
 #include "../ac.h"
 
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+#include <emmintrin.h>
+#define LEAN_SSE2 1
+#else
+#define LEAN_SSE2 0
+#endif
+
 #if defined(__GNUC__)
 #define LEAN_INLINE static inline __attribute__((always_inline))
 #else
@@ -179,9 +186,25 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     /* The inputs in their order: the contexts, the match, the bias. */
     int16_t *w = v->wall + (size_t)s->c0 * LEAN_NPAD;
     int wm = nctx + 0, wb = nctx + match;
+#if LEAN_SSE2
+    /* The four inputs (a zero after the bias when there are three) and
+     * their weights in one register: mixer.c's dot product and step, the
+     * same integers (the weights after the bias are never trained: an
+     * input of 0 moves a weight by 0). */
+    int in1 = nctx > 1 ? x1 : (match ? xm : 256);
+    int in2 = nctx > 1 ? (match ? xm : 256) : (match ? 256 : 0);
+    int in3 = nctx > 1 && match ? 256 : 0;
+    __m128i xv = _mm_setr_epi16((int16_t)x0, (int16_t)in1, (int16_t)in2, (int16_t)in3, 0, 0, 0, 0);
+    __m128i wv = _mm_loadl_epi64((const __m128i *)w);
+    __m128i pd = _mm_madd_epi16(wv, xv);
+    int32_t dot = (int32_t)((uint32_t)_mm_cvtsi128_si32(pd) +
+                            (uint32_t)_mm_cvtsi128_si32(_mm_shuffle_epi32(pd, 0x55)));
+    (void)wm, (void)wb;
+#else
     int32_t dot = (int32_t)w[0] * x0 + (int32_t)w[wb] * 256;
     if (nctx > 1) dot += (int32_t)w[1] * x1;
     if (match) dot += (int32_t)w[wm] * xm;
+#endif
     /* squash gives 1..65535: predict_out's clamp changes nothing. */
     uint32_t pr = v->squash[sq_clamp(dot >> 14)];
     s->trace = (s->trace ^ pr) * 0x100000001b3ull;
@@ -204,10 +227,16 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     int err = (bit << 12) - (int)(pr >> 4);
     if ((uint32_t)(err + (int)v->skip) > 2 * v->skip) {
         int ge = err * v->lr;
+#if LEAN_SSE2
+        __m128i d = _mm_mulhi_epi16(_mm_add_epi16(xv, xv), _mm_set1_epi16((int16_t)ge));
+        d = _mm_srai_epi16(_mm_add_epi16(d, _mm_set1_epi16(1)), 1);
+        _mm_storel_epi64((__m128i *)w, _mm_adds_epi16(wv, d));
+#else
         w[0] = lean_train_w(w[0], x0, ge);
         if (nctx > 1) w[1] = lean_train_w(w[1], x1, ge);
         if (match) w[wm] = lean_train_w(w[wm], xm, ge);
         w[wb] = lean_train_w(w[wb], 256, ge);
+#endif
     }
     s->mok &= ebit == bit;
     s->c0 = s->c0 << 1 | (uint32_t)bit;
