@@ -225,19 +225,24 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     }
     if (match) sm_train(me, bit, v->rates, v->mlimit);
     int err = (bit << 12) - (int)(pr >> 4);
-    if ((uint32_t)(err + (int)v->skip) > 2 * v->skip) {
-        int ge = err * v->lr;
 #if LEAN_SSE2
+    {
+        /* A skipped step is one with error 0 (every weight moves by 0):
+         * no branch. */
+        int ge = (err * v->lr) & -(int)((uint32_t)(err + (int)v->skip) > 2 * v->skip);
         __m128i d = _mm_mulhi_epi16(_mm_add_epi16(xv, xv), _mm_set1_epi16((int16_t)ge));
         d = _mm_srai_epi16(_mm_add_epi16(d, _mm_set1_epi16(1)), 1);
         _mm_storel_epi64((__m128i *)w, _mm_adds_epi16(wv, d));
+    }
 #else
+    if ((uint32_t)(err + (int)v->skip) > 2 * v->skip) {
+        int ge = err * v->lr;
         w[0] = lean_train_w(w[0], x0, ge);
         if (nctx > 1) w[1] = lean_train_w(w[1], x1, ge);
         if (match) w[wm] = lean_train_w(w[wm], xm, ge);
         w[wb] = lean_train_w(w[wb], 256, ge);
-#endif
     }
+#endif
     s->mok &= ebit == bit;
     s->c0 = s->c0 << 1 | (uint32_t)bit;
     s->nd = s->nd << 1 | (uint32_t)bit;
