@@ -419,8 +419,9 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
 
 /* The presets are full recipes, written as a user would write them: the
  * ladder from no model at all to context mixing with a Transformer. */
-#define TX_NONE "train.replay=0\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
+#define TX_OFF  "tx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=0\ntx.lr=250\n" \
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
+#define TX_NONE "train.replay=0\n" TX_OFF
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
      "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n" \
      "cm.direct=4\n" \
@@ -456,7 +457,9 @@ static const struct { const char *name, *text; } presets[] = {
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind\napm.count=1\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
-    {"max", MAX_CM TX_NONE},
+    /* max re-learns one window of the LSTM's per window (train.replay=1):
+     * development text 0.07% smaller for 1.24x the time. */
+    {"max", MAX_CM "train.replay=1\n" TX_OFF},
     {"large", MAX_CM "train.replay=2\ntx.dim=64\ntx.ff=4\ntx.heads=4\ntx.layers=1\n"
                      "tx.lr=250\ntx.segment=16\ntx.shift=1\ntx.window=64\n"},
     {"tx",
