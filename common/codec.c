@@ -11,6 +11,7 @@
 struct codec {
     const model_class *cls;
     void     *model;
+    const model_bytes *bytes; /* the model's own byte coder, or NULL */
     uint32_t *cost_table;   /* when tracking: see bit_cost */
     uint64_t  cost;         /* sum of bit_cost over coded bits, 1/65536 bit */
     uint64_t  data_h;       /* hash of every byte coded, decoded or trained */
@@ -38,6 +39,7 @@ int codec_new(codec **out, const recipe_params *p)
     if (!c->model) { free(c); return SL_ENOMEM; }
     int rc = c->cls->init(c->model, p);
     if (rc) { free(c->model); free(c); return rc; }
+    c->bytes = c->cls->bytes ? c->cls->bytes(c->model) : NULL;
     *out = c;
     return 0;
 }
@@ -117,6 +119,13 @@ int codec_encode(codec *c, const uint8_t *in, size_t n, bytebuf *out)
     const model_class *cls = c->cls;
     void *m = c->model;
     const uint32_t *t = c->cost_table;
+    /* The model codes whole bytes itself, unless costs are tracked. */
+    if (c->bytes && !t) {
+        int rc = c->bytes->encode(m, &e, in, n);
+        c->data_h = dg_bytes(c->data_h, in, n);
+        int frc = ac_enc_flush(&e);
+        return rc ? rc : frc;
+    }
     for (size_t i = 0; i < n; i++) {
         int byte = in[i];
         uint32_t bc = 0;
@@ -142,6 +151,12 @@ int codec_decode(codec *c, const uint8_t *coded, size_t coded_len,
     const model_class *cls = c->cls;
     void *m = c->model;
     const uint32_t *t = c->cost_table;
+    if (c->bytes && !t) {
+        int rc = c->bytes->decode(m, &d, out, n);
+        if (rc) return rc;
+        c->data_h = dg_bytes(c->data_h, out, n);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++) {
         int byte = 0;
         uint32_t bc = 0;

@@ -14,10 +14,19 @@
  * digest() hashes every probability the model has produced and the state
  * that steers its next ones; two ends that saw the same bytes have the
  * same digest, so it detects a desync at a chunk boundary before a corrupt
- * byte is written. */
+ * byte is written.
+ *
+ * A model may also code whole bytes itself, with the coder inline
+ * (bytes(self): NULL when this instance codes bit by bit). Its encode and
+ * decode give exactly the bits, the coder's calls and the model state that
+ * predict / code / update over the same bytes would, so a caller may mix
+ * the two at any byte boundary; decode returns SL_ECORRUPT as soon as the
+ * decoder has read more than AC_LOOKAHEAD bytes past the coded data (the
+ * bytes decoded before are written), else 0. */
 #ifndef SL_MODEL_H
 #define SL_MODEL_H
 
+#include "ac.h"
 #include "recipe.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -31,7 +40,13 @@ typedef struct model_class {
     void      (*update)(void *self, int bit);
     uint64_t  (*digest)(const void *self);
     void      (*fini)(void *self);
+    const struct model_bytes *(*bytes)(const void *self);   /* optional */
 } model_class;
+
+typedef struct model_bytes {
+    int (*encode)(void *self, ac_enc *e, const uint8_t *in, size_t n);
+    int (*decode)(void *self, ac_dec *d, uint8_t *out, size_t n);
+} model_bytes;
 
 extern const model_class cm_model_class;       /* models/cm.c */
 extern const model_class tx_model_class;       /* models/tx_model.c */

@@ -451,11 +451,11 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,1,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n"
+     "cm.orders=0,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n"
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
-     "mixer.lr=4\nmixer.select=c0,c1,known,match,word,kind\napm.count=1\napm.limit=255\n"
+     "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\n"
      "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
      * development text 0.07% smaller for 1.24x the time. */

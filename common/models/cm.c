@@ -84,6 +84,7 @@ static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
 static const uint8_t sel_common[CM_SEL_COMMON];
+static const uint8_t sel_five[CM_SEL_FIVE];
 static void state_tables_init(cm *m);
 static void cm_pick_bodies(cm *m);
 
@@ -93,7 +94,8 @@ static void cm_lookup(cm *m)
     if (m->tlv_on && m->cell.t) dmap_nibble(&m->cell, m->c0);
     if (m->bitpos == 0) {
         for (int i = 0; i < m->nlive; i++)
-            m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
+            m->slot0[i] = m->slot[i] =
+                ctxmap_find(&m->cmap0, &m->bh, i < m->nhb ? m->hb[i] : hash64(m->ctxh[i]));
         for (int i = m->xfrom; i < m->xhi; i++)
             m->slot0[i] = m->slot[i] = ctxmap_find(&m->cmap0, &m->bh, hash64(m->ctxh[i]));
         if (m->rp.inputs >= 5) run_candidates(m);
@@ -208,7 +210,11 @@ static int cm_init(void *self, const recipe_params *p)
     m->sel_nest = p->n_select > 0 && p->select[0] == SEL_NEST;
     for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
         m->sel_common &= p->select[k] == sel_common[k] || (k == 0 && m->sel_nest);
+    m->sel_five = !m->sel_common && p->n_select >= CM_SEL_FIVE;
+    for (int k = 0; k < CM_SEL_FIVE && k < p->n_select; k++)
+        m->sel_five &= p->select[k] == sel_five[k];
     for (int k = 0; k < p->n_select; k++) {
+        m->need_known |= p->select[k] == SEL_KNOWN;
         m->need_words |= p->select[k] == SEL_WORD;
         m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
     }
@@ -271,10 +277,10 @@ static int cm_init(void *self, const recipe_params *p)
         m->nctx <= 2 && p->inputs == 1 && !m->use_match2 && !p->record && !p->binary && !p->image &&
         !p->exe && !p->risc && !p->direct)
         m->shape = m->nctx;
-    else if (p->inputs >= 4)
+    else if (p->inputs >= 3)
         m->shape = p->inputs;
     /* Every shape but the lean ones writes the inputs into x itself. */
-    if (m->shape == 0 || m->shape >= 4) mixer_given(&m->mx);
+    if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -381,16 +387,14 @@ static inline int one_sided(const cm_state_in *t, uint32_t p16)
 #include "cm_sel.h"
 
 /* Writes the `inputs` mixer inputs of contexts i0..i1-1 to x (context
- * i0's first); returns how many of them have been seen before. */
-CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t *x)
+ * i0's first), and their states' places for the update (sp). */
+CM_BODY void cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t *x)
 {
-    int known = 0;
     uint32_t row = (uint32_t)m->bitpos * 256;
     x -= i0 * inputs;
     for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
         uint8_t s = *sp;
-        known += s != 0;
         uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 + row + s;
         uint32_t p16 = *e >> 16;
         int st = sq_stretch(&m->sq, p16);
@@ -405,7 +409,6 @@ CM_BODY int cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t 
         if (inputs >= 4) xi[3] = (int16_t)one_sided(t, p16);
         if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
     }
-    return known;
 }
 
 /* Contexts first..first + n - 1 are listed but not in use at this bit:
@@ -417,9 +420,9 @@ static inline void silence(int16_t *x, int first, int n, int inputs)
 
 /* The data models' mixer inputs, after the bias at x[n - 1]: the record
  * contexts', then the image model's; returns the inputs now given. */
-CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int *known)
+CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n)
 {
-    *known += cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
+    cm_inputs(m, m->nctx, m->nlive, inputs, node, x + n);
     /* The record-header contexts, while no chain of headers is followed. */
     if (m->tlv_off) silence(x + n, BIN_MAX_CTX, m->rp.binary - BIN_MAX_CTX, inputs);
     n += (m->nlive - m->nctx) * inputs;
@@ -442,7 +445,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
          * x86 contexts' and the expected bit's, then cm.risc's. */
         for (; n < m->xin; n++) x[n] = 0;
         if (m->exe_on) {
-            *known += cm_inputs(m, m->xlo, m->rlo, inputs, node, x + n);
+            cm_inputs(m, m->xlo, m->rlo, inputs, node, x + n);
             n += (m->rlo - m->xlo) * inputs;
             x[n++] = (int16_t)exe_predict(&m->ex, &m->sq, m->c0, m->bitpos);
         } else if (m->rlo > m->xlo) {
@@ -451,7 +454,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n, int
             x[n++] = 0;
         }
         if (m->risc_on) {
-            *known += cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
+            cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
             n += (m->xhi_max - m->rlo) * inputs;
             if (m->rs.calls) x[n++] = (int16_t)rcall_predict(&m->rs.call, &m->sq, m->c0, m->bitpos);
         }
@@ -527,14 +530,16 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
     /* The SSE chain's keys are known once the match has spoken: its
-     * hashed stages' rows are fetched now, while the mixer works. */
-    sse_in in = cm_sse_in(m);
+     * hashed stages' rows are fetched now, while the mixer works. (One
+     * stage needs no keys but c0 and the misses: sse_p1.) */
+    sse_in in = {0};
+    if (m->sse.n > 1) in = cm_sse_in(m);
     if (m->sse.n > 2) sse_prefetch(&m->sse, &in);
     /* The inputs first, then the selectors (some read the states and
      * the match), so the stores of the inputs have retired before the
      * dot products load them. */
     int16_t *x = m->mx.x;
-    int known = cm_inputs(m, 0, nctx, inputs, node, x);
+    cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
     /* text.ctx's contexts, on binary data. */
     if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
@@ -557,13 +562,14 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     }
     x[n++] = 256;   /* the bias */
     if (m->nlive + m->img_on > nctx || m->xhi > m->xfrom)
-        n = data_inputs(m, inputs, node, x, n, &known);
+        n = data_inputs(m, inputs, node, x, n);
     /* Inputs given at the bit before and not now are cleared (mixer.h). */
     for (int i = n; i < m->ngiven; i++) x[i] = 0;
     m->ngiven = m->mx.nx = n;
-    cm_select(m, p->n_select, known);
+    cm_select(m, p->n_select);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
-    pr = sse_p(&m->sse, &m->sq, pr, &in);
+    pr = m->sse.n > 1 ? sse_p(&m->sse, &m->sq, pr, &in)
+       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0, m->misses) : pr;
     if (m->img_on) pr = img_refine(&m->img, pr);
     return predict_out(m, pr);
 }
@@ -633,12 +639,14 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 #endif
 CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
 CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
+CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3); }
 CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
 CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
 CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
 
 CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
 CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
+CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3); }
 CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
 CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
 CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
@@ -650,6 +658,7 @@ static void cm_pick_bodies(cm *m)
     switch (m->shape) {
     case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
     case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
+    case 3:  m->predict = predict_full3; m->update = update_full3; break;
     case 4:  m->predict = predict_full4; m->update = update_full4; break;
     case 5:  m->predict = predict_full5; m->update = update_full5; break;
     default: m->predict = predict_full;  m->update = update_full; break;
@@ -666,6 +675,12 @@ static void cm_update(void *self, int bit)
 {
     cm *m = self;
     m->update(m, bit);
+}
+
+/* The lean shapes code whole bytes (lean.c); the others bit by bit. */
+static const model_bytes *cm_bytes(const void *self)
+{
+    return lean_coder(self);
 }
 
 /* The digest covers every probability the model has produced (the trace:
@@ -727,4 +742,5 @@ const model_class cm_model_class = {
     .update = cm_update,
     .digest = cm_digest,
     .fini = cm_fini,
+    .bytes = cm_bytes,
 };

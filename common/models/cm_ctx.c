@@ -31,24 +31,27 @@ static void match_contexts(cm *m, int i)
 /* The hash of context i, order n < 8, when the last 8 bytes are c8. */
 static uint64_t short_order(const cm *m, int i, int n, uint64_t c8)
 {
-    uint64_t h = n ? c8 & ((1ull << (8 * n)) - 1) : 0;
-    return hash64(h + m->rp.seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    return cm_order_hash(m->rp.seed, i, n, c8);
 }
 
 /* With one bit of the byte left, fetch what the next byte boundary will
  * read for either value of it: the match indexes' entries and the first
  * nibble's buckets of the order-n contexts (2 <= n < 8: order 0 has one
- * bucket and order 1 256, which stay in cache); a hint, same bits. */
+ * bucket and order 1 256, which stay in cache); a hint, same bits. Those
+ * contexts' hashes are kept (pre) for cm_byte and cm_lookup. */
 void cm_prefetch_byte(cm *m)
 {
     for (uint32_t b = 0; b < 2; b++) {
         uint64_t c8 = m->c8 << 8 | ((m->c0 << 1 | b) & 0xff);
         if (m->use_match) match_prefetch(&m->mm, c8, m->rp.seed);
         if (m->use_match2) match_prefetch(&m->mm2, c8, m->rp.seed + 1);
-        for (int k = 0; k < m->rp.n_orders; k++)
-            if (m->rp.orders[k] >= 2 && m->rp.orders[k] < 8)
-                ctxmap_prefetch(&m->cmap0, hash64(short_order(m, k, m->rp.orders[k], c8)));
+        for (int k = 0; k < m->rp.n_orders; k++) {
+            if (m->rp.orders[k] < 2 || m->rp.orders[k] >= 8) continue;
+            uint64_t h = m->pre[b][0][k] = short_order(m, k, m->rp.orders[k], c8);
+            ctxmap_prefetch(&m->cmap0, m->pre[b][1][k] = hash64(h));
+        }
     }
+    m->pre_ok = 1;
 }
 
 /* The order-n, word and sparse contexts, from context 0; returns the
@@ -60,8 +63,16 @@ static int byte_contexts(cm *m)
     int i = 0;
     for (int k = 0; k < p->n_orders; k++, i++) {
         int n = p->orders[k];
+        if (n >= 2 && n < 8 && m->pre_ok) {
+            /* cm_prefetch_byte's, for this byte's last bit. */
+            int b = (int)(m->c8 & 1);
+            m->ctxh[i] = m->pre[b][0][k];
+            m->hb[i] = m->pre[b][1][k];
+            continue;
+        }
         if (n < 8) {
             m->ctxh[i] = short_order(m, i, n, m->c8);
+            m->hb[i] = hash64(m->ctxh[i]);
             continue;
         }
         uint64_t h = m->c8;
@@ -318,9 +329,15 @@ void cm_byte(cm *m, int c)
      * lean shapes). */
     int i = text_contexts(m, c, byte_contexts(m));
     int lean = m->shape == 1 || m->shape == 2;
-    for (int k = 0; k < i; k++)
-        if (lean || k >= p->n_orders || p->orders[k] >= 8)
-            ctxmap_prefetch(&m->cmap0, hash64(m->ctxh[k]));
+    for (int k = 0; k < i; k++) {
+        if (k < p->n_orders && p->orders[k] < 8) {
+            if (lean) ctxmap_prefetch(&m->cmap0, m->hb[k]);
+            continue;
+        }
+        ctxmap_prefetch(&m->cmap0, m->hb[k] = hash64(m->ctxh[k]));
+    }
+    m->nhb = i;   /* cm_lookup finds their hashes in hb */
+    m->pre_ok = 0;
     if (m->use_match) match_byte(&m->mm, m->buf, m->mask, m->pos, m->c8, p->seed);
     if (m->use_match2) match_byte(&m->mm2, m->buf, m->mask, m->pos, m->c8, p->seed + 1);
     if (p->run) run_byte(&m->run, m->ctxh, c);

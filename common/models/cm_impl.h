@@ -37,6 +37,7 @@
 #define CM_MAX_INPUTS 5
 #define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
+#define CM_SEL_FIVE   5   /* ... in sel_five */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, LSTM, Transformer (two), bias, image,
  * the cell map (two), the x86 and the call expected bits; the direct maps' (cm.direct). */
@@ -81,12 +82,20 @@ typedef struct cm {
     int       nbase;                /* mixer inputs always given, bias last */
     int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;
-                                       4, 5: that many inputs per context; 0 */
+                                       3, 4, 5: that many inputs per context; 0 */
     int       need_words, need_lines;  /* some context or selector reads them */
+    int       need_known;           /* mixer.select lists `known` (cm_known) */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
+    int       sel_five;             /* ... or it begins with sel_five */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
+    uint64_t  hb[CM_MAX_CTX];       /* first-nibble hashes, hash64(ctxh[i]), kept by
+                                       cm_byte for contexts 0 .. nhb - 1 */
+    int       nhb;
+    uint64_t  pre[2][2][RECIPE_MAX_ORDERS];  /* cm_prefetch_byte's order-n ctxh and hb
+                                       for either last bit, while pre_ok */
+    int       pre_ok;
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
@@ -131,6 +140,18 @@ typedef struct cm {
     uint32_t  pr_out;               /* the final prediction */
     uint64_t  trace;                /* fold of every probability given */
 } cm;
+
+/* The hash of context i, of order n < 8, when the last 8 bytes are c8
+ * (cm_ctx.c's and lean.c's). */
+static inline uint64_t cm_order_hash(uint64_t seed, int i, int n, uint64_t c8)
+{
+    uint64_t h = n ? c8 & ((1ull << (8 * n)) - 1) : 0;
+    return hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
+/* The lean shapes' byte coder (lean.c): NULL unless this model takes it
+ * (lean_fits, asked once by cm_init). */
+const model_bytes *lean_coder(const cm *m);
 
 /* A byte is complete: store it, then compute every context for the next
  * (cm_ctx.c). */

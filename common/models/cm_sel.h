@@ -4,7 +4,7 @@
  * defined (its bodies are inlined into each shape's predict); not for
  * other callers.
  *
- *   per bit, after the inputs: cm_select(m, nsel, known);
+ *   per bit, after the inputs: cm_select(m, nsel);
  * recipe.c's recipe_select_sets gives how many values each one takes. */
 #ifndef SL_CM_SEL_H
 #define SL_CM_SEL_H
@@ -31,7 +31,7 @@ static inline uint32_t sel_tlv(const cm *m)
 }
 
 /* The value of selector `sel` (mixer.select) at this bit; c1 the last
- * byte, known as cm_inputs counts it. */
+ * byte, known as cm_known counts it (predict_lean: its own count). */
 CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
 {
     int rec = m->rec_on;   /* the record contexts are in use */
@@ -89,17 +89,35 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
     }
 }
 
-/* The selectors default's mixer.select lists, and max's begins with
- * (cm->sel_common: the recipe's list begins with them, or with `nest` in
- * place of c0, cm->sel_nest). */
+/* The selectors max's mixer.select begins with (cm->sel_common: the
+ * recipe's list begins with them, or with `nest` in place of c0,
+ * cm->sel_nest). */
 static const uint8_t sel_common[CM_SEL_COMMON] = {
     SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
 };
 
+/* ... and those of default's list (cm->sel_five): the same without
+ * `known`. */
+static const uint8_t sel_five[CM_SEL_FIVE] = {
+    SEL_C0, SEL_C1, SEL_MATCH, SEL_WORD, SEL_KIND,
+};
+
+/* How many of the contexts in use at this bit have been seen before
+ * (their state is not 0): selector `known`, counted only where a recipe
+ * lists it (need_known). cm_inputs has set sp for all of them. */
+static inline int cm_known(const cm *m)
+{
+    int known = 0;
+    for (int i = 0; i < m->nlive; i++) known += *m->sp[i] != 0;
+    for (int i = m->xfrom; i < m->xhi; i++) known += *m->sp[i] != 0;
+    return known;
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
-CM_BODY void cm_select(cm *m, int nsel, int known)
+CM_BODY void cm_select(cm *m, int nsel)
 {
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    int known = m->need_known ? cm_known(m) : 0;
     int j = 0;
     if (m->sel_common) {
         /* Constant selectors: the switch is resolved at compile time. */
@@ -111,6 +129,13 @@ CM_BODY void cm_select(cm *m, int nsel, int known)
         mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
         mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
         j = CM_SEL_COMMON;
+    } else if (m->sel_five) {
+        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
+        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
+        mixer_select(&m->mx, 2, sel_value(m, SEL_MATCH, known, c1));
+        mixer_select(&m->mx, 3, sel_value(m, SEL_WORD, known, c1));
+        mixer_select(&m->mx, 4, sel_value(m, SEL_KIND, known, c1));
+        j = CM_SEL_FIVE;
     }
     for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
 }

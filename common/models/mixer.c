@@ -197,31 +197,43 @@ __attribute__((target("avx2"))) static inline __m128i hsum4x256(__m256i a0, __m2
     return _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
 }
 
+/* Six sets' dot products with x into out[0..nout) (nout 5 or 6: with
+ * five, w5 is w4 again and its sum is dropped); each block of inputs is
+ * loaded once. */
+__attribute__((target("avx2"), always_inline))
+static inline void dots6_avx2(const int16_t *w0, const int16_t *w1, const int16_t *w2,
+                              const int16_t *w3, const int16_t *w4, const int16_t *w5,
+                              const int16_t *x, int n, int32_t *out, int nout)
+{
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    for (int i = 0; i < n; i += 16) {
+        __m256i xv = LD2(x + i);
+        a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w0 + i), xv));
+        a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w1 + i), xv));
+        a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(LD2(w2 + i), xv));
+        a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(LD2(w3 + i), xv));
+        a4 = _mm256_add_epi32(a4, _mm256_madd_epi16(LD2(w4 + i), xv));
+        a5 = _mm256_add_epi32(a5, _mm256_madd_epi16(LD2(w5 + i), xv));
+    }
+    _mm_storeu_si128((__m128i *)out, _mm_srai_epi32(hsum4x256(a0, a1, a2, a3), 14));
+    __m128i s = _mm_srai_epi32(hsum4x256(a4, a5, a4, a5), 14);
+    out[4] = _mm_cvtsi128_si32(s);
+    if (nout == 6) out[5] = _mm_extract_epi32(s, 1);
+}
+
 /* n a multiple of 16 (the mixer pads its inputs to 16). */
 __attribute__((target("avx2")))
 static void mixer_dots_avx2(const int16_t *const *w, int k, const int16_t *x, int n,
                             int32_t *out)
 {
     int j = 0;
-    /* Six sets at a time (default's selectors), then four, two, one: each
-     * block of inputs is loaded once per group. */
-    for (; j + 6 <= k; j += 6) {
-        const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];
-        const int16_t *w4 = w[j + 4], *w5 = w[j + 5];
-        __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        for (int i = 0; i < n; i += 16) {
-            __m256i xv = LD2(x + i);
-            a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(LD2(w0 + i), xv));
-            a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(LD2(w1 + i), xv));
-            a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(LD2(w2 + i), xv));
-            a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(LD2(w3 + i), xv));
-            a4 = _mm256_add_epi32(a4, _mm256_madd_epi16(LD2(w4 + i), xv));
-            a5 = _mm256_add_epi32(a5, _mm256_madd_epi16(LD2(w5 + i), xv));
-        }
-        _mm_storeu_si128((__m128i *)(out + j), _mm_srai_epi32(hsum4x256(a0, a1, a2, a3), 14));
-        __m128i s = _mm_srai_epi32(hsum4x256(a4, a5, a4, a5), 14);
-        out[j + 4] = _mm_cvtsi128_si32(s);
-        out[j + 5] = _mm_extract_epi32(s, 1);
+    /* Six sets at a time (default's and max's selectors), five, then
+     * four, two, one: each block of inputs is loaded once per group. */
+    for (; j + 6 <= k; j += 6)
+        dots6_avx2(w[j], w[j + 1], w[j + 2], w[j + 3], w[j + 4], w[j + 5], x, n, out + j, 6);
+    if (j + 5 == k) {
+        dots6_avx2(w[j], w[j + 1], w[j + 2], w[j + 3], w[j + 4], w[j + 4], x, n, out + j, 5);
+        return;
     }
     for (; j + 4 <= k; j += 4) {
         const int16_t *w0 = w[j], *w1 = w[j + 1], *w2 = w[j + 2], *w3 = w[j + 3];

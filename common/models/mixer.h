@@ -167,12 +167,15 @@ static inline void mixer_update(mixer *m, int bit)
         return;
     }
     int16_t *ws[MIX_MAX_SEL];
-    int es[MIX_MAX_SEL], t = 0;
-    for (int k = 0; k < m->nsel; k++) {
+    int es[MIX_MAX_SEL], t = 0, nsel = m->nsel;
+    unsigned skip = (unsigned)m->skip;
+    const uint16_t *rate = m->rate[m->text];   /* in locals: the count's store */
+    uint16_t *cnt = m->cnt;                    /* may alias m->rate */
+    for (int k = 0; k < nsel; k++) {
         int err = target - (int)(m->pr[k] >> 4);
-        if (err <= m->skip && err >= -m->skip) continue;
-        uint16_t *n = &m->cnt[m->sel[k]];
-        int e = (err * (int)m->rate[m->text][*n]) >> 4;
+        if ((unsigned)err + skip <= 2 * skip) continue;   /* |err| <= skip */
+        uint16_t *n = &cnt[m->sel[k]];
+        int e = (err * (int)rate[*n]) >> 4;
         *n += *n < MIX_RATE_N - 1;
         ws[t] = m->cur[k];
         es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;

@@ -72,7 +72,7 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
      * stretched once for all the stages it goes to. */
     int st = sq_stretch(sq, pr);
     uint32_t p0 = apm_p_st(&s->a[0], st, stage_cx(0, in));
-    if (s->n == 1) return (pr + 3 * p0) >> 2;
+    if (s->n == 1) return (pr + 3 * p0) >> 2;   /* as sse_p1 */
     uint32_t sa = pr + apm_p_st(&s->a[1], st, stage_cx(1, in)), sb = p0;
     if (s->n > 2) {
         int st0 = sq_stretch(sq, p0);

@@ -66,6 +66,15 @@ static inline void sse_prefetch_next(const sse_chain *s, uint32_t c0, uint32_t c
     if (s->n > 1) apm_prefetch(&s->a[1], c0 | c1 << 8);
 }
 
+/* sse_p of a chain of one stage (apm.count=1), inline and without an
+ * sse_in: the same bits as sse_p. */
+static inline uint32_t sse_p1(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t c0,
+                              uint32_t misses)
+{
+    uint32_t p0 = apm_p_st(&s->a[0], sq_stretch(sq, pr), c0 | sse_misses3(misses) << 8);
+    return (pr + 3 * p0) >> 2;
+}
+
 /* Trains the stages sse_p read on the bit (inline: a call per bit and
  * stage cost more than the two steps of each). */
 static inline void sse_update(sse_chain *s, int bit)

@@ -168,7 +168,7 @@ static void manifest_faults(uint8_t *m)
     memcpy(m, p, n);
     uint64_t cs;
     int k = varint_get(m, n, &cs);
-    m[k + 1 + m[k]] = 9;
+    m[k + 1 + m[k]] = (uint8_t)(m[k + 1 + m[k]] + 1);   /* the next version: never this build's */
     put_with_payload("bad-codec-version.sls", mi, m, n);
     memcpy(m, p, n);
     hit = memmem(m, n, "hello.txt", 9);
