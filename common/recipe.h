@@ -88,6 +88,8 @@ typedef struct recipe_params {
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
     int      lstm_cells, lstm_horizon, lstm_lr;
+    int      lstm_mix;        /* more mixer inputs from the LSTM (models/lstmmix.h) */
+    int      lstm_warm;       /* KiB over which the LSTM's rate falls from 2 lr to lr */
     int      tx_layers, tx_dim, tx_heads, tx_ff, tx_window, tx_segment, tx_lr, tx_shift;
     int      train_replay;    /* extra training passes per segment (lstm, tx) */
     uint64_t prior_size;      /* bytes of the prior; 0: none */

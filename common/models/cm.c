@@ -55,7 +55,9 @@
  *              the bits seen, not through a bit history; two inputs each,
  *              before the bias.
  *   run        (cm.run) the byte that last followed each order context.
- *   lstm       (lstm.cells) a small LSTM's prediction of the byte.
+ *   lstm       (lstm.cells) a small LSTM's prediction of the byte: its bit
+ *              probability, and with lstm.mix that probability refined by
+ *              up to three APMs (lstmmix.h).
  *   tx         (tx.layers) a small Transformer's prediction of the byte:
  *              two inputs, its bit probability and that probability
  *              refined by an APM on order 1.
@@ -170,7 +172,8 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
 {
     uint32_t sizes[MIX_MAX_SEL];
     for (int k = 0; k < p->n_select; k++) sizes[k] = recipe_select_sets(p, p->select[k]);
-    m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run + m->use_lstm +
+    m->nbase = p->inputs * m->nctx + m->use_match + m->use_match2 + p->run +
+               (m->use_lstm ? lstm_mix_n(m->lmx.mode) : 0) +
                2 * m->use_tx + m->dm.n * DMAP_INPUTS + 1;
     m->tin = m->nbase + p->inputs * (p->binary + p->record) + (p->image > 0);
     m->xin = m->tin + DMAP_INPUTS * (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
@@ -248,6 +251,10 @@ static int cm_init(void *self, const recipe_params *p)
     if (m->use_lstm && (rc = lstm_init(&m->lm, p->lstm_cells, p->lstm_horizon, p->lstm_lr,
                                        p->train_replay, p->seed)))
         goto fail;
+    if (m->use_lstm) lstm_set_warm(&m->lm, p->lstm_warm);
+    if (m->use_lstm && (rc = lstm_mix_init(&m->lmx, p->lstm_mix, p->apm_limit, m->rates,
+                                           &m->sq)))
+        goto fail;
     if ((rc = cm_tx_init(m, p))) goto fail;
     m->use_match2 = m->use_match && p->match_min2 > 0;
     if (m->use_match2 &&
@@ -300,7 +307,10 @@ static void cm_fini(void *self)
     if (m->use_match) match_fini(&m->mm);
     if (m->use_match2) match_fini(&m->mm2);
     if (m->rp.run) run_fini(&m->run);
-    if (m->use_lstm) lstm_fini(&m->lm);
+    if (m->use_lstm) {
+        lstm_fini(&m->lm);
+        lstm_mix_fini(&m->lmx);
+    }
     if (m->use_tx) {
         tx_fini(&m->tm);
         apm_fini(&m->txa);
@@ -536,7 +546,10 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     if (m->use_match) x[n++] = (int16_t)mst;
     if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
     if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);
-    if (m->use_lstm) x[n++] = (int16_t)sq_stretch(&m->sq, lstm_p(&m->lm, m->c0));
+    if (m->use_lstm) {
+        lstm_mix_inputs(&m->lmx, &m->lm, &m->sq, m->c0, c1, m->bitpos, x + n);
+        n += lstm_mix_n(m->lmx.mode);
+    }
     if (m->use_tx) {
         uint32_t pt = tx_p(&m->tm, m->c0);
         x[n++] = (int16_t)sq_stretch(&m->sq, pt);
@@ -591,6 +604,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
     if (!lean && m->exe_on) exe_update(&m->ex, bit);
     if (!lean && m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
     if (!lean && m->use_tx) apm_update(&m->txa, bit);
+    if (!lean && m->use_lstm) lstm_mix_update(&m->lmx, bit);
     if (!lean && m->dm.n) dmap_update(&m->dm, bit);
     mixer_update(&m->mx, bit);
     if (!lean) {

@@ -16,6 +16,7 @@
 #include "exe.h"
 #include "image.h"
 #include "lstm.h"
+#include "lstmmix.h"
 #include "match.h"
 #include "mixer.h"
 #include "record.h"
@@ -127,6 +128,7 @@ typedef struct cm {
     run_model run;
     int       use_lstm;
     lstm      lm;
+    lstm_mix  lmx;                  /* how its prediction reaches the mixer (lstm.mix) */
     int       use_tx;
     tx        tm;
     apm       txa;                  /* the Transformer's probability, refined by order 1 */

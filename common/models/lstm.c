@@ -33,6 +33,19 @@ static void axpy(float *y, float a, const float *x, int n)
     for (int j = 0; j < n; j++) y[j] += a * x[j];
 }
 
+/* best[n] for every inner node n: the likeliest leaf under it, the
+ * left one on a tie (comparisons only: no rounding). */
+static void best_build(lstm *l)
+{
+    const float *t = l->tree;
+    uint8_t *b = l->best;
+    for (int n = 128; n < 256; n++) b[n] = (uint8_t)(t[2 * n + 1] > t[2 * n] ? 2 * n + 1 : 2 * n);
+    for (int n = 127; n >= 1; n--) {
+        int lo = b[2 * n], hi = b[2 * n + 1];
+        b[n] = (uint8_t)(t[256 + hi] > t[256 + lo] ? hi : lo);
+    }
+}
+
 static void forward(lstm *l, int s, int s2)
 {
     const int H = l->H, k = l->t;
@@ -65,6 +78,7 @@ static void forward(lstm *l, int s, int s2)
     l->seen[s] = 1;
     l->seen2[s2] = 1;
     nn_tree_build(l->tree, p);
+    best_build(l);
 }
 
 /* RMSprop: each weight steps by rate * gradient / RMS of its recent
@@ -153,6 +167,8 @@ static void backward(lstm *l)
     /* The mean square starts at 0: correct its bias through the rate. */
     l->decay_t *= RMS_DECAY;
     float rate = l->lr * (1.0f - l->decay_t) * rsq(1.0f - l->decay_t);
+    /* lstm.warm: twice the rate at first, falling to lr as bytes pass. */
+    if (l->warm > 0.0f) rate += rate * (l->warm / (l->warm + (float)l->bytes));
     step(l, (size_t)(l->Wh - l->par), (size_t)3 * H * H, rate);
     step(l, (size_t)(l->b - l->par), (size_t)3 * H, rate);
     step(l, (size_t)(l->Wy - l->par), (size_t)H * NS + NS, rate);
@@ -237,6 +253,11 @@ int lstm_init(lstm *l, int cells, int horizon, int lr_e4, int replay, uint64_t s
     return 0;
 }
 
+void lstm_set_warm(lstm *l, int kib)
+{
+    l->warm = (float)kib * 1024.0f;
+}
+
 void lstm_fini(lstm *l)
 {
     free(l->par);
@@ -287,6 +308,7 @@ static void replay_windows(lstm *l)
 
 void lstm_byte(lstm *l, int c)
 {
+    l->bytes++;
     l->y[l->t++] = (uint8_t)c;
     if (l->t == l->T) {
         backward(l);

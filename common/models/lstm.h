@@ -1,12 +1,13 @@
 /* common/models/lstm.h — a small LSTM that predicts the next byte, trained
- * online; cm gives its prediction to the mixer as one more input.
+ * online; cm gives its prediction to the mixer (lstmmix.h).
  *
  * One layer of `cells` cells with coupled input and forget gates reads the
  * last two bytes and its own state, and a softmax over 256 outputs gives a
  * distribution for the next byte. After every `horizon` bytes it learns
  * from them by back-propagation through those steps, with RMSprop at
- * rate lr_e4 / 10000. The bit-level prediction for a partial byte is the share
- * of the distribution's mass under that prefix.
+ * rate lr_e4 / 10000 (with lstm.warm, more while few bytes have been
+ * seen). The bit-level prediction for a partial byte is the share of the
+ * distribution's mass under that prefix.
  *
  * IEEE single precision under the determinism rules (common/README.md):
  * every sum has a fixed order, exp is a polynomial of our own, and
@@ -18,7 +19,9 @@
  * bits.
  *
  *   lstm_init(&l, cells, horizon, lr_e4, replay, seed);  // 0 or SL_ENOMEM
+ *   lstm_set_warm(&l, kib);                       // optional: lstm.warm
  *   per bit:  p16 = lstm_p(&l, c0);               // c0: partial byte, leading 1
+ *             e = lstm_expected(&l, c0);          // its likeliest byte under c0
  *   per byte: lstm_byte(&l, c);                   // learn c, predict the next
  *   lstm_fini(&l); */
 #ifndef SL_LSTM_H
@@ -34,6 +37,8 @@ typedef struct lstm {
     int      H, T;          /* cells, horizon */
     nn_kern  k;             /* vector kernels (nnkern.h): scalar or AVX2, same bits */
     float    lr;
+    float    warm;          /* the rate is lr (1 + warm / (warm + bytes)); 0: lr */
+    uint64_t bytes;         /* bytes seen */
     float    decay_t;       /* RMS_DECAY^steps */
     size_t   npar;          /* parameters */
     size_t   nall;          /* floats in the block at par: all of the state */
@@ -52,6 +57,7 @@ typedef struct lstm {
     int      prev;          /* the byte before the last */
     int      t;             /* steps taken in this window */
     float    tree[512];     /* tree[n]: mass under node n; leaves 256..511 */
+    uint8_t  best[256];     /* best[n]: the likeliest byte under node n (1..255) */
     int      replay;        /* windows re-learnt after each window */
     uint64_t windows;       /* windows learnt so far */
     float   *rs;            /* per kept window: start h and c (2H) */
@@ -63,6 +69,9 @@ typedef struct lstm {
 int  lstm_init(lstm *l, int cells, int horizon, int lr_e4, int replay, uint64_t seed);
 /* Bytes lstm_init allocates for these settings. */
 uint64_t lstm_mem(int cells, int horizon, int replay);
+/* lstm.warm: the rate starts at twice lr and falls towards lr as
+ * lr (1 + w / (w + bytes seen)), w = kib * 1024; 0 (lstm_init's): lr. */
+void lstm_set_warm(lstm *l, int kib);
 void lstm_fini(lstm *l);
 void lstm_byte(lstm *l, int c);
 
@@ -70,6 +79,13 @@ void lstm_byte(lstm *l, int c);
 static inline uint32_t lstm_p(const lstm *l, uint32_t c0)
 {
     return nn_tree_p(l->tree, c0);
+}
+
+/* The byte the LSTM finds likeliest among those that begin with the
+ * partial byte c0 (leading 1, 1..255). */
+static inline int lstm_expected(const lstm *l, uint32_t c0)
+{
+    return l->best[c0 & 255];
 }
 
 #endif

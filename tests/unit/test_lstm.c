@@ -99,3 +99,27 @@ Test(lstm, replay_changes_the_weights)
     lstm_fini(&a);
     lstm_fini(&b);
 }
+
+/* lstm_expected(c0) is the likeliest byte among those under c0, for every
+ * partial byte, checked against a search of the leaves. */
+Test(lstm, expected_byte_is_the_likeliest_under_the_partial_byte)
+{
+    lstm l;
+    cr_assert_eq(lstm_init(&l, 16, 5, 100, 0, 3), 0);
+    const char *text = "she sells sea shells by the sea shore. ";
+    for (int r = 0; r < 30; r++) {
+        for (const char *s = text; *s; s++) {
+            lstm_byte(&l, (unsigned char)*s);
+            for (uint32_t c0 = 1; c0 < 256; c0++) {
+                int k = 0;
+                while ((c0 >> k) > 1) k++;          /* bits known */
+                uint32_t lo = (c0 - (1u << k)) << (8 - k), hi = lo + (1u << (8 - k));
+                uint32_t best = lo;
+                for (uint32_t b = lo + 1; b < hi; b++)
+                    if (l.tree[256 + b] > l.tree[256 + best]) best = b;
+                cr_assert_eq((uint32_t)lstm_expected(&l, c0), best, "c0 %u", c0);
+            }
+        }
+    }
+    lstm_fini(&l);
+}
