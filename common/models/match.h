@@ -16,6 +16,7 @@
 
 #include "statemap.h"
 #include "../fixmath.h"
+#include "../model.h"
 #include <stdint.h>
 
 #define MATCH_MAX_LEN 65535
@@ -37,6 +38,18 @@ int  match_init(match_model *mm, int min, int hash_bits, const uint16_t *rates);
 void match_fini(match_model *mm);
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
                 uint64_t c8, uint64_t seed);
+/* The index slot of a match of at most 8 bytes (min <= 8) when the last 8
+ * bytes are c8: what match_byte looks up and match_prefetch fetches. */
+static inline uint32_t match_short_slot(const match_model *mm, uint64_t c8, uint64_t seed)
+{
+    uint64_t key = (mm->min == 8 ? c8 : c8 & ((1ull << (8 * mm->min)) - 1)) + seed * 0x2f0f3c5b9ull;
+    return (uint32_t)(hash64(key) & mm->ht_mask);
+}
+/* match_byte with the slot given: match_short_slot's for the same c8 when
+ * min <= 8 (a caller that fetched it ahead saves hashing it again); any
+ * value when min > 8 (the slot is a hash of the buffer then). */
+void match_byte_at(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                   uint32_t slot, uint64_t seed);
 /* Fetches into cache the index entry match_byte will read if the next
  * byte makes the last 8 bytes c8 (a hint; matches of more than 8 bytes
  * are keyed by the buffer and not fetched). */
