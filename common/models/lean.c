@@ -236,7 +236,11 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     int in1 = nctx > 1 ? x1 : (match ? xm : 256);
     int in2 = nctx > 1 ? (match ? xm : 256) : (match ? 256 : 0);
     int in3 = nctx > 1 && match ? 256 : 0;
-    __m128i xv = _mm_setr_epi16((int16_t)x0, (int16_t)in1, (int16_t)in2, (int16_t)in3, 0, 0, 0, 0);
+    /* Built lane by lane into the constant ones (in3 and the zeros). */
+    __m128i xv = _mm_setr_epi16(0, 0, 0, (int16_t)in3, 0, 0, 0, 0);
+    xv = _mm_insert_epi16(xv, x0, 0);
+    xv = _mm_insert_epi16(xv, in1, 1);
+    xv = _mm_insert_epi16(xv, in2, 2);
     __m128i wv = _mm_loadl_epi64((const __m128i *)w);
     __m128i pd = _mm_madd_epi16(wv, xv);
     int32_t dot = (int32_t)((uint32_t)_mm_cvtsi128_si32(pd) +
