@@ -77,7 +77,8 @@ int lean_init(cm *m)
 }
 
 /* The order contexts' hashes after a byte, when the last 8 bytes are c8,
- * and their first-nibble buckets and the match index's entry fetched (a
+ * and their first-nibble buckets (but order 0's and 1's, which stay in
+ * cache, as in cm_prefetch_byte) and the match index's entry fetched (a
  * hint: computed ahead of the byte boundary, the lookups find them in
  * cache; *mslot: the match's index slot). */
 LEAN_INLINE void lean_hashes(cm *m, uint64_t c8, int nctx, int match, uint64_t ctx[2],
@@ -91,8 +92,8 @@ LEAN_INLINE void lean_hashes(cm *m, uint64_t c8, int nctx, int match, uint64_t c
         } else {
             ctx[i] = cm_order_hash(m->rp.seed, i, m->rp.orders[i], c8);
             h0[i] = hash64(ctx[i]);
+            ctxmap_prefetch(&m->cmap0, h0[i]);
         }
-        ctxmap_prefetch(&m->cmap0, h0[i]);
     }
     if (match && m->mm.min <= 8) {
         *mslot = match_short_slot(&m->mm, c8, m->rp.seed);
