@@ -3,13 +3,14 @@
  *
  * At each byte boundary call match_byte(&mm, buf, mask, pos, c8, seed)
  * after the byte at pos - 1 was stored (c8: the last 8 bytes, newest in
- * the low byte); it extends the current match or looks a new
- * one up by a hash of the last `min` bytes, verifying candidates byte by
- * byte. A match that misses one byte recovers: it goes on past that byte
- * as a "recovering" match (its own length buckets), unless a fresh
- * candidate is found, until it is MATCH_RECOVERED bytes long again. Per
- * bit, match_predict gives a stretched prediction (0 when there
- * is no match) learnt by a StateMap over (length bucket, expected bit),
+ * the low byte; or match_byte_at with the index slot, when the caller
+ * computed it ahead with match_short_slot); it extends the current match
+ * or looks a new one up by a hash of the last `min` bytes, verifying
+ * candidates byte by byte. A match that misses one byte recovers: it goes
+ * on past that byte as a "recovering" match (its own length buckets),
+ * unless a fresh candidate is found, until it is MATCH_RECOVERED bytes
+ * long again. Per bit, match_predict gives a stretched prediction (0 when
+ * there is no match) learnt by a StateMap over (length bucket, expected bit),
  * then match_update(&mm, bit). */
 #ifndef SL_MATCH_H
 #define SL_MATCH_H
