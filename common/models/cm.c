@@ -282,6 +282,7 @@ static int cm_init(void *self, const recipe_params *p)
     /* Every shape but the lean ones writes the inputs into x itself. */
     if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
+    if ((rc = lean_init(m))) goto fail;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
     cm_lookup(m);
@@ -296,6 +297,9 @@ static void cm_fini(void *self)
     cm *m = self;
     ctxmap_fini(&m->cmap0);
     ctxmap_fini(&m->cmap1);
+    free(m->lean_o1[0]);
+    free(m->lean_o1[1]);
+    m->lean_o1[0] = m->lean_o1[1] = NULL;
     sm_fini(&m->sm);
     sm_fini(&m->rm);
     dmap_fini(&m->cell);

@@ -96,6 +96,8 @@ typedef struct cm {
     uint64_t  pre[2][2][RECIPE_MAX_ORDERS];  /* cm_prefetch_byte's order-n ctxh and hb
                                        for either last bit, while pre_ok */
     int       pre_ok;
+    uint64_t *lean_o1[2];           /* lean.c's hashes of contexts 0, 1 when of order
+                                       1 or less (lean_init), else NULL */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
     statemap  sm;                   /* 8 x 256 states per context */
@@ -152,6 +154,9 @@ static inline uint64_t cm_order_hash(uint64_t seed, int i, int n, uint64_t c8)
 /* The lean shapes' byte coder (lean.c): NULL unless this model takes it
  * (lean_fits, asked once by cm_init). */
 const model_bytes *lean_coder(const cm *m);
+/* Fills lean_o1 when lean_coder takes this model (after cm_pick_bodies);
+ * cm_fini frees it. 0 or SL_ENOMEM. */
+int lean_init(cm *m);
 
 /* A byte is complete: store it, then compute every context for the next
  * (cm_ctx.c). */

@@ -22,6 +22,9 @@
  * partial byte; tiny is one. Any other recipe codes bit by bit. */
 #include "cm_impl.h"
 #include "../ac.h"
+#include "../err.h"
+
+#include <stdlib.h>
 
 #if defined(__SSE2__) && !defined(SL_NO_SIMD)
 #include <emmintrin.h>
@@ -51,32 +54,66 @@ static int lean_fits(const cm *m)
     return 1;
 }
 
+/* lean_o1's rows: for each last byte, a context's hash, its first
+ * nibble's hash and the second nibble's for each first nibble. */
+#define LEAN_ROW 18
+
+int lean_init(cm *m)
+{
+    if (!lean_fits(m)) return 0;
+    for (int i = 0; i < m->nctx; i++) {
+        if (m->rp.orders[i] > 1) continue;
+        uint64_t *t = malloc(256 * LEAN_ROW * sizeof *t);
+        if (!t) return SL_ENOMEM;
+        m->lean_o1[i] = t;
+        for (uint64_t c = 0; c < 256; c++, t += LEAN_ROW) {
+            t[0] = cm_order_hash(m->rp.seed, i, m->rp.orders[i], c);
+            t[1] = hash64(t[0]);
+            for (uint64_t j = 0; j < 16; j++)
+                t[2 + j] = hash64(t[0] + (16 + j) * 0x9e3779b97f4a7c15ull);
+        }
+    }
+    return 0;
+}
+
 /* The order contexts' hashes after a byte, when the last 8 bytes are c8,
- * and their first-nibble buckets and the match index's entry fetched (a
+ * and their first-nibble buckets (but order 0's and 1's, which stay in
+ * cache, as in cm_prefetch_byte) and the match index's entry fetched (a
  * hint: computed ahead of the byte boundary, the lookups find them in
- * cache). */
+ * cache; *mslot: the match's index slot). */
 LEAN_INLINE void lean_hashes(cm *m, uint64_t c8, int nctx, int match, uint64_t ctx[2],
-                             uint64_t h0[2])
+                             uint64_t h0[2], uint32_t *mslot)
 {
     for (int i = 0; i < nctx; i++) {
-        ctx[i] = cm_order_hash(m->rp.seed, i, m->rp.orders[i], c8);
-        h0[i] = hash64(ctx[i]);
-        ctxmap_prefetch(&m->cmap0, h0[i]);
+        if (m->lean_o1[i]) {
+            const uint64_t *r = m->lean_o1[i] + (c8 & 0xff) * LEAN_ROW;
+            ctx[i] = r[0];
+            h0[i] = r[1];
+        } else {
+            ctx[i] = cm_order_hash(m->rp.seed, i, m->rp.orders[i], c8);
+            h0[i] = hash64(ctx[i]);
+            ctxmap_prefetch(&m->cmap0, h0[i]);
+        }
     }
-    if (match) match_prefetch(&m->mm, c8, m->rp.seed);
+    if (match && m->mm.min <= 8) {
+        *mslot = match_short_slot(&m->mm, c8, m->rp.seed);
+#if defined(__GNUC__)
+        __builtin_prefetch(&m->mm.ht[*mslot]);
+#endif
+    }
 }
 
 /* A byte is complete: what cm_byte does for these recipes (the byte stored,
  * the order hashes, from lean_hashes, the match moved on), then
  * cm_lookup's first nibble. */
 LEAN_INLINE void lean_byte(cm *m, int c, int nctx, int match, const uint64_t ctx[2],
-                           const uint64_t h0[2])
+                           const uint64_t h0[2], uint32_t mslot)
 {
     m->buf[m->pos & m->mask] = (uint8_t)c;
     m->pos++;
-    uint64_t c8 = m->c8 = (m->c8 << 8) | (uint64_t)c;
+    m->c8 = (m->c8 << 8) | (uint64_t)c;
     for (int i = 0; i < nctx; i++) m->ctxh[i] = ctx[i];
-    if (match) match_byte(&m->mm, m->buf, m->mask, m->pos, c8, m->rp.seed);
+    if (match) match_byte_at(&m->mm, m->buf, m->mask, m->pos, mslot, m->rp.seed);
     for (int i = 0; i < nctx; i++)
         m->slot0[i] = m->slot[i] = ctxmap_find_in(&m->cmap0, &m->bh, h0[i], 16, 4);
 }
@@ -87,7 +124,13 @@ LEAN_INLINE void lean_nibble_hashes(cm *m, uint32_t c0, int nctx, uint64_t h[2])
 {
     uint64_t nib = (uint64_t)c0 * 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < nctx; i++) {
-        h[i] = hash64(m->ctxh[i] + nib);
+        /* The table's row holds this context unless no byte was seen yet
+         * (cm_init's start hash). */
+        const uint64_t *r = m->lean_o1[i] ? m->lean_o1[i] + (m->c8 & 0xff) * LEAN_ROW : NULL;
+        if (r && r[0] == m->ctxh[i])
+            h[i] = r[2 + (c0 & 15)];
+        else
+            h[i] = hash64(m->ctxh[i] + nib);
         ctxmap_prefetch(&m->cmap1, h[i]);
     }
 }
@@ -194,7 +237,11 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     int in1 = nctx > 1 ? x1 : (match ? xm : 256);
     int in2 = nctx > 1 ? (match ? xm : 256) : (match ? 256 : 0);
     int in3 = nctx > 1 && match ? 256 : 0;
-    __m128i xv = _mm_setr_epi16((int16_t)x0, (int16_t)in1, (int16_t)in2, (int16_t)in3, 0, 0, 0, 0);
+    /* Built lane by lane into the constant ones (in3 and the zeros). */
+    __m128i xv = _mm_setr_epi16(0, 0, 0, (int16_t)in3, 0, 0, 0, 0);
+    xv = _mm_insert_epi16(xv, x0, 0);
+    xv = _mm_insert_epi16(xv, in1, 1);
+    xv = _mm_insert_epi16(xv, in2, 2);
     __m128i wv = _mm_loadl_epi64((const __m128i *)w);
     __m128i pd = _mm_madd_epi16(wv, xv);
     int32_t dot = (int32_t)((uint32_t)_mm_cvtsi128_si32(pd) +
@@ -258,9 +305,10 @@ LEAN_INLINE int lean_code_byte(cm *m, const lean_env *v, lean_pos *s, lean_ac *a
                                int c, int nctx, int match, int dec)
 {
     uint64_t hn[2][2], nctxh[2][2], nh0[2][2];
+    uint32_t mslot[2] = { 0, 0 };
     if (!dec) {
         lean_nibble_hashes(m, 16 | (uint32_t)c >> 4, nctx, hn[0]);
-        lean_hashes(m, m->c8 << 8 | (uint64_t)c, nctx, match, nctxh[0], nh0[0]);
+        lean_hashes(m, m->c8 << 8 | (uint64_t)c, nctx, match, nctxh[0], nh0[0], &mslot[0]);
     }
     s->c0 = s->nd = 1;
     s->sl0 = m->slot[0];
@@ -280,7 +328,7 @@ LEAN_INLINE int lean_code_byte(cm *m, const lean_env *v, lean_pos *s, lean_ac *a
         if (dec && k == 7) {
             for (int b = 0; b < 2; b++)
                 lean_hashes(m, m->c8 << 8 | ((s->c0 << 1 | (uint32_t)b) & 0xff), nctx, match,
-                            nctxh[b], nh0[b]);
+                            nctxh[b], nh0[b], &mslot[b]);
         }
         if (k == 4) {
             /* cm_lookup's second nibble. */
@@ -293,7 +341,7 @@ LEAN_INLINE int lean_code_byte(cm *m, const lean_env *v, lean_pos *s, lean_ac *a
     }
     c = (int)(s->c0 & 0xff);
     int b = dec ? c & 1 : 0;
-    lean_byte(m, c, nctx, match, nctxh[b], nh0[b]);
+    lean_byte(m, c, nctx, match, nctxh[b], nh0[b], mslot[b]);
     return c;
 }
 

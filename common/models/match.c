@@ -40,16 +40,11 @@ static int len_bucket(uint32_t len)
     return b;
 }
 
-/* The index key of a match of at most 8 bytes. */
-static uint64_t short_key(const match_model *mm, uint64_t c8, uint64_t seed)
-{
-    return (mm->min == 8 ? c8 : c8 & ((1ull << (8 * mm->min)) - 1)) + seed * 0x2f0f3c5b9ull;
-}
 
 void match_prefetch(const match_model *mm, uint64_t c8, uint64_t seed)
 {
 #if defined(__GNUC__)
-    if (mm->min <= 8) __builtin_prefetch(&mm->ht[hash64(short_key(mm, c8, seed)) & mm->ht_mask]);
+    if (mm->min <= 8) __builtin_prefetch(&mm->ht[match_short_slot(mm, c8, seed)]);
 #else
     (void)mm; (void)c8; (void)seed;
 #endif
@@ -57,6 +52,12 @@ void match_prefetch(const match_model *mm, uint64_t c8, uint64_t seed)
 
 void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
                 uint64_t c8, uint64_t seed)
+{
+    match_byte_at(mm, buf, mask, pos, mm->min <= 8 ? match_short_slot(mm, c8, seed) : 0, seed);
+}
+
+void match_byte_at(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos,
+                   uint32_t slot, uint64_t seed)
 {
     uint8_t c = buf[(pos - 1) & mask];
     if (mm->len && buf[mm->ptr & mask] == c) {
@@ -75,14 +76,11 @@ void match_byte(match_model *mm, const uint8_t *buf, uint32_t mask, uint32_t pos
         mm->rec = 0;
     }
     if (pos >= (uint32_t)mm->min) {
-        uint64_t h;
-        if (mm->min <= 8) {
-            h = short_key(mm, c8, seed);
-        } else {
-            h = seed;
+        if (mm->min > 8) {
+            uint64_t h = seed;
             for (int i = 1; i <= mm->min; i++) h = (h + buf[(pos - i) & mask] + 1) * 0x2f0f3c5b9ull;
+            slot = (uint32_t)(hash64(h) & mm->ht_mask);
         }
-        uint32_t slot = (uint32_t)(hash64(h) & mm->ht_mask);
         if (mm->len == 0 || mm->rec) {
             uint32_t cand = mm->ht[slot];
             /* cand is a position just after an earlier occurrence; it must
