@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #define LSTM_MIX_MAX 7
+#define LSTM_MIX_MAX_IN 4   /* lstm_mix_n(LSTM_MIX_MAX) */
 
 typedef struct lstm_mix {
     int mode;

@@ -134,7 +134,8 @@ Test(codec, the_widest_recipe_round_trips, .timeout = 300)
     p.exe = 1;
     p.risc = 7;
     p.direct = 4;
-    p.lstm_cells = 0;
+    p.lstm_cells = 8;   /* small: its four inputs (lstm.mix=7) count, not its size */
+    p.lstm_mix = 7;
     p.hash_bits = 16;
     p.match_hash_bits = 16;
     p.buf_bits = 20;
