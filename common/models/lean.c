@@ -145,12 +145,13 @@ LEAN_INLINE int16_t lean_train_w(int16_t w, int x, int e)
 
 /* The coder's state, in locals while a call codes its bytes (a store into
  * a slot may alias any memory: fields of a struct in memory would be
- * loaded again at every bit). The arithmetic is ac.h's. */
+ * loaded again at every bit). The decoder is a copy of the caller's
+ * ac_dec, decoded by ac.h's own ac_decode_bit; the encoder keeps low and
+ * range here and lends them to ac.h's ac_enc_shift when a byte goes out. */
 typedef struct lean_ac {
+    ac_dec d;                      /* decoder */
     uint64_t low;                  /* encoder */
-    uint32_t range, code;
-    const uint8_t *p, *end;        /* decoder */
-    uint32_t past;
+    uint32_t range;
 } lean_ac;
 
 LEAN_INLINE void lean_encode_bit(lean_ac *a, ac_enc *e, uint32_t pr, int bit)
@@ -168,28 +169,6 @@ LEAN_INLINE void lean_encode_bit(lean_ac *a, ac_enc *e, uint32_t pr, int bit)
         ac_enc_shift(e);
         a->low = e->low;
     }
-}
-
-LEAN_INLINE int lean_decode_bit(lean_ac *a, uint32_t pr)
-{
-    uint32_t bound = (uint32_t)(((uint64_t)a->range * pr) >> 16);
-    int bit;
-    if (a->code < bound) {
-        a->range = bound;
-        bit = 1;
-    } else {
-        a->code -= bound;
-        a->range -= bound;
-        bit = 0;
-    }
-    while (a->range < AC_TOP) {
-        uint8_t b = 0;
-        if (a->p < a->end) b = *a->p++;
-        else a->past++;
-        a->range <<= 8;
-        a->code = (a->code << 8) | b;
-    }
-    return bit;
 }
 
 /* What lean_bit reads that stays put while bytes are coded: the tables. */
@@ -257,7 +236,7 @@ LEAN_INLINE int lean_bit(const lean_env *v, lean_pos *s, lean_ac *a, ac_enc *e, 
     s->trace = (s->trace ^ pr) * 0x100000001b3ull;
     int bit;
     if (dec) {
-        bit = lean_decode_bit(a, pr);
+        bit = ac_decode_bit(&a->d, pr);
     } else {
         bit = (c >> (7 - k)) & 1;
         lean_encode_bit(a, e, pr, bit);
@@ -355,11 +334,7 @@ LEAN_INLINE int lean_run(cm *m, void *coder, const uint8_t *in, uint8_t *out, si
     ac_dec *d = coder;
     lean_ac a = { 0 };
     if (dec) {
-        a.range = d->range;
-        a.code = d->code;
-        a.p = d->p;
-        a.end = d->end;
-        a.past = d->past;
+        a.d = *d;
     } else {
         a.low = e->low;
         a.range = e->range;
@@ -376,17 +351,14 @@ LEAN_INLINE int lean_run(cm *m, void *coder, const uint8_t *in, uint8_t *out, si
     for (size_t i = 0; i < n; i++) {
         int c = lean_code_byte(m, &v, &s, &a, e, dec ? 0 : in[i], nctx, match, dec);
         if (dec) out[i] = (uint8_t)c;
-        if (dec && a.past > AC_LOOKAHEAD) {
+        if (dec && a.d.past > AC_LOOKAHEAD) {
             rc = SL_ECORRUPT;
             break;
         }
     }
     m->trace = s.trace;
     if (dec) {
-        d->range = a.range;
-        d->code = a.code;
-        d->p = a.p;
-        d->past = a.past;
+        *d = a.d;
     } else {
         e->low = a.low;
         e->range = a.range;
