@@ -49,8 +49,8 @@ static inline uint32_t stage_cx(int i, const sse_in *in)
 {
     uint32_t c0 = in->c0, m3 = sse_misses3(in->misses);
     switch (i) {
-    case 0: return c0 | m3 << 8;
-    case 1: return c0 | (uint32_t)(in->c8 & 0xff) << 8;
+    case 0: return sse_key0(c0, in->misses);
+    case 1: return sse_key1(c0, (uint32_t)(in->c8 & 0xff));
     case 2: return h16((in->c8 & 0xffffff) << 8 | c0, 2);
     case 3: return h16((uint64_t)(in->expect + 1) << 16 | in->mlen << 12 | c0 << 3 | (m3 & 3), 3);
     case 4: return h16(in->word * 0x100 + c0, 4);
@@ -70,9 +70,9 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
     if (s->n == 0) return pr;
     /* Stages 0 and 1 (the direct ones) written out; each input is
      * stretched once for all the stages it goes to. */
+    if (s->n == 1) return sse_p1(s, sq, pr, in->c0, in->misses);
     int st = sq_stretch(sq, pr);
     uint32_t p0 = apm_p_st(&s->a[0], st, stage_cx(0, in));
-    if (s->n == 1) return (pr + 3 * p0) >> 2;   /* as sse_p1 */
     uint32_t sa = pr + apm_p_st(&s->a[1], st, stage_cx(1, in)), sb = p0;
     if (s->n > 2) {
         int st0 = sq_stretch(sq, p0);

@@ -55,6 +55,18 @@ static inline uint32_t sse_misses3(uint32_t misses)
     return (misses & 1) | ((misses & 0xfe) != 0) << 1 | ((misses & 0xff00) != 0) << 2;
 }
 
+/* The keys of the two direct stages: 0, the partial byte with the recent
+ * mispredictions; 1, order 1. */
+static inline uint32_t sse_key0(uint32_t c0, uint32_t misses)
+{
+    return c0 | sse_misses3(misses) << 8;
+}
+
+static inline uint32_t sse_key1(uint32_t c0, uint32_t c1)
+{
+    return c0 | c1 << 8;
+}
+
 /* Fetches the rows of stages 0 and 1 (direct: order 0 with the
  * mispredictions, order 1) that sse_p will read at the next bit, whose
  * partial byte c0, last byte c1 and mispredictions are known once the
@@ -62,16 +74,16 @@ static inline uint32_t sse_misses3(uint32_t misses)
 static inline void sse_prefetch_next(const sse_chain *s, uint32_t c0, uint32_t c1,
                                      uint32_t misses)
 {
-    if (s->n > 0) apm_prefetch(&s->a[0], c0 | sse_misses3(misses) << 8);
-    if (s->n > 1) apm_prefetch(&s->a[1], c0 | c1 << 8);
+    if (s->n > 0) apm_prefetch(&s->a[0], sse_key0(c0, misses));
+    if (s->n > 1) apm_prefetch(&s->a[1], sse_key1(c0, c1));
 }
 
-/* sse_p of a chain of one stage (apm.count=1), inline and without an
- * sse_in: the same bits as sse_p. */
+/* A chain of one stage (apm.count=1), inline and without an sse_in: what
+ * sse_p gives for it. */
 static inline uint32_t sse_p1(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t c0,
                               uint32_t misses)
 {
-    uint32_t p0 = apm_p_st(&s->a[0], sq_stretch(sq, pr), c0 | sse_misses3(misses) << 8);
+    uint32_t p0 = apm_p_st(&s->a[0], sq_stretch(sq, pr), sse_key0(c0, misses));
     return (pr + 3 * p0) >> 2;
 }
 
