@@ -113,6 +113,20 @@ static inline int cm_known(const cm *m)
     return known;
 }
 
+/* Weight sets 0 .. n - 1 chosen by a constant list (sel_common,
+ * sel_five): unrolled, so each sel_value's switch is resolved at compile
+ * time; `nest` (when the recipe begins with it) takes the first place. */
+CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known,
+                          uint32_t c1)
+{
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 8
+#endif
+    for (int k = 0; k < n; k++)
+        mixer_select(&m->mx, k, k == 0 && nest ? sel_value(m, SEL_NEST, known, c1)
+                                                      : sel_value(m, list[k], known, c1));
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
 CM_BODY void cm_select(cm *m, int nsel)
 {
@@ -120,21 +134,10 @@ CM_BODY void cm_select(cm *m, int nsel)
     int known = m->need_known ? cm_known(m) : 0;
     int j = 0;
     if (m->sel_common) {
-        /* Constant selectors: the switch is resolved at compile time. */
-        mixer_select(&m->mx, 0, m->sel_nest ? sel_value(m, SEL_NEST, known, c1)
-                                            : sel_value(m, SEL_C0, known, c1));
-        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
-        mixer_select(&m->mx, 2, sel_value(m, SEL_KNOWN, known, c1));
-        mixer_select(&m->mx, 3, sel_value(m, SEL_MATCH, known, c1));
-        mixer_select(&m->mx, 4, sel_value(m, SEL_WORD, known, c1));
-        mixer_select(&m->mx, 5, sel_value(m, SEL_KIND, known, c1));
+        select_fixed(m, sel_common, CM_SEL_COMMON, m->sel_nest, known, c1);
         j = CM_SEL_COMMON;
     } else if (m->sel_five) {
-        mixer_select(&m->mx, 0, sel_value(m, SEL_C0, known, c1));
-        mixer_select(&m->mx, 1, sel_value(m, SEL_C1, known, c1));
-        mixer_select(&m->mx, 2, sel_value(m, SEL_MATCH, known, c1));
-        mixer_select(&m->mx, 3, sel_value(m, SEL_WORD, known, c1));
-        mixer_select(&m->mx, 4, sel_value(m, SEL_KIND, known, c1));
+        select_fixed(m, sel_five, CM_SEL_FIVE, 0, known, c1);
         j = CM_SEL_FIVE;
     }
     for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
