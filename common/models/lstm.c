@@ -46,7 +46,10 @@ static void best_build(lstm *l)
     }
 }
 
-static void forward(lstm *l, int s, int s2)
+/* One step on s (and s2, the byte before). `live`: also rebuild the
+ * tree and best[] lstm_p and lstm_expected read (a replayed step's
+ * distribution is needed only by backward). */
+static void forward(lstm *l, int s, int s2, int live)
 {
     const int H = l->H, k = l->t;
     const float *hp = l->h + (size_t)k * H, *cp = l->c + (size_t)k * H;
@@ -77,25 +80,18 @@ static void forward(lstm *l, int s, int s2)
     l->x2[k] = (uint8_t)s2;
     l->seen[s] = 1;
     l->seen2[s2] = 1;
+    if (!live) return;
     nn_tree_build(l->tree, p);
     best_build(l);
 }
 
-/* RMSprop: each weight steps by rate * gradient / RMS of its recent
- * gradients; the gradient is cleared for the next window. */
-static void rmsprop(float *w, float *gr, float *v, size_t n, float rate)
-{
-    for (size_t i = 0; i < n; i++) {
-        float gi = gr[i];
-        v[i] = RMS_DECAY * v[i] + (1.0f - RMS_DECAY) * gi * gi;
-        w[i] -= rate * gi * rsq(v[i] + RMS_EPS2);
-        gr[i] = 0.0f;
-    }
-}
-
+/* RMSprop (nnkern.h's rmsprop): each weight steps by rate * gradient / RMS
+ * of its recent gradients; the gradient is cleared for the next window. */
 static void step(lstm *l, size_t off, size_t n, float rate)
 {
-    rmsprop(l->par + off, l->grad + off, l->ms + off, n, rate);
+    const nn_adam_hp hp = {.b2 = RMS_DECAY, .c2 = 1.0f - RMS_DECAY, .rate = rate,
+                           .eps2 = RMS_EPS2};
+    l->k.rmsprop(l->par + off, l->grad + off, l->ms + off, (long)n, &hp);
 }
 
 /* Back-propagation through the window's T steps, then one RMSprop step.
@@ -249,7 +245,7 @@ int lstm_init(lstm *l, int cells, int horizon, int lr_e4, int replay, uint64_t s
     for (size_t i = 0; i < l->npar; i++) l->par[i] = nn_uniform(&st, r);
     for (int j = 0; j < 3 * H; j++) l->b[j] = j < H ? 1.0f : 0.0f;
     memset(l->by, 0, NS * sizeof *l->by);
-    forward(l, 0, 0);
+    forward(l, 0, 0, 1);
     return 0;
 }
 
@@ -296,7 +292,7 @@ static void replay_windows(lstm *l)
         const uint8_t *b = l->rb + w * 3 * T;
         for (int k = 0; k < T; k++) {
             l->t = k;
-            forward(l, b[k], b[T + k]);
+            forward(l, b[k], b[T + k], 0);
             l->y[k] = b[2 * T + k];
         }
         backward(l);
@@ -317,6 +313,6 @@ void lstm_byte(lstm *l, int c)
         memcpy(l->c, l->c + (size_t)l->T * l->H, (size_t)l->H * sizeof *l->c);
         l->t = 0;
     }
-    forward(l, c, l->prev);
+    forward(l, c, l->prev, 1);
     l->prev = c;
 }

@@ -83,6 +83,18 @@ static void adam_c(float *w, float *g, float *m1, float *m2, long n, const nn_ad
     }
 }
 
+/* RMSprop (the LSTM's rule): v = b2 v + (c2 g) g, w -= (rate g) / sqrt(v + eps2),
+ * g cleared; b1, c1 and scale are not used. */
+static void rmsprop_c(float *w, float *g, float *v, long n, const nn_adam_hp *hp)
+{
+    for (long i = 0; i < n; i++) {
+        float gi = g[i];
+        v[i] = hp->b2 * v[i] + hp->c2 * gi * gi;
+        w[i] -= hp->rate * gi * nn_rsq(v[i] + hp->eps2);
+        g[i] = 0.0f;
+    }
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2")))
@@ -262,6 +274,23 @@ AVX2 static void adam_avx2(float *w, float *g, float *m1, float *m2, long n, con
     adam_c(w + i, g + i, m1 + i, m2 + i, n - i, hp);
 }
 
+AVX2 static void rmsprop_avx2(float *w, float *g, float *v, long n, const nn_adam_hp *hp)
+{
+    const __m256 b2 = _mm256_set1_ps(hp->b2), c2 = _mm256_set1_ps(hp->c2);
+    const __m256 rate = _mm256_set1_ps(hp->rate), eps2 = _mm256_set1_ps(hp->eps2);
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gi = _mm256_loadu_ps(g + i);
+        __m256 b = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)),
+                                 _mm256_mul_ps(_mm256_mul_ps(c2, gi), gi));
+        __m256 step = _mm256_mul_ps(_mm256_mul_ps(rate, gi), rsq_avx2(_mm256_add_ps(b, eps2)));
+        _mm256_storeu_ps(v + i, b);
+        _mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), step));
+        _mm256_storeu_ps(g + i, _mm256_setzero_ps());
+    }
+    rmsprop_c(w + i, g + i, v + i, n - i, hp);
+}
+
 /* nn_ex, lane by lane: the same clamps, floor, polynomial and exponent. */
 AVX2 static inline __m256 ex_avx2(__m256 x)
 {
@@ -314,6 +343,7 @@ int nn_kern_pick(nn_kern *k, int want_simd)
     k->outer = outer_c;
     k->dot = dot_c;
     k->adam = adam_c;
+    k->rmsprop = rmsprop_c;
     k->softmax = softmax_c;
     k->dots = dots_c;
     k->axpys = axpys_c;
@@ -326,6 +356,7 @@ int nn_kern_pick(nn_kern *k, int want_simd)
         k->outer = outer_avx2;
         k->dot = dot_avx2;
         k->adam = adam_avx2;
+        k->rmsprop = rmsprop_avx2;
         k->softmax = softmax_avx2;
         k->dots = dots_avx2;
         k->axpys = axpys_avx2;

@@ -10,6 +10,7 @@
  *   k.outer(G, X, dY, npos, n, m);     // G[k m + j] += sum_i X[i n + k] dY[i m + j]
  *   k.dot(a, b, n)                     // sum_i a[i] b[i]
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
+ *   k.rmsprop(w, g, v, n, &hp)         // one RMSprop step (b2, c2, rate, eps2), g cleared
  *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
  *                                      // nn_ex (nnmath.h: + - * only, no libm)
  *   k.dots(out, a, B, ld, n, len)      // out[j] = dot(a, B + j ld, len), j < n
@@ -31,7 +32,8 @@
  *   dots:   each out[j] is dot's sum, in dot's order.
  *   axpys:  y[e] gets c[j] B[j][e] added for j ascending, one by one.
  *   outer:  G[k][j] gets X[i][k] dY[i][j] added for i ascending, one by one.
- *   adam:   element by element, the expressions of adam_c in nnkern.c.
+ *   adam, rmsprop: element by element, the expressions of adam_c and
+ *           rmsprop_c in nnkern.c.
  *   softmax: the max over eight lanes (lane i % 8, then a fixed tree),
  *           nn_ex of each difference, nn_sum8, one reciprocal, products. */
 #ifndef SL_NNKERN_H
@@ -51,6 +53,7 @@ typedef struct nn_kern {
     void  (*outer)(float *G, const float *X, const float *dY, int npos, int n, int m);
     float (*dot)(const float *a, const float *b, int n);
     void  (*adam)(float *w, float *g, float *m1, float *m2, long n, const nn_adam_hp *hp);
+    void  (*rmsprop)(float *w, float *g, float *v, long n, const nn_adam_hp *hp);
     void  (*softmax)(float *p, int n);
     void  (*dots)(float *out, const float *a, const float *B, long ld, int n, int len);
     void  (*axpys)(float *y, const float *c, const float *B, long ld, int n, int len);

@@ -85,6 +85,48 @@ Test(lstm, simd_gives_the_scalar_bits)
     lstm_fini(&b);
 }
 
+/* The RMSprop kernel (the LSTM's update): the scalar one follows its
+ * formula, written out here, and the AVX2 one gives the scalar bits, over
+ * an odd length (a tail past the last full eight) with tiny and large
+ * gradients. */
+Test(lstm, rmsprop_kernel_follows_its_formula_on_both_kernel_sets)
+{
+    enum { N = 1003 };
+    static float w0[N], g0[N], v0[N], w1[N], g1[N], v1[N], w2[N], g2[N], v2[N];
+    uint64_t x = 5;
+    for (int i = 0; i < N; i++) {
+        w0[i] = nn_uniform(&x, 1.0f);
+        g0[i] = nn_uniform(&x, i % 3 ? 1.0f : 1e-6f);
+        v0[i] = i % 5 ? nn_uniform(&x, 1.0f) * nn_uniform(&x, 1.0f) : 0.0f;
+        v0[i] = v0[i] < 0.0f ? -v0[i] : v0[i];
+    }
+    const nn_adam_hp hp = {.b2 = 0.999f, .c2 = 1.0f - 0.999f, .rate = 0.013f, .eps2 = 1e-12f};
+    nn_kern sc, vx;
+    nn_kern_pick(&sc, 0);
+    int simd = nn_kern_pick(&vx, 1);
+    memcpy(w1, w0, sizeof w0);
+    memcpy(g1, g0, sizeof g0);
+    memcpy(v1, v0, sizeof v0);
+    memcpy(w2, w0, sizeof w0);
+    memcpy(g2, g0, sizeof g0);
+    memcpy(v2, v0, sizeof v0);
+    sc.rmsprop(w1, g1, v1, N, &hp);
+    vx.rmsprop(w2, g2, v2, N, &hp);
+    int moved = 0;
+    for (int i = 0; i < N; i++) {
+        float v = 0.999f * v0[i] + (1.0f - 0.999f) * g0[i] * g0[i];
+        float w = w0[i] - 0.013f * g0[i] * nn_rsq(v + 1e-12f);
+        cr_assert_eq(memcmp(&v, &v1[i], sizeof v), 0, "mean square %d", i);
+        cr_assert_eq(memcmp(&w, &w1[i], sizeof w), 0, "weight %d", i);
+        cr_assert_eq(g1[i], 0.0f, "gradient %d cleared", i);
+        moved += w != w0[i];
+    }
+    cr_assert_gt(moved, N / 2, "most weights move");
+    cr_assert_eq(memcmp(w1, w2, sizeof w1), 0, "simd %d: weights", simd);
+    cr_assert_eq(memcmp(v1, v2, sizeof v1), 0, "simd %d: mean squares", simd);
+    cr_assert_eq(memcmp(g1, g2, sizeof g1), 0, "simd %d: gradients", simd);
+}
+
 /* Replay re-learns kept windows: other weights than without it. */
 Test(lstm, replay_changes_the_weights)
 {
