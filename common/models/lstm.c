@@ -5,9 +5,11 @@
  *   f = sigm(z_0), o = sigm(z_1), g = tanh_(z_2)
  *   c = f c_prev + (1 - f) g,  h = o tanh_(c)
  *   p = softmax(by + sum_j h[j] Wy[j])
- * sigm, tanh_ and the softmax's exp are nn_ex (nnmath.h): a polynomial and
- * the exponent field, + - * only. No libm function is called anywhere here.
- * The matrix products and the softmax are nnkern.h's kernels (scalar or
+ * sigm(x) = 1 / (1 + e^-x), tanh_(x) = 2 / (1 + e^-2x) - 1; their exp and
+ * the softmax's are nn_ex (nnmath.h): a polynomial and the exponent
+ * field, + - * only. No libm function is called anywhere here. The
+ * matrix products, the gates (f to h above, lstm_gates), the softmax and
+ * the RMSprop step are nnkern.h's kernels (scalar or
  * AVX2, the same bits; their orders are written there); the other vector
  * sums run over i (or j) in increasing order, element by element, so a
  * vectorising compiler computes the same values as -O0. */
@@ -22,10 +24,7 @@
 #define RMS_DECAY 0.999f
 #define RMS_EPS2  1e-12f   /* added under the square root */
 
-static inline float ex(float x) { return nn_ex(x); }
 static inline float rsq(float v) { return nn_rsq(v); }
-static inline float sigm(float x) { return 1.0f / (1.0f + ex(-x)); }
-static inline float tanh_(float x) { return 2.0f / (1.0f + ex(-2.0f * x)) - 1.0f; }
 
 /* y[j] += a * x[j] */
 static void axpy(float *y, float a, const float *x, int n)
@@ -64,14 +63,7 @@ static void forward(lstm *l, int s, int s2, int live)
         for (int j = 0; j < H; j++) zq[j] = (bq[j] + wx[j]) + wx2[j];
         l->k.vecmat(zq, hp, l->Wh + (size_t)q * H * H, H, H);
     }
-    for (int j = 0; j < H; j++) {
-        f[j] = sigm(z[j]);
-        o[j] = sigm(z[H + j]);
-        g[j] = tanh_(z[2 * H + j]);
-        cn[j] = f[j] * cp[j] + (1.0f - f[j]) * g[j];
-        tc[j] = tanh_(cn[j]);
-        hn[j] = o[j] * tc[j];
-    }
+    l->k.lstm_gates(f, o, g, tc, cn, hn, z, cp, H);
     float *p = l->p + (size_t)k * NS;
     memcpy(p, l->by, NS * sizeof *p);
     l->k.vecmat(p, hn, l->Wy, H, NS);

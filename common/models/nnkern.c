@@ -95,6 +95,24 @@ static void rmsprop_c(float *w, float *g, float *v, long n, const nn_adam_hp *hp
     }
 }
 
+/* The LSTM's gates (lstm.c): sigm(x) = 1 / (1 + e^-x), tanh_(x) =
+ * 2 / (1 + e^(-2x)) - 1, e^x being nn_ex. */
+static inline float sigm_c(float x) { return 1.0f / (1.0f + nn_ex(-x)); }
+static inline float tanh_c(float x) { return 2.0f / (1.0f + nn_ex(-2.0f * x)) - 1.0f; }
+
+static void lstm_gates_c(float *f, float *o, float *g, float *tc, float *cn, float *hn,
+                         const float *z, const float *cp, int n)
+{
+    for (int j = 0; j < n; j++) {
+        f[j] = sigm_c(z[j]);
+        o[j] = sigm_c(z[n + j]);
+        g[j] = tanh_c(z[2 * n + j]);
+        cn[j] = f[j] * cp[j] + (1.0f - f[j]) * g[j];
+        tc[j] = tanh_c(cn[j]);
+        hn[j] = o[j] * tc[j];
+    }
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2")))
@@ -310,6 +328,39 @@ AVX2 static inline __m256 ex_avx2(__m256 x)
     return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
 }
 
+AVX2 static inline __m256 sigm_avx2(__m256 x)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    return _mm256_div_ps(one, _mm256_add_ps(one, ex_avx2(_mm256_xor_ps(x, _mm256_set1_ps(-0.0f)))   /* -x */));
+}
+
+AVX2 static inline __m256 tanh_avx2(__m256 x)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256 e = ex_avx2(_mm256_mul_ps(_mm256_set1_ps(-2.0f), x));
+    return _mm256_sub_ps(_mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(one, e)), one);
+}
+
+AVX2 static void lstm_gates_avx2(float *f, float *o, float *g, float *tc, float *cn, float *hn,
+                                 const float *z, const float *cp, int n)
+{
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int j = 0; j < n; j += 8) {
+        __m256 vf = sigm_avx2(_mm256_loadu_ps(z + j));
+        __m256 vo = sigm_avx2(_mm256_loadu_ps(z + n + j));
+        __m256 vg = tanh_avx2(_mm256_loadu_ps(z + 2 * n + j));
+        __m256 vc = _mm256_add_ps(_mm256_mul_ps(vf, _mm256_loadu_ps(cp + j)),
+                                  _mm256_mul_ps(_mm256_sub_ps(one, vf), vg));
+        __m256 vt = tanh_avx2(vc);
+        _mm256_storeu_ps(f + j, vf);
+        _mm256_storeu_ps(o + j, vo);
+        _mm256_storeu_ps(g + j, vg);
+        _mm256_storeu_ps(cn + j, vc);
+        _mm256_storeu_ps(tc + j, vt);
+        _mm256_storeu_ps(hn + j, _mm256_mul_ps(vo, vt));
+    }
+}
+
 AVX2 static void softmax_avx2(float *p, int n)
 {
     __m256 mx = _mm256_loadu_ps(p);
@@ -344,6 +395,7 @@ int nn_kern_pick(nn_kern *k, int want_simd)
     k->dot = dot_c;
     k->adam = adam_c;
     k->rmsprop = rmsprop_c;
+    k->lstm_gates = lstm_gates_c;
     k->softmax = softmax_c;
     k->dots = dots_c;
     k->axpys = axpys_c;
@@ -357,6 +409,7 @@ int nn_kern_pick(nn_kern *k, int want_simd)
         k->dot = dot_avx2;
         k->adam = adam_avx2;
         k->rmsprop = rmsprop_avx2;
+        k->lstm_gates = lstm_gates_avx2;
         k->softmax = softmax_avx2;
         k->dots = dots_avx2;
         k->axpys = axpys_avx2;

@@ -11,6 +11,8 @@
  *   k.dot(a, b, n)                     // sum_i a[i] b[i]
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
  *   k.rmsprop(w, g, v, n, &hp)         // one RMSprop step (b2, c2, rate, eps2), g cleared
+ *   k.lstm_gates(f, o, g, tc, cn, hn, z, cp, n)  // the LSTM's gates and cell
+ *                                      // (lstm.c), z = its three gates' sums
  *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
  *                                      // nn_ex (nnmath.h: + - * only, no libm)
  *   k.dots(out, a, B, ld, n, len)      // out[j] = dot(a, B + j ld, len), j < n
@@ -33,7 +35,7 @@
  *   axpys:  y[e] gets c[j] B[j][e] added for j ascending, one by one.
  *   outer:  G[k][j] gets X[i][k] dY[i][j] added for i ascending, one by one.
  *   adam, rmsprop: element by element, the expressions of adam_c and
- *           rmsprop_c in nnkern.c.
+ *           rmsprop_c in nnkern.c; lstm_gates: those of lstm_gates_c.
  *   softmax: the max over eight lanes (lane i % 8, then a fixed tree),
  *           nn_ex of each difference, nn_sum8, one reciprocal, products. */
 #ifndef SL_NNKERN_H
@@ -54,6 +56,8 @@ typedef struct nn_kern {
     float (*dot)(const float *a, const float *b, int n);
     void  (*adam)(float *w, float *g, float *m1, float *m2, long n, const nn_adam_hp *hp);
     void  (*rmsprop)(float *w, float *g, float *v, long n, const nn_adam_hp *hp);
+    void  (*lstm_gates)(float *f, float *o, float *g, float *tc, float *cn, float *hn,
+                        const float *z, const float *cp, int n);
     void  (*softmax)(float *p, int n);
     void  (*dots)(float *out, const float *a, const float *B, long ld, int n, int len);
     void  (*axpys)(float *y, const float *c, const float *B, long ld, int n, int len);

@@ -127,6 +127,40 @@ Test(lstm, rmsprop_kernel_follows_its_formula_on_both_kernel_sets)
     cr_assert_eq(memcmp(g1, g2, sizeof g1), 0, "simd %d: gradients", simd);
 }
 
+/* The gates kernel: the scalar one follows lstm.c's formulas, written out
+ * here with nn_ex, and the AVX2 one gives its bits, on sums from small to
+ * past the exp's clamps, zeros of both signs, infinities and a NaN. */
+static float t_sigm(float x) { return 1.0f / (1.0f + nn_ex(-x)); }
+static float t_tanh(float x) { return 2.0f / (1.0f + nn_ex(-2.0f * x)) - 1.0f; }
+
+Test(lstm, gates_kernel_follows_the_formulas_on_both_kernel_sets)
+{
+    enum { N = 48 };
+    float z[3 * N], cp[N], out[2][6][N];
+    uint64_t x = 11;
+    for (int i = 0; i < 3 * N; i++) z[i] = nn_uniform(&x, i % 4 ? 6.0f : 120.0f);
+    for (int i = 0; i < N; i++) cp[i] = nn_uniform(&x, 3.0f);
+    z[0] = 0.0f;
+    z[1] = -0.0f;
+    z[N + 2] = 1.0f / 0.0f;
+    z[2 * N + 3] = -1.0f / 0.0f;
+    z[4] = 0.0f / 0.0f;
+    z[2 * N + 5] = 1e-30f;
+    nn_kern k[2];
+    nn_kern_pick(&k[0], 0);
+    int simd = nn_kern_pick(&k[1], 1);
+    for (int s = 0; s < 2; s++)
+        k[s].lstm_gates(out[s][0], out[s][1], out[s][2], out[s][3], out[s][4], out[s][5], z, cp, N);
+    for (int j = 0; j < N; j++) {
+        float f = t_sigm(z[j]), o = t_sigm(z[N + j]), g = t_tanh(z[2 * N + j]);
+        float c = f * cp[j] + (1.0f - f) * g, tc = t_tanh(c), want[6] = {f, o, g, tc, c, o * tc};
+        for (int v = 0; v < 6; v++)
+            cr_assert_eq(memcmp(&want[v], &out[0][v][j], sizeof want[v]), 0, "scalar value %d, cell %d", v, j);
+    }
+    cr_assert_eq(memcmp(out[0], out[1], sizeof out[0]), 0, "simd %d gives the scalar bits", simd);
+    cr_assert(out[0][0][0] == 0.5f && out[0][1][2] == 1.0f && out[0][2][3] == -1.0f);
+}
+
 /* Replay re-learns kept windows: other weights than without it. */
 Test(lstm, replay_changes_the_weights)
 {
