@@ -87,6 +87,7 @@ typedef struct recipe_params {
     int      n_select;
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
+    int      sm_run;          /* state maps keyed by the byte history too (cm.c) */
     int      lstm_cells, lstm_horizon, lstm_lr;
     int      lstm_mix;        /* more mixer inputs from the LSTM (models/lstmmix.h) */
     int      lstm_warm;       /* KiB over which the LSTM's rate falls from 2 lr to lr */
