@@ -7,6 +7,7 @@
 #include "models/dmap.h"
 #include "models/exe.h"
 #include "models/risc.h"
+#include "models/runhist.h"
 #include "models/image.h"
 #include "models/lstm.h"
 #include "models/lstmmix.h"
@@ -66,6 +67,7 @@ static const key_def keys[] = {
     {"prior.size",      K_U64,    1, 0,          OFF(prior_size), ALL},
     {"seed",            K_U64,    0, 0,          OFF(seed), CM | TX},
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
+    {"sm.run",          K_INT,    0, 1,          OFF(sm_run), CM},
     {"text.ctx",        K_INT,    0, TEXTCTX_MAX, OFF(text_ctx), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
@@ -429,7 +431,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
      "mixer.lr=2\nmixer.select=nest,c1,known,match,word,kind,column,classes\n" \
-     "apm.count=8\napm.limit=255\nsm.limit=1023\nlstm.cells=32\nlstm.horizon=20\nlstm.lr=100\nlstm.mix=7\nlstm.warm=64\n" \
+     "apm.count=8\napm.limit=255\nsm.limit=1023\nsm.run=1\nlstm.cells=32\nlstm.horizon=20\nlstm.lr=100\nlstm.mix=7\nlstm.warm=64\n" \
      "text.ctx=10\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
@@ -443,7 +445,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.run=0\ncm.sparse=0\ncm.direct=0\n"
      "cm.text=0\ncm.hash_bits=17\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=16\nmatch.ctx=0\n"
-     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\n"
+     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\nsm.run=0\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
@@ -451,7 +453,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
-     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\n"
+     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\nsm.run=0\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
@@ -460,7 +462,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\n"
-     "sm.limit=255\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
+     "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
      * development text 0.07% smaller for 1.24x the time. */
     {"max", MAX_CM "train.replay=1\n" TX_OFF},
@@ -532,8 +534,10 @@ uint64_t recipe_model_mem(const recipe_params *p)
                        (uint64_t)p->direct * DMAP_INPUTS + 15) & ~15ull;
     for (int i = 0; i < p->n_select; i++)
         m += (uint64_t)recipe_select_sets(p, p->select[i]) * (inputs * 2 + 2);
-    /* State maps: 2048 entries per context, 1024 more for run inputs. */
-    m += (uint64_t)recipe_contexts(p) * (2048 + 1024) * 4;
+    /* State maps: 2048 entries per context, 1024 more for run inputs,
+     * and with sm.run 256 more per run group (models/cm.c, cm_init). */
+    m += (uint64_t)recipe_contexts(p) *
+         (2048 + 1024 + (p->sm_run && p->inputs >= 5 ? 256u * (RUNHIST_GROUPS - 1) : 0u)) * 4;
     m += (uint64_t)p->apm_count * 65536 * 33 * 4;
     if (p->image) m += img_mem();
     if (p->exe) m += exe_mem();

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 9
+#define CODEC_VERSION 10
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -87,6 +87,7 @@ typedef struct recipe_params {
     int      n_select;
     uint8_t  select[RECIPE_MAX_SELECT];
     int      sm_limit;
+    int      sm_run;          /* state maps keyed by the byte history too (cm.c) */
     int      lstm_cells, lstm_horizon, lstm_lr;
     int      lstm_mix;        /* more mixer inputs from the LSTM (models/lstmmix.h) */
     int      lstm_warm;       /* KiB over which the LSTM's rate falls from 2 lr to lr */

@@ -15,8 +15,11 @@
  *              record model's binary gate is on) and contexts keyed by the
  *              match's expected byte (match.ctx). Each maps, through the
  *              ctxmap, to a bit-history state; one StateMap row per
- *              context and bit position turns the state into a
- *              probability p, given to the mixer as up to five inputs
+ *              context and bit position (with sm.run, per context and
+ *              run group while a byte of the context's byte history
+ *              agrees with the bits so far: runhist_group) turns the
+ *              state into a probability p, given to the mixer as up to
+ *              five inputs
  *              (cm.inputs): stretch(p); stretch(p) again when the history
  *              is one-sided; p - 1/2; p signed towards the one bit value
  *              seen (one_sided); and the run input from the context's
@@ -222,12 +225,16 @@ static int cm_init(void *self, const recipe_params *p)
     int rc = ctxmap_init(&m->cmap0, p->hash_bits - 3, p->inputs >= 5);
     if (!rc) rc = ctxmap_init(&m->cmap1, p->hash_bits - 3, 0);
     if (rc) goto fail;
-    rc = sm_init(&m->sm, (uint32_t)nall * 256 * 8, p->sm_limit, m->rates);
+    /* With sm.run each context has a state map per run group
+     * (runhist_group): what its byte history expects of this bit. */
+    uint32_t groups = p->sm_run && p->inputs >= 5 ? RUNHIST_GROUPS : 1;
+    m->sm_stride = 256 * (8 + groups - 1);
+    rc = sm_init(&m->sm, (uint32_t)nall * m->sm_stride, p->sm_limit, m->rates);
     if (rc) goto fail;
     /* Start each state at its count-based estimate. */
     for (int s = 1; s < m->bh.count; s++) {
         uint32_t n0 = m->bh.n0[s], n1 = m->bh.n1[s];
-        for (uint32_t b = 0; b < 8 * (uint32_t)nall; b++)
+        for (uint32_t b = 0; b < (8 + groups - 1) * (uint32_t)nall; b++)
             sm_set(&m->sm, b * 256 + (uint32_t)s, (n1 * 2 + 1) * 65536 / (n0 * 2 + n1 * 2 + 2));
     }
     if (p->inputs >= 5 &&
@@ -333,10 +340,10 @@ static void run_candidates(cm *m)
     for (int i = m->xfrom; i < m->xhi; i++) runhist_candidates(m->slot0[i] + 16, &m->rc[i]);
 }
 
-/* The run input of context i (models/runhist.h), or 0. */
-static inline int run_input(cm *m, int i)
+/* The run input of context i (models/runhist.h) at run row `row`
+ * (runhist_row's), or 0. */
+static inline int run_input(cm *m, int i, int row)
 {
-    int row = runhist_row(&m->rc[i], m->c0, m->bitpos);
     if (row < 0) {
         m->re[i] = NULL;
         return 0;
@@ -399,7 +406,12 @@ CM_BODY void cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t
     for (int i = i0; i < i1; i++) {
         uint8_t *sp = m->sp[i] = m->slot[i] + node;
         uint8_t s = *sp;
-        uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * 2048 + row + s;
+        /* With five inputs, the run row: the run input's, and with
+         * sm.run the state map's group (sm_stride). */
+        int rr = inputs >= 5 ? runhist_row(&m->rc[i], m->c0, m->bitpos) : -1;
+        uint32_t g = inputs >= 5 && m->sm_stride > 2048 ? runhist_group(rr) : 0;
+        uint32_t *e = m->se[i] = m->sm.t + (uint32_t)i * (inputs < 5 ? 2048 : m->sm_stride)
+                                 + (g ? (7 + g) * 256 : row) + s;
         uint32_t p16 = *e >> 16;
         int st = sq_stretch(&m->sq, p16);
         if (inputs == 1) { x[i] = (int16_t)st; continue; }
@@ -411,7 +423,7 @@ CM_BODY void cm_inputs(cm *m, int i0, int i1, int inputs, uint32_t node, int16_t
         xi[1] = (int16_t)(st & t->detm);
         if (inputs >= 3) xi[2] = (int16_t)(((int)p16 - 32768) >> 5);
         if (inputs >= 4) xi[3] = (int16_t)one_sided(t, p16);
-        if (inputs >= 5) xi[4] = (int16_t)run_input(m, i);
+        if (inputs >= 5) xi[4] = (int16_t)run_input(m, i, rr);
     }
 }
 

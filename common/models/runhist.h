@@ -19,6 +19,7 @@
 
 #define RUNHIST_BYTES 5
 #define RUNHIST_ROWS  1024
+#define RUNHIST_GROUPS 25  /* runhist_group's values */
 
 enum { RH_B1, RH_B2, RH_B3, RH_RUN, RH_KNOWN };
 
@@ -61,6 +62,25 @@ static inline int runhist_row(const runhist_cand *rc, uint32_t c0, int bitpos)
         return -1;
     }
     return (int)(row + bp * 2 + ((b >> (7 - bp)) & 1));
+}
+
+/* What a run row (runhist_row's value, or -1) says in few words, for
+ * keying a context's state map by it (cm's sm.run): 0 when no byte of
+ * the history agrees with the bits so far; else 1 + 2 g + the bit the
+ * agreeing byte expects, g being, for the newest byte, its run (1, 2, 3,
+ * 4..7, 8 or more: 0..4) times 2 plus whether another byte is known
+ * (0..9), and for the one before it, 10 plus whether a third is known.
+ * The table holds 1 + 2 g by the row's first 16 (row / 16: the run times
+ * 2 plus the known bit, runhist_candidates; 32, 33: the older byte). */
+static inline uint32_t runhist_group(int row)
+{
+    static const uint8_t base[34] = {
+        1, 3, 1, 3, 5, 7, 9, 11,                           /* runs 0 (none), 1, 2, 3 */
+        13, 15, 13, 15, 13, 15, 13, 15,                    /* 4..7 */
+        17, 19, 17, 19, 17, 19, 17, 19, 17, 19, 17, 19, 17, 19, 17, 19,  /* 8..15 */
+        21, 23,                                            /* the older byte */
+    };
+    return row < 0 ? 0 : base[(uint32_t)row >> 4] + ((uint32_t)row & 1);
 }
 
 #endif

@@ -111,6 +111,34 @@ Test(codec, new_presets_round_trip, .timeout = 300)
     free(rnd);
 }
 
+/* sm.run (state maps split by the byte history's expected bit): with
+ * five inputs per context it changes the coded bytes and both ways round
+ * trip; with four (no byte history) it is ignored. */
+Test(codec, sm_run_splits_the_state_maps, .timeout = 300)
+{
+    size_t n = 20000;
+    uint8_t *in = malloc(n);
+    td_text(in, n, 9);
+    bytebuf t[2][2] = {{{0}}};
+    for (int inputs = 4; inputs <= 5; inputs++)
+        for (int on = 0; on < 2; on++) {
+            recipe_params p;
+            cr_assert_eq(recipe_preset("max", &p), 0);
+            p.lstm_cells = 0;
+            p.lstm_mix = 0;
+            p.hash_bits = 18;
+            p.inputs = inputs;
+            p.sm_run = on;
+            roundtrip_with(&p, on ? "sm.run=1" : "sm.run=0", in, n, 8192, 1, &t[inputs - 4][on]);
+        }
+    cr_assert(t[0][0].len == t[0][1].len && !memcmp(t[0][0].p, t[0][1].p, t[0][0].len),
+              "4 inputs: sm.run changed the bytes");
+    cr_assert(t[1][0].len != t[1][1].len || memcmp(t[1][0].p, t[1][1].p, t[1][0].len),
+              "5 inputs: sm.run changed nothing");
+    for (int i = 0; i < 4; i++) bytebuf_fini(&t[i / 2][i % 2]);
+    free(in);
+}
+
 /* uniform: every byte costs exactly 8 bits; the coder adds only its
  * flush (at most 2 bytes per chunk). */
 /* Every context key at its largest at once (the mixer's input count and

@@ -82,3 +82,34 @@ Test(runhist, rows_stay_in_the_map)
         }
     }
 }
+
+/* sm.run's groups: 0 only when no byte agrees; otherwise inside the
+ * range, carrying the expected bit in the lowest place, and apart for
+ * runs of 1, 2, 3, 4..7 and 8 or more and for the older byte. */
+Test(runhist, groups_carry_the_expected_bit_and_the_run)
+{
+    cr_assert_eq(runhist_group(-1), 0);
+    uint32_t first[5];
+    uint8_t h[RUNHIST_BYTES] = {0};
+    runhist_add(h, 0x41);   /* older: 0100 0001 */
+    int runs[] = {1, 2, 3, 5, 9};
+    for (int k = 0; k < 5; k++) {
+        while (h[RH_B1] != 0x61 || h[RH_RUN] != runs[k]) runhist_add(h, 0x61);
+        runhist_cand rc;
+        runhist_candidates(h, &rc);
+        uint32_t c0 = 1;
+        for (int bp = 0; bp < 8; bp++) {
+            int bit = (0x61 >> (7 - bp)) & 1;
+            uint32_t g = runhist_group(runhist_row(&rc, c0, bp));
+            cr_assert(g >= 1 && g < RUNHIST_GROUPS, "group %u", g);
+            cr_assert_eq((g - 1) & 1, (uint32_t)bit);
+            c0 = c0 << 1 | (uint32_t)bit;
+        }
+        uint32_t g0 = first[k] = runhist_group(runhist_row(&rc, 1, 0)) >> 1;
+        for (int j = 0; j < k; j++) cr_assert_neq(first[j], g0, "runs %d, %d", runs[j], runs[k]);
+        /* After 0,1,0 only the older byte agrees: a group of its own. */
+        uint32_t go = runhist_group(runhist_row(&rc, 0xA, 3));
+        cr_assert(go >= 1 && go < RUNHIST_GROUPS);
+        cr_assert_neq(go >> 1, g0);
+    }
+}
