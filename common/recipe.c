@@ -12,6 +12,7 @@
 #include "models/lstm.h"
 #include "models/lstmmix.h"
 #include "models/textctx.h"
+#include "models/wordctx.h"
 #include "models/tx.h"
 
 #include <stdarg.h>
@@ -69,6 +70,7 @@ static const key_def keys[] = {
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
     {"sm.run",          K_INT,    0, 1,          OFF(sm_run), CM},
     {"text.ctx",        K_INT,    0, TEXTCTX_MAX, OFF(text_ctx), CM},
+    {"text.words",      K_INT,    0, WORDCTX_MAX, OFF(text_words), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
     {"tx.ff",           K_INT,    1, 8,          OFF(tx_ff), CM | TX},
@@ -432,7 +434,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
      "mixer.lr=2\nmixer.select=nest,c1,known,match,word,kind,column,classes\n" \
      "apm.count=8\napm.limit=255\nsm.limit=1023\nsm.run=1\nlstm.cells=32\nlstm.horizon=20\nlstm.lr=100\nlstm.mix=7\nlstm.warm=64\n" \
-     "text.ctx=10\n"
+     "text.ctx=10\ntext.words=6\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
@@ -446,7 +448,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.text=0\ncm.hash_bits=17\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=16\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\nsm.run=0\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.run=0\ncm.direct=0\n"
@@ -454,7 +456,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\nsm.run=0\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n"
@@ -462,7 +464,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
      "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\n"
-     "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\n" TX_NONE},
+     "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
      * development text 0.07% smaller for 1.24x the time. */
     {"max", MAX_CM "train.replay=1\n" TX_OFF},
@@ -487,7 +489,7 @@ int recipe_preset(const char *name, recipe_params *p)
 
 int recipe_contexts(const recipe_params *p)
 {
-    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx +
+    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx + p->text_words +
            (p->match_min ? p->match_ctx : 0) + p->binary + p->record + (p->exe ? EXE_NCTX : 0) + p->risc;
 }
 

@@ -82,6 +82,7 @@ typedef struct recipe_params {
     int      match_ctx;       /* contexts keyed by the match's expected byte */
     int      match_min2;      /* a second match model's minimum length (0: none) */
     int      text_ctx;        /* word and page contexts (models/textctx.h) */
+    int      text_words;      /* more word contexts (models/wordctx.h) */
     int      direct;          /* direct context maps (models/dmap.h) */
     int      mixer_lr;
     int      n_select;

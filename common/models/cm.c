@@ -11,7 +11,8 @@
  *              previous two bytes, or of the previous byte; the last three
  *              words; the classes of the last eight bytes; the word and
  *              the column; order 3 and the column), more text contexts
- *              (text.ctx, models/textctx.h; their inputs are 0 while the
+ *              (text.ctx, models/textctx.h) and word contexts (text.words,
+ *              models/wordctx.h; the inputs of both are 0 while the
  *              record model's binary gate is on) and contexts keyed by the
  *              match's expected byte (match.ctx). Each maps, through the
  *              ctxmap, to a bit-history state; one StateMap row per
@@ -278,6 +279,7 @@ static int cm_init(void *self, const recipe_params *p)
     if ((rc = risc_init(&m->rs, p->risc >= RISC_MAX_CTX, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
+    wordctx_init(&m->wx);
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&
@@ -558,7 +560,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
     /* text.ctx's contexts, on binary data. */
-    if (m->text_off) silence(x, m->tlo, m->rp.text_ctx, inputs);
+    if (m->text_off) silence(x, m->tlo, m->rp.text_ctx + m->rp.text_words, inputs);
     if (m->use_match) x[n++] = (int16_t)mst;
     if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
     if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);

@@ -100,7 +100,8 @@ static int byte_contexts(cm *m)
 
 /* Lines and byte classes (lower, upper, digit, space, newline, other) for
  * the text contexts and the column and classes selectors; then the text
- * contexts (cm.text, text.ctx) from context i on. Returns the next. */
+ * contexts (cm.text, text.ctx, text.words) from context i on. Returns
+ * the next. */
 static int text_contexts(cm *m, int c, int i)
 {
     const recipe_params *p = &m->rp;
@@ -141,6 +142,13 @@ static int text_contexts(cm *m, int c, int i)
         textctx_hashes(&m->tx, th, p->text_ctx);
         for (int k = 0; k < p->text_ctx; k++, i++)
             m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+    }
+    if (p->text_words) {
+        wordctx_byte(&m->wx, c);
+        uint64_t wh[WORDCTX_MAX];
+        wordctx_hashes(&m->wx, wh, p->text_words);
+        for (int k = 0; k < p->text_words; k++, i++)
+            m->ctxh[i] = hash64(wh[k] + seed + 0x3d) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
     }
     return i;
 }
@@ -226,7 +234,7 @@ static void data_contexts(cm *m)
     m->rec_on = m->img_on = m->tlv_off = m->tlv_on = m->text_off = 0;
     if (!p->record && !p->image && !p->binary) return;
     rec_byte(&m->rec, m->buf, m->mask, m->pos);
-    m->text_off = p->text_ctx && m->rec.is_binary;
+    m->text_off = (p->text_ctx || p->text_words) && m->rec.is_binary;
     if (p->binary && m->rec.is_binary) {
         if (p->binary > BIN_MAX_CTX) tlv_byte(&m->tlv, m->buf, m->mask, m->pos);
         uint64_t b[BIN_MAX_CTX + TLV_NCTX];

@@ -25,6 +25,7 @@
 #include "runhist.h"
 #include "sse.h"
 #include "textctx.h"
+#include "wordctx.h"
 #include "tlv.h"
 #include "statemap.h"
 #include "tx.h"
@@ -32,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + 2)
+#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + WORDCTX_MAX + 2)
 #define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX + RISC_MAX_CTX)
 #define CM_MAX_INPUTS 5
 #define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
@@ -141,6 +142,7 @@ typedef struct cm {
     apm       txa;                  /* the Transformer's probability, refined by order 1 */
     mixer     mx;
     textctx   tx;                   /* text.ctx */
+    wordctx   wx;                   /* text.words */
     dmap      dm;                   /* direct context maps (cm.direct) */
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */

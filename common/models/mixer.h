@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MIX_MAX_IN  400 /* 5 per context (<= 74) + two matches, run, LSTM, Transformer
+#define MIX_MAX_IN  464 /* 5 per context (<= 86) + two matches, run, LSTM, Transformer
                            (two), bias, image, cell map (two), x86 and call bits, direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256

@@ -20,7 +20,7 @@ static const char *good =
     "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
     "tx.segment=8\ntx.shift=0\ntx.window=16\ncm.record=2\ncm.image=0\ncm.exe=1\n"
-    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\n";
+    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\ntext.words=3\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -64,7 +64,7 @@ Test(recipe, parses_and_canonicalises)
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nlstm.mix=5\nlstm.warm=32\nmatch.buf_bits=20\nmatch.ctx=1\n"
         "match.hash_bits=16\n"
         "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known,record\nmodel=cm\nseed=42\n"
-        "sm.limit=255\nsm.run=1\ntext.ctx=2\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
+        "sm.limit=255\nsm.run=1\ntext.ctx=2\ntext.words=3\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
         "tx.lr=300\ntx.segment=8\ntx.shift=0\ntx.window=16\n");
     /* The canonical form is a fixed point. */
     recipe_params q;
@@ -135,6 +135,8 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"lstm.mix", "lstm.mix=8", SL_ERECIPE_VALUE, 41, "lstm.mix"},
         {"lstm.mix", NULL, SL_ERECIPE_MISSING, 0, "lstm.mix"},
         {"lstm.warm", "lstm.warm=65537", SL_ERECIPE_VALUE, 42, "lstm.warm"},
+        {"text.words", "text.words=11", SL_ERECIPE_VALUE, 44, "text.words"},
+        {"text.words", NULL, SL_ERECIPE_MISSING, 0, "text.words"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];
