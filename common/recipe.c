@@ -46,6 +46,7 @@ static const key_def keys[] = {
     {"cm.orders",       K_ORDERS, 0, 32,         OFF(orders), CM},
     {"cm.record",       K_INT,    0, 8,          OFF(record), CM},
     {"cm.risc",         K_INT,    0, RISC_MAX_CTX, OFF(risc), CM},
+    {"cm.risc_sel",     K_INT,    0, 3,          OFF(risc_sel), CM},
     {"cm.run",          K_INT,    0, 1,          OFF(run), CM},
     {"cm.sparse",       K_INT,    0, 4,          OFF(sparse), CM},
     {"cm.text",         K_INT,    0, 7,          OFF(text), CM},
@@ -427,7 +428,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define TX_NONE "train.replay=0\n" TX_OFF
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.risc_sel=3\ncm.run=0\n" \
      "cm.direct=4\n" \
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
@@ -444,14 +445,14 @@ static const struct { const char *name, *text; } presets[] = {
      * decoded in about 0.94x the time. */
     {"tiny",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.run=0\ncm.sparse=0\ncm.direct=0\n"
+     "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.risc_sel=0\ncm.run=0\ncm.sparse=0\ncm.direct=0\n"
      "cm.text=0\ncm.hash_bits=17\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=16\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\nsm.run=0\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.run=0\ncm.direct=0\n"
+     "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.risc_sel=0\ncm.run=0\ncm.direct=0\n"
      "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
@@ -459,7 +460,7 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
-     "cm.orders=0,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.run=0\n"
+     "cm.orders=0,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.risc_sel=1\ncm.run=0\n"
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
@@ -502,9 +503,10 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_KNOWN:   return (uint32_t)(nctx + 1) * 4 * 8;
     case SEL_MATCH:   return 64;
     case SEL_WORD:    return 8 * 2 * 256 + 65 * 8 + (p->binary > 8 ? 32 * 8 : 0);
-    case SEL_KIND:    return 4 * 4 * 256 + (p->exe ? 9 * 256 : 0) + (p->risc ? RISC_SEL * 256 : 0);
+    case SEL_KIND:    return 4 * 4 * 256 + (p->exe ? 9 * 256 : 0) +
+                             (p->risc ? (p->risc_sel ? RISC_SEL_OP : RISC_SEL) * 256 : 0);
     case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
-    case SEL_CLASSES: return 64 * 256;
+    case SEL_CLASSES: return 64 * 256 + (p->risc && p->risc_sel >= 2 ? RISC_SEL2 * 256 : 0);
     case SEL_RECORD:  return 65 * 8;
     case SEL_NEST:    return TEXTCTX_NEST_STATES * 6 * 256 + 256;
     default:          return 65536; /* SEL_C0C1 */

@@ -78,6 +78,7 @@ typedef struct recipe_params {
     int      image;           /* 1-bit image model (common/models/image.h) */
     int      exe;             /* x86 code contexts (common/models/exe.h), 0 or 1 */
     int      risc;            /* fixed-width 32-bit code contexts (common/models/risc.h) */
+    int      risc_sel;        /* how that code steers the mixer and SSE (0..3, risc.h) */
     int      buf_bits, match_hash_bits, match_min;
     int      match_ctx;       /* contexts keyed by the match's expected byte */
     int      match_min2;      /* a second match model's minimum length (0: none) */

@@ -489,6 +489,9 @@ static inline sse_in cm_sse_in(const cm *m)
         .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
         .mlen = !m->use_match || m->mm.expect < 0 ? 0
               : m->mm.len < 16 ? 1 : m->mm.len < 32 ? 2 : 3,
+        /* On fixed-width code with cm.risc_sel 3: its first context (the
+         * place, the bytes so far, the last opcode) keys stage 4. */
+        .code = m->risc_on && m->risc_steer >= 3 ? m->ctxh[m->rlo] : 0,
     };
 }
 

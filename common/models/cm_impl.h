@@ -82,7 +82,8 @@ typedef struct cm {
     int       xfrom, xhi;           /* those now in use: xfrom .. xhi - 1 */
     int       xin;                  /* their first mixer input */
     int       exe_on, risc_on;      /* which of the two are in use at this byte */
-    uint32_t  risc_sel;             /* while risc_on: risc_sel's value at this byte */
+    uint32_t  risc_sel, risc_sel2;  /* while risc_on: risc_sel's and risc_sel2's values at this byte */
+    int       risc_steer;           /* while risc_on: cm.risc_sel, or 0 where it does not apply */
     int       nbase;                /* mixer inputs always given, bias last */
     int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;

@@ -60,7 +60,8 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
         }
         if (m->risc_on) {
             /* Fixed-width code: the place in the word, the last opcode's
-             * top bits (risc_sel, once a byte in code_contexts). */
+             * top bits, or with cm.risc_sel the current one's once coded
+             * (risc_sel, once a byte in code_contexts). */
             return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + m->risc_sel * 256 + m->c0;
         }
         uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
@@ -70,7 +71,11 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
     }
     case SEL_COLUMN:
         return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
-    case SEL_CLASSES: return (uint32_t)(m->classes & 63) * 256 + m->c0;
+    case SEL_CLASSES:
+        /* On fixed-width code with cm.risc_sel >= 2: the place in the
+         * word and the opcode two words back (risc_sel2). */
+        if (m->risc_on && m->risc_steer >= 2) return 64 * 256 + m->risc_sel2 * 256 + m->c0;
+        return (uint32_t)(m->classes & 63) * 256 + m->c0;
     case SEL_RECORD:  return sel_record(m);
     case SEL_NEST: {
         /* The innermost open bracket or quote (textctx.h), the class of

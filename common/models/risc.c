@@ -98,9 +98,18 @@ void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint3
     for (int i = 0; i < n && i < RISC_MAX_CTX; i++) v[i] = all[i];
 }
 
-uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
+uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos, int wide,
+                  int op)
+{
+    uint32_t k = pos & 3, s = pos - k, l = (uint32_t)r->lane;
+    if (op && k > l) return k * 16 + (buf[(s + l) & mask] >> 4);
+    uint32_t o1 = pos >= 4 ? buf[(s - 4 + l) & mask] : 0;
+    return k * (wide ? 16 : 4) + (o1 >> 6);
+}
+
+uint32_t risc_sel2(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
     uint32_t k = pos & 3, s = pos - k;
-    uint32_t op = pos >= 4 ? buf[(s - 4 + (uint32_t)r->lane) & mask] : 0;
-    return k * 4 + (op >> 6);
+    uint32_t o2 = pos >= 8 ? buf[(s - 8 + (uint32_t)r->lane) & mask] : 0;
+    return k * 16 + (o2 >> 4);
 }

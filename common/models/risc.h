@@ -27,8 +27,9 @@
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
  *     risc_byte(&r, buf, mask, pos);
  *     if (risc_active(&r)) risc_contexts(&r, buf, mask, pos, n, v);
- *   risc_sel(&r, buf, mask, pos): a mixer selector's value, below
- *   RISC_SEL (cm multiplies it by 256 for the partial byte). */
+ *   risc_sel(&r, buf, mask, pos, op): a mixer selector's value, below
+ *   RISC_SEL (RISC_SEL_OP with op); risc_sel2: another, below RISC_SEL2
+ *   (cm multiplies them by 256 for the partial byte). */
 #ifndef SL_RISC_H
 #define SL_RISC_H
 
@@ -38,6 +39,8 @@
 
 #define RISC_MAX_CTX 7
 #define RISC_SEL 16       /* selector values (risc_sel) */
+#define RISC_SEL_OP 64    /* ... with the current word's opcode byte (risc_sel, op) */
+#define RISC_SEL2 64      /* ... of risc_sel2 */
 
 typedef struct risc_model {
     uint32_t hit[4];      /* per lane: share of bytes equal to 4 back, 16-bit fixed point */
@@ -75,7 +78,22 @@ void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint3
 
 /* The next byte's place in its word and the top two bits of the last
  * word's opcode byte: 0 .. RISC_SEL - 1 (the top four lost on the
- * development set). */
-uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos);
+ * development set); with wide, k * 16 + the same (the values op uses
+ * without the current word). With op (cm.risc_sel >= 1), once the current word's
+ * opcode byte is coded (the places after the opcode lane: big-endian
+ * code), its top four bits in place of the last word's two:
+ * 0 .. RISC_SEL_OP - 1 (development set, max: the sparc64 loader -0.5%,
+ * big-endian aarch64 -0.3%, little-endian aarch64 the same bits; the
+ * last word's top four bits at every place lost on aarch64, six of the
+ * current one lost on SPARC). */
+uint32_t risc_sel(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos, int wide,
+                  int op);
+
+/* The next byte's place in its word and the top four bits of the opcode
+ * byte two words back: 0 .. RISC_SEL2 - 1 (cm.risc_sel >= 2: selector
+ * `classes` on code; development set, max: the sparc64 loader -0.4%,
+ * both aarch64 loaders -0.1%; the last word's byte at this place, or
+ * the top two bits of the last two opcode bytes, were 0.05-0.1% worse). */
+uint32_t risc_sel2(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos);
 
 #endif

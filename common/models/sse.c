@@ -53,7 +53,7 @@ static inline uint32_t stage_cx(int i, const sse_in *in)
     case 1: return sse_key1(c0, (uint32_t)(in->c8 & 0xff));
     case 2: return h16((in->c8 & 0xffffff) << 8 | c0, 2);
     case 3: return h16((uint64_t)(in->expect + 1) << 16 | in->mlen << 12 | c0 << 3 | (m3 & 3), 3);
-    case 4: return h16(in->word * 0x100 + c0, 4);
+    case 4: return in->code ? h16(in->code + c0 * 0x10001ull, 9) : h16(in->word * 0x100 + c0, 4);
     case 5: return h16((in->c8 & 0xffff) << 8 | c0, 5);
     case 6: return h16((in->c8 & 0xffffffffull) << 8 | c0, 6);
     default: return h16((in->c8 & 0xffffffffffffull) << 8 | c0, 7);

@@ -4,7 +4,7 @@
  * Each stage is an APM (apm.h) keyed by one context of the recent past;
  * the chain averages their outputs in two groups, like paq8px's text
  * chain: group A refines the mixer's output directly (order 1, order 2,
- * the match's expected byte, the word), group B starts from stage 0
+ * the match's expected byte, the word or a context of fixed-width code), group B starts from stage 0
  * (order 0 with the recent mispredictions) and refines that on longer
  * orders (3, 4 and 6). The result is the mean of the two groups, or on
  * text (in->text) three parts group A's mean to one part group B's. With
@@ -32,6 +32,8 @@ typedef struct sse_in {
     uint32_t mlen;      /* its length bucket (0..3) */
     uint32_t misses;    /* recent mispredictions, newest in bit 0 */
     int      text;      /* 1: the data is text (group A weighs more) */
+    uint64_t code;      /* a hashed context of fixed-width code, or 0: stage 4's
+                           key in place of the word while not 0 */
 } sse_in;
 
 typedef struct sse_chain {

@@ -20,7 +20,7 @@ static const char *good =
     "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
     "tx.segment=8\ntx.shift=0\ntx.window=16\ncm.record=2\ncm.image=0\ncm.exe=1\n"
-    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\ntext.words=3\n";
+    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\ntext.words=3\ncm.risc_sel=1\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -59,7 +59,7 @@ Test(recipe, parses_and_canonicalises)
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
         "apm.count=1\napm.limit=255\ncm.binary=3\ncm.direct=2\ncm.exe=1\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\n"
-        "cm.orders=1,3,6\ncm.record=2\ncm.risc=5\ncm.run=0\ncm.sparse=0\n"
+        "cm.orders=1,3,6\ncm.record=2\ncm.risc=5\ncm.risc_sel=1\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nlstm.mix=5\nlstm.warm=32\nmatch.buf_bits=20\nmatch.ctx=1\n"
         "match.hash_bits=16\n"
@@ -137,6 +137,8 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"lstm.warm", "lstm.warm=65537", SL_ERECIPE_VALUE, 42, "lstm.warm"},
         {"text.words", "text.words=11", SL_ERECIPE_VALUE, 44, "text.words"},
         {"text.words", NULL, SL_ERECIPE_MISSING, 0, "text.words"},
+        {"cm.risc_sel", "cm.risc_sel=4", SL_ERECIPE_VALUE, 45, "cm.risc_sel"},
+        {"cm.risc_sel", NULL, SL_ERECIPE_MISSING, 0, "cm.risc_sel"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];
