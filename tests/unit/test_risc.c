@@ -218,7 +218,7 @@ Test(risc, selectors_read_what_they_name)
 Test(risc, risc_sel_in_cm_text_is_untouched_and_code_changes)
 {
     static uint8_t text[BUF], data[BUF];
-    td_text(text, 40000, 11);
+    td_text(text, 16000, 11);
     recipe_params off, on;
     cr_assert_eq(recipe_preset("max", &off), 0);
     /* A light max: its selectors and SSE chain, no LSTM. */
@@ -228,19 +228,21 @@ Test(risc, risc_sel_in_cm_text_is_untouched_and_code_changes)
     off.direct = 0;
     off.text_ctx = 0;
     off.hash_bits = 18;
+    off.buf_bits = 20;
+    off.match_hash_bits = 16;
     off.risc_sel = 0;
     on = off;
     on.risc_sel = 3;
     bytebuf a = {0}, b = {0};
-    coded_roundtrip(&off, text, 40000, &a, "off");
-    coded_roundtrip(&on, text, 40000, &b, "cm.risc_sel");
+    coded_roundtrip(&off, text, 16000, &a, "off");
+    coded_roundtrip(&on, text, 16000, &b, "cm.risc_sel");
     cr_assert(a.len == b.len && memcmp(a.p, b.p, a.len) == 0, "text changed");
     for (int sel = 1; sel <= 3; sel++) {
         a.len = b.len = 0;
         on.risc_sel = sel;
-        code(data, 40000, 21, 1);
-        size_t x = coded_roundtrip(&off, data, 40000, &a, "off");
-        size_t y = coded_roundtrip(&on, data, 40000, &b, "cm.risc_sel");
+        code(data, 16000, 21, 1);
+        size_t x = coded_roundtrip(&off, data, 16000, &a, "off");
+        size_t y = coded_roundtrip(&on, data, 16000, &b, "cm.risc_sel");
         cr_assert(x != y || memcmp(a.p, b.p, a.len) != 0, "cm.risc_sel=%d changed nothing", sel);
     }
     bytebuf_fini(&a);
