@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cminputs.h"
+
 static void feed(textctx *t, const char *s)
 {
     for (; *s; s++) textctx_byte(t, (unsigned char)*s);
@@ -234,28 +236,6 @@ Test(textctx, nest_selects_weights_in_cm, .timeout = 60)
     cr_assert_eq(nest_set_after_n(data, N), TEXTCTX_NEST_STATES * 6 * 256 + 1);
 }
 
-/* Codes n bytes of in through a cm model (predict, update, bit by bit)
- * and returns how many of text.ctx's mixer inputs were non-zero over the
- * last 1000 bytes. */
-static long text_inputs_given(const uint8_t *in, size_t n, const recipe_params *p)
-{
-    cm *m = calloc(1, cm_model_class.size(p));
-    cr_assert_not_null(m);
-    cr_assert_eq(cm_model_class.init(m, p), 0);
-    long given = 0;
-    for (size_t i = 0; i < n; i++)
-        for (int b = 7; b >= 0; b--) {
-            cm_model_class.predict(m);
-            if (i + 1000 >= n)
-                for (int j = m->tlo * p->inputs; j < (m->tlo + p->text_ctx) * p->inputs; j++)
-                    given += m->mx.x[j] != 0;
-            cm_model_class.update(m, in[i] >> b & 1);
-        }
-    cm_model_class.fini(m);
-    free(m);
-    return given;
-}
-
 Test(textctx, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
 {
     enum { N = 6000 };
@@ -264,12 +244,8 @@ Test(textctx, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
     uint64_t st = 11;
     for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
     recipe_params p;
-    cr_assert_eq(recipe_preset("max", &p), 0);
-    p.hash_bits = 16;
-    p.buf_bits = 16;
-    p.match_hash_bits = 14;
-    p.lstm_cells = 0;
+    ci_light_max(&p);
     p.text_ctx = TEXTCTX_MAX;
-    cr_assert_gt(text_inputs_given(text, N, &p), 8000 * 9 / 2);
-    cr_assert_eq(text_inputs_given(data, N, &p), 0);
+    cr_assert_gt(ci_inputs_given(text, N, &p, 0, TEXTCTX_MAX), 8000 * 9 / 2);
+    cr_assert_eq(ci_inputs_given(data, N, &p, 0, TEXTCTX_MAX), 0);
 }

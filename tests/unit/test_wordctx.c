@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cminputs.h"
+
 static void feed(wordctx *w, const char *s)
 {
     for (; *s; s++) wordctx_byte(w, (unsigned char)*s);
@@ -140,27 +142,6 @@ Test(wordctx, hashes_are_deterministic_and_tell_situations_apart)
     cr_assert_eq(k3[1], a[1]);
 }
 
-/* Codes n bytes of in through a cm model and returns how many of
- * text.words's mixer inputs were non-zero over the last 1000 bytes. */
-static long word_inputs_given(const uint8_t *in, size_t n, const recipe_params *p)
-{
-    cm *m = calloc(1, cm_model_class.size(p));
-    cr_assert_not_null(m);
-    cr_assert_eq(cm_model_class.init(m, p), 0);
-    long given = 0;
-    int lo = (m->tlo + p->text_ctx) * p->inputs, hi = lo + p->text_words * p->inputs;
-    for (size_t i = 0; i < n; i++)
-        for (int b = 7; b >= 0; b--) {
-            cm_model_class.predict(m);
-            if (i + 1000 >= n)
-                for (int j = lo; j < hi; j++) given += m->mx.x[j] != 0;
-            cm_model_class.update(m, in[i] >> b & 1);
-        }
-    cm_model_class.fini(m);
-    free(m);
-    return given;
-}
-
 Test(wordctx, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
 {
     enum { N = 6000 };
@@ -169,12 +150,8 @@ Test(wordctx, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
     uint64_t st = 11;
     for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
     recipe_params p;
-    cr_assert_eq(recipe_preset("max", &p), 0);
-    p.hash_bits = 16;
-    p.buf_bits = 16;
-    p.match_hash_bits = 14;
-    p.lstm_cells = 0;
+    ci_light_max(&p);
     p.text_words = WORDCTX_MAX;
-    cr_assert_gt(word_inputs_given(text, N, &p), 8000L * WORDCTX_MAX / 2);
-    cr_assert_eq(word_inputs_given(data, N, &p), 0);
+    cr_assert_gt(ci_inputs_given(text, N, &p, p.text_ctx, WORDCTX_MAX), 8000L * WORDCTX_MAX / 2);
+    cr_assert_eq(ci_inputs_given(data, N, &p, p.text_ctx, WORDCTX_MAX), 0);
 }

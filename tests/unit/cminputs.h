@@ -1,0 +1,50 @@
+/* tests/unit/cminputs.h — for tests of a group of text contexts inside the
+ * cm model: a light max recipe (small tables, no LSTM) and a count of the
+ * mixer inputs the group gave. Header-only; include after criterion.h.
+ *
+ *   recipe_params p;
+ *   ci_light_max(&p);
+ *   long n = ci_inputs_given(text, len, &p, skip, count);
+ *
+ * counts the non-zero inputs, over the last 1000 bytes, of the `count`
+ * contexts that start `skip` contexts after the first text context. */
+#ifndef SL_TEST_CMINPUTS_H
+#define SL_TEST_CMINPUTS_H
+
+#include "../../common/models/cm_impl.h"
+#include "../../common/model.h"
+#include "../../common/recipe.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+static inline void ci_light_max(recipe_params *p)
+{
+    cr_assert_eq(recipe_preset("max", p), 0);
+    p->hash_bits = 16;
+    p->buf_bits = 16;
+    p->match_hash_bits = 14;
+    p->lstm_cells = 0;
+}
+
+static inline long ci_inputs_given(const uint8_t *in, size_t n, const recipe_params *p,
+                                   int skip, int count)
+{
+    cm *m = calloc(1, cm_model_class.size(p));
+    cr_assert_not_null(m);
+    cr_assert_eq(cm_model_class.init(m, p), 0);
+    int lo = (m->tlo + skip) * p->inputs, hi = lo + count * p->inputs;
+    long given = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 7; b >= 0; b--) {
+            cm_model_class.predict(m);
+            if (i + 1000 >= n)
+                for (int j = lo; j < hi; j++) given += m->mx.x[j] != 0;
+            cm_model_class.update(m, in[i] >> b & 1);
+        }
+    cm_model_class.fini(m);
+    free(m);
+    return given;
+}
+
+#endif
