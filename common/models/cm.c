@@ -279,7 +279,7 @@ static int cm_init(void *self, const recipe_params *p)
     if ((rc = risc_init(&m->rs, p->risc >= RISC_MAX_CTX, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
-    wordctx_init(&m->wx);
+    if (p->text_words) wordctx_init(&m->wx); /* 384 KiB, used only then */
     rc = sse_init(&m->sse, p->apm_count, p->apm_limit, m->rates, &m->sq);
     if (rc) goto fail;
     if (p->n_select == 1 && !p->run && !p->apm_count && !m->use_lstm && !m->use_tx &&

@@ -105,8 +105,8 @@ typedef struct cm {
                                        1 or less (lean_init), else NULL */
     uint8_t  *slot[CM_MAX_CTX];     /* current nibble's slot per context */
     uint8_t  *slot0[CM_MAX_CTX];    /* the slot of this byte's first nibble */
-    statemap  sm;                   /* 8 x 256 states per context, times
-                                       RUNHIST_GROUPS with sm.run */
+    statemap  sm;                   /* 8 x 256 states per context; with
+                                       sm.run (7 + RUNHIST_GROUPS) x 256 */
     uint32_t  sm_stride;            /* ... entries per context */
     uint32_t *se[CM_MAX_CTX];       /* each context's entry for this bit */
     statemap  rm;                   /* run inputs: RUNHIST_ROWS per context */
