@@ -11,6 +11,14 @@ static int is_letter(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
+/* Context i's key in the tables: the hash of its value (seed and salt
+ * added), spread by its number so that equal values of two contexts
+ * land apart. */
+static inline uint64_t ctx_key(uint64_t v, int i)
+{
+    return hash64(v) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+}
+
 /* The match contexts (match.ctx), from context i on: the expected byte
  * (or, with no match, the last byte) with the match's length bucket; and
  * that with the last byte (or the one before). */
@@ -24,8 +32,7 @@ static void match_contexts(cm *m, int i)
         (uint64_t)((len ? e : c2) << 10 | c1 << 2 | lq),
     };
     for (int k = 0; k < m->rp.match_ctx; k++, i++)
-        m->ctxh[i] = hash64(v[k] + m->rp.seed + 0x99 * (uint64_t)(k + 1)) +
-                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        m->ctxh[i] = ctx_key(v[k] + m->rp.seed + 0x99 * (uint64_t)(k + 1), i);
 }
 
 /* The hash of context i, order n < 8, when the last 8 bytes are c8. */
@@ -78,7 +85,7 @@ static int byte_contexts(cm *m)
         uint64_t h = m->c8;
         for (int j = 9; j <= n; j++)
             h = (h + m->buf[(m->pos - (uint32_t)j) & m->mask] + 1) * 0x2f0f3c5b9ull;
-        m->ctxh[i] = hash64(h + seed) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        m->ctxh[i] = ctx_key(h + seed, i);
     }
     if (p->word) {
         uint64_t wctx[3] = {
@@ -87,14 +94,13 @@ static int byte_contexts(cm *m)
             m->w0 * 37 + m->w2 * 0x5ull,
         };
         for (int k = 0; k < p->word; k++, i++)
-            m->ctxh[i] = hash64(wctx[k] + seed + 0x77) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            m->ctxh[i] = ctx_key(wctx[k] + seed + 0x77, i);
     }
     static const uint64_t sparse_mask[4] = {
         0xff00ull, 0xffff00ull, 0xffff0000ull, 0xff00ffull,
     };
     for (int k = 0; k < p->sparse; k++, i++)
-        m->ctxh[i] = hash64((m->c8 & sparse_mask[k]) + seed + 0x55) +
-                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        m->ctxh[i] = ctx_key((m->c8 & sparse_mask[k]) + seed + 0x55, i);
     return i;
 }
 
@@ -133,22 +139,21 @@ static int text_contexts(cm *m, int c, int i)
             (m->c8 & 0xffffff) * 7 + (m->col < 64 ? m->col : 64),
         };
         for (int k = 0; k < p->text; k++, i++)
-            m->ctxh[i] = hash64(tctx[k] + seed + 0x33 * (uint64_t)(k + 1)) +
-                         (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            m->ctxh[i] = ctx_key(tctx[k] + seed + 0x33 * (uint64_t)(k + 1), i);
     }
     if (p->text_ctx) {
         textctx_byte(&m->tx, c);
         uint64_t th[TEXTCTX_MAX];
         textctx_hashes(&m->tx, th, p->text_ctx);
         for (int k = 0; k < p->text_ctx; k++, i++)
-            m->ctxh[i] = hash64(th[k] + seed + 0x3c) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            m->ctxh[i] = ctx_key(th[k] + seed + 0x3c, i);
     }
     if (p->text_words) {
         wordctx_byte(&m->wx, c);
         uint64_t wh[WORDCTX_MAX];
         wordctx_hashes(&m->wx, wh, p->text_words);
         for (int k = 0; k < p->text_words; k++, i++)
-            m->ctxh[i] = hash64(wh[k] + seed + 0x3d) + (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            m->ctxh[i] = ctx_key(wh[k] + seed + 0x3d, i);
     }
     return i;
 }
@@ -196,8 +201,7 @@ static void code_contexts(cm *m)
             exe_contexts(&m->ex, m->buf, m->mask, m->pos, EXE_NCTX, v);
             for (int k = 0; k < EXE_NCTX; k++) {
                 int i = m->xlo + k;
-                m->ctxh[i] = hash64(v[k] + p->seed + 0xe8e9 * (uint64_t)(k + 1)) +
-                             (uint64_t)i * 0x9e3779b97f4a7c15ull;
+                m->ctxh[i] = ctx_key(v[k] + p->seed + 0xe8e9 * (uint64_t)(k + 1), i);
             }
             m->xhi = m->rlo;
         }
@@ -222,8 +226,7 @@ static void code_contexts(cm *m)
     risc_contexts(&m->rs, m->buf, m->mask, m->pos, p->risc, v);
     for (int k = 0; k < p->risc; k++) {
         int i = m->rlo + k;
-        m->ctxh[i] = hash64(v[k] + p->seed + 0x5a4c * (uint64_t)(k + 1)) +
-                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        m->ctxh[i] = ctx_key(v[k] + p->seed + 0x5a4c * (uint64_t)(k + 1), i);
     }
     if (!m->exe_on) m->xfrom = m->rlo;
     m->xhi = m->xhi_max;
@@ -250,8 +253,7 @@ static void data_contexts(cm *m)
             tlv_contexts(&m->tlv, m->buf, m->mask, m->pos, b + BIN_MAX_CTX);
         for (int k = 0; k < p->binary; k++) {
             int i = m->nctx + k;
-            m->ctxh[i] = hash64(b[k] + p->seed + 0xb1a7 * (uint64_t)(k + 1)) +
-                         (uint64_t)i * 0x9e3779b97f4a7c15ull;
+            m->ctxh[i] = ctx_key(b[k] + p->seed + 0xb1a7 * (uint64_t)(k + 1), i);
         }
         m->nlive = m->nctx + p->binary;
         m->tlv_off = p->binary > BIN_MAX_CTX && !tlv_active(&m->tlv);
@@ -265,8 +267,7 @@ static void data_contexts(cm *m)
     rec_contexts(&m->rec, m->buf, m->mask, m->pos, p->record, v);
     for (int k = 0; k < p->record; k++) {
         int i = m->nctx + p->binary + k;
-        m->ctxh[i] = hash64(v[k] + p->seed + 0x4ec0 * (uint64_t)(k + 1)) +
-                     (uint64_t)i * 0x9e3779b97f4a7c15ull;
+        m->ctxh[i] = ctx_key(v[k] + p->seed + 0x4ec0 * (uint64_t)(k + 1), i);
     }
     m->nlive = m->nctx + p->binary + p->record;
     m->rec_on = 1;

@@ -24,7 +24,6 @@
 #define RMS_DECAY 0.999f
 #define RMS_EPS2  1e-12f   /* added under the square root */
 
-static inline float rsq(float v) { return nn_rsq(v); }
 
 /* y[j] += a * x[j] */
 static void axpy(float *y, float a, const float *x, int n)
@@ -154,7 +153,7 @@ static void backward(lstm *l)
         l->k.outer(gWh + (size_t)q * H * H, HP, DZ + (size_t)q * T * H, T, H, H);
     /* The mean square starts at 0: correct its bias through the rate. */
     l->decay_t *= RMS_DECAY;
-    float rate = l->lr * (1.0f - l->decay_t) * rsq(1.0f - l->decay_t);
+    float rate = l->lr * (1.0f - l->decay_t) * nn_rsq(1.0f - l->decay_t);
     /* lstm.warm: twice the rate at first, falling to lr as bytes pass. */
     if (l->warm > 0.0f) rate += rate * (l->warm / (l->warm + (float)l->bytes));
     step(l, (size_t)(l->Wh - l->par), (size_t)3 * H * H, rate);

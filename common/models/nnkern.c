@@ -331,7 +331,8 @@ AVX2 static inline __m256 ex_avx2(__m256 x)
 AVX2 static inline __m256 sigm_avx2(__m256 x)
 {
     const __m256 one = _mm256_set1_ps(1.0f);
-    return _mm256_div_ps(one, _mm256_add_ps(one, ex_avx2(_mm256_xor_ps(x, _mm256_set1_ps(-0.0f)))   /* -x */));
+    __m256 neg = _mm256_xor_ps(x, _mm256_set1_ps(-0.0f)); /* -x */
+    return _mm256_div_ps(one, _mm256_add_ps(one, ex_avx2(neg)));
 }
 
 AVX2 static inline __m256 tanh_avx2(__m256 x)
@@ -341,6 +342,7 @@ AVX2 static inline __m256 tanh_avx2(__m256 x)
     return _mm256_sub_ps(_mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(one, e)), one);
 }
 
+/* n is a multiple of 8 (recipe: lstm.cells). */
 AVX2 static void lstm_gates_avx2(float *f, float *o, float *g, float *tc, float *cn, float *hn,
                                  const float *z, const float *cp, int n)
 {

@@ -12,7 +12,8 @@
  *   k.adam(w, g, m1, m2, n, &hp)       // one Adam step, g cleared (see adam_c)
  *   k.rmsprop(w, g, v, n, &hp)         // one RMSprop step (b2, c2, rate, eps2), g cleared
  *   k.lstm_gates(f, o, g, tc, cn, hn, z, cp, n)  // the LSTM's gates and cell
- *                                      // (lstm.c), z = its three gates' sums
+ *                                      // (lstm.c), z = its three gates' sums,
+ *                                      // n a multiple of 8
  *   k.softmax(p, n)                    // p = e^(p - max) / sum, in place; e^x is
  *                                      // nn_ex (nnmath.h: + - * only, no libm)
  *   k.dots(out, a, B, ld, n, len)      // out[j] = dot(a, B + j ld, len), j < n

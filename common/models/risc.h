@@ -27,8 +27,9 @@
  *   per byte, after it is stored at buf[(pos - 1) & mask]:
  *     risc_byte(&r, buf, mask, pos);
  *     if (risc_active(&r)) risc_contexts(&r, buf, mask, pos, n, v);
- *   risc_sel(&r, buf, mask, pos, op): a mixer selector's value, below
- *   RISC_SEL (RISC_SEL_OP with op); risc_sel2: another, below RISC_SEL2
+ *   risc_sel(&r, buf, mask, pos, wide, op): a mixer selector's value,
+ *   below RISC_SEL (RISC_SEL_OP with wide or op); risc_sel2: another,
+ *   below RISC_SEL2
  *   (cm multiplies them by 256 for the partial byte). */
 #ifndef SL_RISC_H
 #define SL_RISC_H

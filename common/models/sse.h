@@ -4,8 +4,9 @@
  * Each stage is an APM (apm.h) keyed by one context of the recent past;
  * the chain averages their outputs in two groups, like paq8px's text
  * chain: group A refines the mixer's output directly (order 1, order 2,
- * the match's expected byte, the word or a context of fixed-width code), group B starts from stage 0
- * (order 0 with the recent mispredictions) and refines that on longer
+ * the match's expected byte, the word or a context of fixed-width
+ * code), group B starts from stage 0 (order 0 with the recent
+ * mispredictions) and refines that on longer
  * orders (3, 4 and 6). The result is the mean of the two groups, or on
  * text (in->text) three parts group A's mean to one part group B's. With
  * fewer stages (apm.count) the chain keeps the first ones:
