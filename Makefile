@@ -77,7 +77,7 @@ CODEC_SRC = common/err.c common/bytebuf.c common/ac.c common/fixmath.c \
             common/models/bithist.c common/models/statemap.c \
             common/models/ctxmap.c common/models/match.c \
             common/models/mixer.c common/models/apm.c common/models/run.c \
-            common/models/sse.c common/models/textctx.c common/models/wordctx.c \
+            common/models/sse.c common/models/textctx.c common/models/wordctx.c common/models/textmore.c \
             common/models/lstm.c common/models/lstmmix.c common/models/nnkern.c common/models/tx.c \
             common/models/tx_model.c common/models/plain.c common/models/record.c common/models/binctx.c common/models/tlv.c \
              common/models/exe.c common/models/risc.c common/models/rcall.c common/models/image.c common/models/imgwidth.c common/models/cm.c \

@@ -13,6 +13,7 @@
 #include "models/lstmmix.h"
 #include "models/textctx.h"
 #include "models/wordctx.h"
+#include "models/textmore.h"
 #include "models/tx.h"
 
 #include <stdarg.h>
@@ -37,6 +38,7 @@ typedef struct key_def {
 static const key_def keys[] = {
     {"apm.count",       K_INT,    0, 8,          OFF(apm_count), CM},
     {"apm.limit",       K_INT,    1, 1023,       OFF(apm_limit), CM},
+    {"apm.text",        K_INT,    0, 2,          OFF(apm_text), CM},
     {"cm.binary",       K_INT,    0, 13,          OFF(binary), CM},
     {"cm.direct",       K_INT,    0, DMAP_MAX,   OFF(direct), CM},
     {"cm.exe",          K_INT,    0, 1,          OFF(exe), CM},
@@ -71,6 +73,7 @@ static const key_def keys[] = {
     {"sm.limit",        K_INT,    1, 1023,       OFF(sm_limit), CM},
     {"sm.run",          K_INT,    0, 1,          OFF(sm_run), CM},
     {"text.ctx",        K_INT,    0, TEXTCTX_MAX, OFF(text_ctx), CM},
+    {"text.more",       K_INT,    0, TEXTMORE_MAX, OFF(text_more), CM},
     {"text.words",      K_INT,    0, WORDCTX_MAX, OFF(text_words), CM},
     {"train.replay",    K_INT,    0, 16,         OFF(train_replay), CM | TX},
     {"tx.dim",          K_INT,    8, 512,        OFF(tx_dim), CM | TX},
@@ -99,7 +102,7 @@ const char *recipe_model_name(int model)
 
 static const char *const select_names[SEL_COUNT] = {
     "c0", "c1", "known", "match", "c0c1", "word", "kind", "column", "classes",
-    "record", "nest",
+    "record", "nest", "sentence", "margin",
 };
 
 static int check_model(const recipe_params *p, recipe_error *e);
@@ -433,9 +436,9 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \
      "match.min=7\nmatch.min2=4\nmatch.buf_bits=26\nmatch.hash_bits=24\nmatch.ctx=2\n" \
-     "mixer.lr=2\nmixer.select=nest,c1,known,match,word,kind,column,classes\n" \
-     "apm.count=8\napm.limit=255\nsm.limit=1023\nsm.run=1\nlstm.cells=32\nlstm.horizon=20\nlstm.lr=100\nlstm.mix=7\nlstm.warm=64\n" \
-     "text.ctx=10\ntext.words=6\n"
+     "mixer.lr=2\nmixer.select=nest,c1,known,match,sentence,kind,margin,classes\n" \
+     "apm.count=8\napm.limit=255\napm.text=2\nsm.limit=1023\nsm.run=1\nlstm.cells=32\nlstm.horizon=20\nlstm.lr=100\nlstm.mix=7\nlstm.warm=64\n" \
+     "text.ctx=10\ntext.more=2\ntext.words=6\n"
 static const struct { const char *name, *text; } presets[] = {
     {"uniform", "model=uniform\n" CODEC_VERSION_LINE},
     {"order0", "model=order0\n" CODEC_VERSION_LINE},
@@ -448,24 +451,24 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.orders=1,3\ncm.inputs=1\ncm.word=0\ncm.image=0\ncm.record=0\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.risc_sel=0\ncm.run=0\ncm.sparse=0\ncm.direct=0\n"
      "cm.text=0\ncm.hash_bits=17\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=22\nmatch.hash_bits=16\nmatch.ctx=0\n"
-     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\nsm.limit=255\nsm.run=0\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
+     "mixer.lr=6\nmixer.select=c0\napm.count=0\napm.limit=255\napm.text=0\nsm.limit=255\nsm.run=0\n"
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     {"small",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=1,2,3,4,6\ncm.inputs=2\ncm.word=1\ncm.image=0\ncm.record=8\ncm.binary=0\ncm.exe=0\ncm.risc=0\ncm.risc_sel=0\ncm.run=0\ncm.direct=0\n"
      "cm.sparse=0\ncm.text=1\n"
      "cm.hash_bits=20\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
-     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\nsm.limit=255\nsm.run=0\n"
-     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
+     "mixer.lr=6\nmixer.select=c0,known\napm.count=2\napm.limit=255\napm.text=0\nsm.limit=255\nsm.run=0\n"
+     "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     {"default",
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,2,3,4,6\ncm.inputs=4\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.risc_sel=1\ncm.run=0\n"
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=22\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=1\n"
-     "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\n"
-     "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.words=0\n" TX_NONE},
+     "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=1\napm.limit=255\napm.text=0\n"
+     "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
      * development text 0.07% smaller for 1.24x the time. */
     {"max", MAX_CM "train.replay=1\n" TX_OFF},
@@ -490,7 +493,7 @@ int recipe_preset(const char *name, recipe_params *p)
 
 int recipe_contexts(const recipe_params *p)
 {
-    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx + p->text_words +
+    return p->n_orders + p->word + p->sparse + p->text + p->text_ctx + p->text_words + p->text_more +
            (p->match_min ? p->match_ctx : 0) + p->binary + p->record + (p->exe ? EXE_NCTX : 0) + p->risc;
 }
 
@@ -503,9 +506,11 @@ uint32_t recipe_select_sets(const recipe_params *p, int sel)
     case SEL_KNOWN:   return (uint32_t)(nctx + 1) * 4 * 8;
     case SEL_MATCH:   return 64;
     case SEL_WORD:    return 8 * 2 * 256 + 65 * 8 + (p->binary > 8 ? 32 * 8 : 0);
+    case SEL_SENTENCE: return recipe_select_sets(p, SEL_WORD) + 3 * 8 * 2 * 256;
     case SEL_KIND:    return 4 * 4 * 256 + (p->exe ? 9 * 256 : 0) +
                              (p->risc ? (p->risc_sel ? RISC_SEL_OP : RISC_SEL) * 256 : 0);
-    case SEL_COLUMN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
+    case SEL_COLUMN:
+    case SEL_MARGIN:  return 32 * 256 + (p->record ? 65 * 8 : 0);
     case SEL_CLASSES: return 64 * 256 + (p->risc && p->risc_sel >= 2 ? RISC_SEL2 * 256 : 0);
     case SEL_RECORD:  return 65 * 8;
     case SEL_NEST:    return TEXTCTX_NEST_STATES * 6 * 256 + 256;

@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 10
+#define CODEC_VERSION 11
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
@@ -51,6 +51,9 @@ enum recipe_select {
     SEL_RECORD,  /* column in the record (while one is detected); bit position */
     SEL_NEST,    /* innermost open bracket or quote, nested or not; class of the
                     previous byte; partial byte (needs text.ctx) */
+    SEL_SENTENCE, /* as word, on text with the words since the sentence began
+                    (0, 1, 2-3, 4+; needs text.words) */
+    SEL_MARGIN,  /* as column, with the columns past 23 in steps of 8 up to 79 */
     SEL_COUNT
 };
 
@@ -68,6 +71,7 @@ typedef struct recipe_params {
     uint32_t codec_version;
     uint64_t seed;
     int      apm_count, apm_limit;
+    int      apm_text;        /* SSE stages keyed by words on text (models/sse.h) */
     int      hash_bits;
     int      n_orders;
     uint8_t  orders[RECIPE_MAX_ORDERS];
@@ -84,6 +88,7 @@ typedef struct recipe_params {
     int      match_min2;      /* a second match model's minimum length (0: none) */
     int      text_ctx;        /* word and page contexts (models/textctx.h) */
     int      text_words;      /* more word contexts (models/wordctx.h) */
+    int      text_more;       /* indirect text contexts (models/textmore.h) */
     int      direct;          /* direct context maps (models/dmap.h) */
     int      mixer_lr;
     int      n_select;

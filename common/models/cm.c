@@ -208,10 +208,12 @@ static int cm_init(void *self, const recipe_params *p)
     m->rlo = m->xlo + nexe;
     m->xhi_max = m->rlo + p->risc;
     m->tlo = p->n_orders + p->word + p->sparse + p->text;
-    m->need_words = p->word || p->text || p->direct;
+    m->ntext = p->text_ctx + p->text_words + p->text_more;
+    m->need_words = p->word || p->text || p->direct || p->apm_text;
     m->need_lines = p->text;
     m->sel_common = p->n_select >= CM_SEL_COMMON;
     m->sel_nest = p->n_select > 0 && p->select[0] == SEL_NEST;
+    m->word_sets = recipe_select_sets(p, SEL_WORD);
     for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
         m->sel_common &= p->select[k] == sel_common[k] || (k == 0 && m->sel_nest);
     m->sel_five = !m->sel_common && p->n_select >= CM_SEL_FIVE;
@@ -219,8 +221,8 @@ static int cm_init(void *self, const recipe_params *p)
         m->sel_five &= p->select[k] == sel_five[k];
     for (int k = 0; k < p->n_select; k++) {
         m->need_known |= p->select[k] == SEL_KNOWN;
-        m->need_words |= p->select[k] == SEL_WORD;
-        m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_CLASSES;
+        m->need_words |= p->select[k] == SEL_WORD || p->select[k] == SEL_SENTENCE;
+        m->need_lines |= p->select[k] == SEL_COLUMN || p->select[k] == SEL_MARGIN || p->select[k] == SEL_CLASSES;
     }
     /* Half the table for each nibble (cm.hash_bits: 16 << bits bytes). */
     int rc = ctxmap_init(&m->cmap0, p->hash_bits - 3, p->inputs >= 5);
@@ -241,6 +243,11 @@ static int cm_init(void *self, const recipe_params *p)
     if (p->inputs >= 5 &&
         (rc = sm_init(&m->rm, (uint32_t)nall * RUNHIST_ROWS, p->sm_limit, m->rates)))
         goto fail;
+    if (p->text_more && !(m->tm2 = malloc(sizeof *m->tm2))) {
+        rc = SL_ENOMEM;
+        goto fail;
+    }
+    if (m->tm2) textmore_init(m->tm2);   /* 768 KiB, used only with text.more */
     if (p->text >= 2 && !(m->ind2 = calloc(65536, sizeof *m->ind2))) {
         rc = SL_ENOMEM;
         goto fail;
@@ -317,6 +324,8 @@ static void cm_fini(void *self)
     m->buf = NULL;
     free(m->ind2);
     m->ind2 = NULL;
+    free(m->tm2);
+    m->tm2 = NULL;
     if (m->use_match) match_fini(&m->mm);
     if (m->use_match2) match_fini(&m->mm2);
     if (m->rp.run) run_fini(&m->run);
@@ -485,6 +494,7 @@ static inline sse_in cm_sse_in(const cm *m)
 {
     return (sse_in){
         .c0 = m->c0, .c8 = m->c8, .word = m->w0, .misses = m->misses,
+        .wprev = m->w1, .words = m->rp.apm_text,
         .text = !m->rec.is_binary,
         .expect = m->use_match && m->mm.expect >= 0 ? m->mm.pbyte - 256 : -1,
         .mlen = !m->use_match || m->mm.expect < 0 ? 0
@@ -563,7 +573,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
     /* text.ctx's contexts, on binary data. */
-    if (m->text_off) silence(x, m->tlo, m->rp.text_ctx + m->rp.text_words, inputs);
+    if (m->text_off) silence(x, m->tlo, m->ntext, inputs);
     if (m->use_match) x[n++] = (int16_t)mst;
     if (m->use_match2) x[n++] = (int16_t)match_predict(&m->mm2, &m->sq, m->c0, m->bitpos, c1);
     if (p->run) x[n++] = (int16_t)run_predict(&m->run, &m->sq, m->c0, m->bitpos);

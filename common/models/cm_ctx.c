@@ -155,6 +155,13 @@ static int text_contexts(cm *m, int c, int i)
         for (int k = 0; k < p->text_words; k++, i++)
             m->ctxh[i] = ctx_key(wh[k] + seed + 0x3d, i);
     }
+    if (p->text_more) {
+        textmore_byte(m->tm2, c);
+        uint64_t mh[TEXTMORE_MAX];
+        textmore_hashes(m->tm2, mh, p->text_more);
+        for (int k = 0; k < p->text_more; k++, i++)
+            m->ctxh[i] = ctx_key(mh[k] + seed + 0x3e, i);
+    }
     return i;
 }
 
@@ -244,7 +251,7 @@ static void data_contexts(cm *m)
     m->rec_on = m->img_on = m->tlv_off = m->tlv_on = m->text_off = 0;
     if (!p->record && !p->image && !p->binary) return;
     rec_byte(&m->rec, m->buf, m->mask, m->pos);
-    m->text_off = (p->text_ctx || p->text_words) && m->rec.is_binary;
+    m->text_off = (p->text_ctx || p->text_words || p->text_more) && m->rec.is_binary;
     if (p->binary && m->rec.is_binary) {
         if (p->binary > BIN_MAX_CTX) tlv_byte(&m->tlv, m->buf, m->mask, m->pos);
         uint64_t b[BIN_MAX_CTX + TLV_NCTX];

@@ -26,6 +26,7 @@
 #include "sse.h"
 #include "textctx.h"
 #include "wordctx.h"
+#include "textmore.h"
 #include "tlv.h"
 #include "statemap.h"
 #include "tx.h"
@@ -33,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + WORDCTX_MAX + 2)
+#define CM_MAX_BASE (RECIPE_MAX_ORDERS + 3 + 4 + 7 + TEXTCTX_MAX + WORDCTX_MAX + TEXTMORE_MAX + 2)
 #define CM_MAX_CTX (CM_MAX_BASE + BIN_MAX_CTX + TLV_NCTX + REC_MAX_CTX + EXE_NCTX + RISC_MAX_CTX)
 #define CM_MAX_INPUTS 5
 #define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
@@ -76,6 +77,7 @@ typedef struct cm {
     dmap      cell;                 /* ... a direct map on the fifth record-header context */
     int       text_off;             /* so are text.ctx's, on binary data */
     int       tlo;                  /* the first of text.ctx's contexts */
+    int       ntext;                /* text.ctx's, text.words's and text.more's */
     int       xlo, xhi_max;         /* the code contexts: xlo .. xhi_max - 1, the x86
                                        ones (cm.exe) first, then cm.risc's */
     int       rlo;                  /* the first of cm.risc's */
@@ -92,6 +94,7 @@ typedef struct cm {
     int       need_known;           /* mixer.select lists `known` (cm_known) */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
+    uint32_t  word_sets;            /* selector word's weight sets (`sentence`'s first) */
     int       sel_five;             /* ... or it begins with sel_five */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
@@ -144,6 +147,7 @@ typedef struct cm {
     mixer     mx;
     textctx   tx;                   /* text.ctx */
     wordctx   wx;                   /* text.words */
+    textmore *tm2;                  /* text.more (NULL without) */
     dmap      dm;                   /* direct context maps (cm.direct) */
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */

@@ -47,9 +47,16 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
         return (!m->use_match || m->mm.expect < 0) ? 0
                : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
     case SEL_WORD:
-        return m->tlv_on ? 8 * 2 * 256 + 65 * 8 + sel_tlv(m)
-               : rec ? 8 * 2 * 256 + sel_record(m)
-               : ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+    case SEL_SENTENCE: {
+        if (m->tlv_on) return 8 * 2 * 256 + 65 * 8 + sel_tlv(m);
+        if (rec) return 8 * 2 * 256 + sel_record(m);
+        uint32_t w = ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+        if (sel == SEL_WORD || !m->rp.text_words || m->wx.sent_words == 0) return w;
+        /* `sentence`: the words since the sentence began (1, 2-3, 4+),
+         * in sets after word's. */
+        uint32_t s = m->wx.sent_words < 2 ? 0 : m->wx.sent_words < 4 ? 1 : 2;
+        return m->word_sets + s * 8 * 2 * 256 + w;
+    }
     case SEL_KIND: {
         if (m->exe_on) {
             /* x86 code: the place in an operand, and whether a target
@@ -71,6 +78,11 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
     }
     case SEL_COLUMN:
         return rec ? 32 * 256 + sel_record(m) : (m->col < 31 ? m->col : 31) * 256 + m->c0;
+    case SEL_MARGIN: {
+        /* Where prose lines end: columns 24..79 in steps of 8. */
+        uint32_t q = m->col < 24 ? m->col : m->col < 80 ? 24 + (m->col - 24) / 8 : 31;
+        return rec ? 32 * 256 + sel_record(m) : q * 256 + m->c0;
+    }
     case SEL_CLASSES:
         /* On fixed-width code with cm.risc_sel >= 2: the place in the
          * word and the opcode two words back (risc_sel2). */
@@ -98,7 +110,7 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
  * recipe's list begins with them, or with `nest` in place of c0,
  * cm->sel_nest). */
 static const uint8_t sel_common[CM_SEL_COMMON] = {
-    SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_WORD, SEL_KIND,
+    SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_SENTENCE, SEL_KIND,
 };
 
 /* ... and those of default's list (cm->sel_five): the same without

@@ -44,6 +44,15 @@ static uint32_t h16(uint64_t v, uint32_t salt)
     return (uint32_t)(((v + salt) * 0x9e3779b97f4a7c15ull) >> 48);
 }
 
+/* Stage 4's context: the word so far (outside a word with apm.text, the
+ * last word and the last byte), or a context of fixed-width code. */
+static inline uint32_t word_cx(uint32_t c0, const sse_in *in)
+{
+    if (in->code) return h16(in->code + c0 * 0x10001ull, 9);
+    if (in->word || !in->words || !in->text) return h16(in->word * 0x100 + c0, 4);
+    return h16((in->wprev * 0x100 + (in->c8 & 0xff)) * 0x100 + c0, 11);
+}
+
 /* The context of stage i. */
 static inline uint32_t stage_cx(int i, const sse_in *in)
 {
@@ -53,10 +62,13 @@ static inline uint32_t stage_cx(int i, const sse_in *in)
     case 1: return sse_key1(c0, (uint32_t)(in->c8 & 0xff));
     case 2: return h16((in->c8 & 0xffffff) << 8 | c0, 2);
     case 3: return h16((uint64_t)(in->expect + 1) << 16 | in->mlen << 12 | c0 << 3 | (m3 & 3), 3);
-    case 4: return in->code ? h16(in->code + c0 * 0x10001ull, 9) : h16(in->word * 0x100 + c0, 4);
+    case 4: return word_cx(c0, in);
     case 5: return h16((in->c8 & 0xffff) << 8 | c0, 5);
     case 6: return h16((in->c8 & 0xffffffffull) << 8 | c0, 6);
-    default: return h16((in->c8 & 0xffffffffffffull) << 8 | c0, 7);
+    default:
+        if (in->words >= 2 && in->text)
+            return h16((in->word + in->wprev * 0x2f0f3c5b9ull) * 0x100 + c0, 12);
+        return h16((in->c8 & 0xffffffffffffull) << 8 | c0, 7);
     }
 }
 

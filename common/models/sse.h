@@ -8,7 +8,11 @@
  * code), group B starts from stage 0 (order 0 with the recent
  * mispredictions) and refines that on longer
  * orders (3, 4 and 6). The result is the mean of the two groups, or on
- * text (in->text) three parts group A's mean to one part group B's. With
+ * text (in->text) three parts group A's mean to one part group B's.
+ * On text, in->words (recipe key apm.text) keys two stages by words
+ * instead: 1, stage 4 between words by the last word and the last byte
+ * (in place of the partial byte alone); 2, also stage 7 by the word so
+ * far and the word before it (in place of order 6). With
  * fewer stages (apm.count) the chain keeps the first ones:
  *   1  stage 0 alone, blended 3:1 with the input
  *   2+ group A = stages 1, 3, 4, 5 present, with the input; group B =
@@ -29,6 +33,8 @@ typedef struct sse_in {
     uint32_t c0;        /* partial byte with a leading 1 */
     uint64_t c8;        /* last 8 bytes, newest lowest */
     uint64_t word;      /* hash of the current word (0 outside a word) */
+    uint64_t wprev;     /* hash of the word before it (apm.text) */
+    int      words;     /* apm.text: 0, 1 or 2 (above) */
     int      expect;    /* the match's expected byte, or -1 */
     uint32_t mlen;      /* its length bucket (0..3) */
     uint32_t misses;    /* recent mispredictions, newest in bit 0 */

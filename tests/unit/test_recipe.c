@@ -20,7 +20,8 @@ static const char *good =
     "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\ncm.inputs=2\nmatch.ctx=1\ntext.ctx=2\nmatch.min2=0\n"
     "train.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\ntx.lr=300\n"
     "tx.segment=8\ntx.shift=0\ntx.window=16\ncm.record=2\ncm.image=0\ncm.exe=1\n"
-    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\ntext.words=3\ncm.risc_sel=1\n";
+    "cm.binary=3\ncm.direct=2\ncm.risc=5\nlstm.mix=5\nlstm.warm=32\nsm.run=1\ntext.words=3\ncm.risc_sel=1\n"
+    "apm.text=1\ntext.more=1\n";
 
 static int parse(const char *t, recipe_error *e)
 {
@@ -58,13 +59,13 @@ Test(recipe, parses_and_canonicalises)
     int n = recipe_canonical(&p, c, sizeof c);
     cr_assert_gt(n, 0);
     cr_assert_str_eq(c,
-        "apm.count=1\napm.limit=255\ncm.binary=3\ncm.direct=2\ncm.exe=1\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\n"
+        "apm.count=1\napm.limit=255\napm.text=1\ncm.binary=3\ncm.direct=2\ncm.exe=1\ncm.hash_bits=16\ncm.image=0\ncm.inputs=2\n"
         "cm.orders=1,3,6\ncm.record=2\ncm.risc=5\ncm.risc_sel=1\ncm.run=0\ncm.sparse=0\n"
         "cm.text=0\ncm.word=1\n" CODEC_VERSION_LINE
         "lstm.cells=16\nlstm.horizon=8\nlstm.lr=50\nlstm.mix=5\nlstm.warm=32\nmatch.buf_bits=20\nmatch.ctx=1\n"
         "match.hash_bits=16\n"
         "match.min=5\nmatch.min2=0\nmixer.lr=6\nmixer.select=c0,known,record\nmodel=cm\nseed=42\n"
-        "sm.limit=255\nsm.run=1\ntext.ctx=2\ntext.words=3\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
+        "sm.limit=255\nsm.run=1\ntext.ctx=2\ntext.more=1\ntext.words=3\ntrain.replay=1\ntx.dim=32\ntx.ff=2\ntx.heads=2\ntx.layers=1\n"
         "tx.lr=300\ntx.segment=8\ntx.shift=0\ntx.window=16\n");
     /* The canonical form is a fixed point. */
     recipe_params q;
@@ -139,6 +140,10 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"text.words", NULL, SL_ERECIPE_MISSING, 0, "text.words"},
         {"cm.risc_sel", "cm.risc_sel=4", SL_ERECIPE_VALUE, 45, "cm.risc_sel"},
         {"cm.risc_sel", NULL, SL_ERECIPE_MISSING, 0, "cm.risc_sel"},
+        {"apm.text", "apm.text=3", SL_ERECIPE_VALUE, 46, "apm.text"},
+        {"apm.text", NULL, SL_ERECIPE_MISSING, 0, "apm.text"},
+        {"text.more", "text.more=3", SL_ERECIPE_VALUE, 47, "text.more"},
+        {"text.more", NULL, SL_ERECIPE_MISSING, 0, "text.more"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[2 * RECIPE_MAX_TEXT];
