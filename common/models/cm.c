@@ -183,7 +183,7 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     m->xin = m->tin + DMAP_INPUTS * (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
     /* The x86 contexts' inputs and the expected bit's, then cm.risc's. */
     int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->rlo > m->xlo) +
-                 (p->risc >= RISC_MAX_CTX);
+                 (p->risc >= RISC_CALL_CTX);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
     /* The data models' inputs start at weight 0: on text, which never
@@ -276,7 +276,7 @@ static int cm_init(void *self, const recipe_params *p)
         (rc = dmap_init(&m->cell, 1, CM_CELL_BITS, 1023, m->rates)))
         goto fail;
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
-    if ((rc = risc_init(&m->rs, p->risc >= RISC_MAX_CTX, m->rates))) goto fail;
+    if ((rc = risc_init(&m->rs, p->risc >= RISC_CALL_CTX, m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     if (p->text_words) wordctx_init(&m->wx); /* 384 KiB, used only then */

@@ -108,11 +108,11 @@ Test(risc, each_context_reads_what_it_names)
     /* Which words each context reads, bit j for j words back (0: this
      * one), when the byte changed is the opcode byte (op) or one no
      * opcode holds (lane 1, other). */
-    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1};
-    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1};
+    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1, 0xe};
+    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1, 0x0};
     /* Those that read of the current word only its opcode byte, once
      * coded (none of it here: the opcode byte is the last). */
-    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0};
+    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0, 1};
     uint64_t st = 9;
     for (int trial = 0; trial < 40; trial++) {
         for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
@@ -157,6 +157,42 @@ Test(risc, each_context_reads_what_it_names)
             buf[(s + lane) & 255] ^= 0x90;
         }
         r.lane = 3;
+    }
+}
+
+/* The eighth context reads, of the last four words, the operation as
+ * SPARC encodes it (op, op3; op2 in format 2), not the registers: in
+ * big-endian code, a word's rd (bits 29-25) and rs1 (18-14) change
+ * nothing, its op3 (24-19) and op (31-30) change it, four words back
+ * too and five back no more. */
+Test(risc, op_classes_read_operations_not_registers)
+{
+    static uint8_t buf[256];
+    risc_model r;
+    risc_init(&r, 0, NULL);
+    r.lane = 0;
+    uint64_t st = 11;
+    for (int trial = 0; trial < 40; trial++) {
+        for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
+        /* Format 3 words (op 2) everywhere, so op3 is read. */
+        for (int i = 0; i < 256; i += 4) buf[i] = (uint8_t)((buf[i] & 0x3f) | 0x80);
+        uint32_t pos = 64 + (uint32_t)trial * 4 + 1, s = pos - 1;
+        uint64_t v[RISC_MAX_CTX], w[RISC_MAX_CTX];
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, v);
+        for (uint32_t j = 1; j <= 5; j++) {
+            /* rd: byte 0 bits 5-1; rs1: byte 1 bits 2-0, byte 2 bits 7-6. */
+            static const struct { uint32_t at; uint8_t flip; int reads; } f[] = {
+                {0, 0x3e, 0}, {1, 0x07, 0}, {2, 0xc0, 0}, {0, 0x01, 1}, {1, 0xf8, 1}, {0, 0x40, 1},
+            };
+            for (size_t q = 0; q < sizeof f / sizeof f[0]; q++) {
+                uint32_t at = (s - 4 * j + f[q].at) & 255;
+                buf[at] ^= f[q].flip;
+                risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+                cr_assert_eq(v[RISC_MAX_CTX - 1] != w[RISC_MAX_CTX - 1], f[q].reads && j <= 4,
+                             "word %u back, byte %u, flip %02x", j, f[q].at, f[q].flip);
+                buf[at] ^= f[q].flip;
+            }
+        }
     }
 }
 
