@@ -108,11 +108,11 @@ Test(risc, each_context_reads_what_it_names)
     /* Which words each context reads, bit j for j words back (0: this
      * one), when the byte changed is the opcode byte (op) or one no
      * opcode holds (lane 1, other). */
-    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1, 0xe};
-    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1, 0x0};
+    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1, 0xe, 0x1};
+    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1, 0x0, 0x1};
     /* Those that read of the current word only its opcode byte, once
      * coded (none of it here: the opcode byte is the last). */
-    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0, 1};
+    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0, 1, 0};
     uint64_t st = 9;
     for (int trial = 0; trial < 40; trial++) {
         for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
@@ -160,7 +160,7 @@ Test(risc, each_context_reads_what_it_names)
     }
 }
 
-/* The eighth context reads, of the last four words, the operation as
+/* The eighth context (7) reads, of the last four words, the operation as
  * SPARC encodes it (op, op3; op2 in format 2), not the registers: in
  * big-endian code, a word's rd (bits 29-25) and rs1 (18-14) change
  * nothing, its op3 (24-19) and op (31-30) change it, four words back
@@ -188,7 +188,7 @@ Test(risc, op_classes_read_operations_not_registers)
                 uint32_t at = (s - 4 * j + f[q].at) & 255;
                 buf[at] ^= f[q].flip;
                 risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
-                cr_assert_eq(v[RISC_MAX_CTX - 1] != w[RISC_MAX_CTX - 1], f[q].reads && j <= 4,
+                cr_assert_eq(v[7] != w[7], f[q].reads && j <= 4,
                              "word %u back, byte %u, flip %02x", j, f[q].at, f[q].flip);
                 buf[at] ^= f[q].flip;
             }
@@ -309,7 +309,7 @@ Test(risc, call_targets_predict_displacements)
     sq_table sq;
     sq_table_init(&sq);
     rcall_model c;
-    cr_assert_eq(rcall_init(&c, rates), 0);
+    cr_assert_eq(rcall_init(&c, rates, 0), 0);
     calls(buf, 60000, 4);
     uint32_t pred = 0, right = 0, spoke = 0, agreed = 0, in_calls = 0;
     for (uint32_t pos = 0; pos < 60000; pos++) {
@@ -337,5 +337,51 @@ Test(risc, call_targets_predict_displacements)
     cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
     cr_assert_gt(right, pred * 9 / 10, "%u of %u low bytes right", right, pred);
     cr_assert_gt(agreed, spoke * 9 / 10, "%u of %u signs right", agreed, spoke);
+    rcall_fini(&c);
+}
+
+/* Big-endian SPARC-like code with branches (format 2: op 00, op2 010,
+ * a 22-bit word displacement) every fourth word or so to one of eight
+ * labels in each 2048-word stretch, 256 words apart, the other words
+ * format 3 (first byte 0x80 and up). */
+static void branches(uint8_t *p, uint32_t n, uint64_t seed)
+{
+    for (uint32_t i = 0; i + 4 <= n; i += 4) {
+        uint64_t r = td_next(&seed);
+        uint32_t w = 0x80000000u | (uint32_t)(r >> 33);
+        if (r % 4 == 0) {
+            uint32_t target = (i / 4) / 2048 * 2048 + (uint32_t)(r >> 8) % 8 * 256 + 5;
+            w = 0x12800000u | ((target - i / 4) & 0x3fffff);
+        }
+        for (uint32_t k = 0; k < 4; k++) p[i + k] = (uint8_t)(w >> (24 - 8 * k));
+    }
+}
+
+/* The branch model (rcall_init's branches) follows SPARC branches: it
+ * expects their displacement's low byte from earlier targets and is
+ * right most of the time; it expects nothing of the second byte, which
+ * holds op2 and the condition's bits beside the displacement's top. */
+Test(risc, branch_targets_predict_displacements)
+{
+    static uint8_t buf[BUF];
+    static uint16_t rates[1024];
+    sm_rates_init(rates);
+    rcall_model c;
+    cr_assert_eq(rcall_init(&c, rates, 1), 0);
+    branches(buf, 60000, 8);
+    uint32_t pred = 0, right = 0, second = 0;
+    for (uint32_t pos = 0; pos < 60000; pos++) {
+        uint32_t b = buf[pos];
+        if (c.k == 1 && c.expect >= 0) second++;
+        if (c.k == 3 && c.expect >= 0) {
+            pred++;
+            right += (uint32_t)c.expect == b;
+        }
+        rcall_byte(&c, b, pos + 1);
+    }
+    cr_assert_eq(c.form, 0, "form %d in use", c.form);
+    cr_assert_eq(second, 0, "%u second bytes expected", second);
+    cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
+    cr_assert_gt(right, pred * 8 / 10, "%u of %u low bytes right", right, pred);
     rcall_fini(&c);
 }
