@@ -431,7 +431,7 @@ int recipe_canonical(const recipe_params *p, char *buf, size_t cap)
                 "tx.segment=16\ntx.shift=1\ntx.window=64\n"
 #define TX_NONE "train.replay=0\n" TX_OFF
 #define MAX_CM  "model=cm\n" CODEC_VERSION_LINE "seed=0\n" \
-     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.risc_sel=3\ncm.run=0\n" \
+     "cm.orders=0,1,2,3,4,5,6,8,12\ncm.inputs=5\ncm.word=3\ncm.image=2\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=9\ncm.risc_sel=3\ncm.run=0\n" \
      "cm.direct=4\n" \
      "cm.sparse=4\ncm.text=7\n" \
      "cm.hash_bits=24\n" \

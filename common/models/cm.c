@@ -183,7 +183,7 @@ static int cm_mixer_init(cm *m, const recipe_params *p)
     m->xin = m->tin + DMAP_INPUTS * (p->binary > BIN_MAX_CTX + TLV_NCTX - 1);
     /* The x86 contexts' inputs and the expected bit's, then cm.risc's. */
     int inputs = m->xin + p->inputs * (m->xhi_max - m->xlo) + (m->rlo > m->xlo) +
-                 (p->risc >= RISC_MAX_CTX);
+                 (p->risc >= RISC_CALL_CTX) + (p->risc >= RISC_BR_CTX);
     int rc = mixer_init(&m->mx, inputs, sizes, p->n_select, p->mixer_lr, &m->sq);
     if (rc) return rc;
     /* The data models' inputs start at weight 0: on text, which never
@@ -283,7 +283,7 @@ static int cm_init(void *self, const recipe_params *p)
         (rc = dmap_init(&m->cell, 1, CM_CELL_BITS, 1023, m->rates)))
         goto fail;
     if (p->exe && (rc = exe_init(&m->ex, m->rates))) goto fail;
-    if ((rc = risc_init(&m->rs, p->risc >= RISC_MAX_CTX, m->rates))) goto fail;
+    if ((rc = risc_init(&m->rs, (p->risc >= RISC_CALL_CTX) + (p->risc >= RISC_BR_CTX), m->rates))) goto fail;
     if (p->image && (rc = img_init(&m->img, &m->sq, &m->bh, m->rates))) goto fail;
     textctx_init(&m->tx);
     if (p->text_words) wordctx_init(&m->wx); /* 384 KiB, used only then */
@@ -484,6 +484,7 @@ CM_BODY int data_inputs(cm *m, int inputs, uint32_t node, int16_t *x, int n)
             cm_inputs(m, m->rlo, m->xhi_max, inputs, node, x + n);
             n += (m->xhi_max - m->rlo) * inputs;
             if (m->rs.calls) x[n++] = (int16_t)rcall_predict(&m->rs.call, &m->sq, m->c0, m->bitpos);
+            if (m->rs.calls >= 2) x[n++] = (int16_t)rcall_predict(&m->rs.br, &m->sq, m->c0, m->bitpos);
         }
     }
     return n;
@@ -634,6 +635,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
     if (!lean && m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
     if (!lean && m->exe_on) exe_update(&m->ex, bit);
     if (!lean && m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
+    if (!lean && m->risc_on && m->rs.calls >= 2) rcall_update(&m->rs.br, bit);
     if (!lean && m->use_tx) apm_update(&m->txa, bit);
     if (!lean && m->use_lstm) lstm_mix_update(&m->lmx, bit);
     if (!lean && m->dm.n) dmap_update(&m->dm, bit);

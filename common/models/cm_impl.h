@@ -42,9 +42,9 @@
 #define CM_SEL_FIVE   5   /* ... in sel_five */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, Transformer (two), bias, image,
- * the cell map (two), the x86 and the call expected bits (11); the LSTM's
+ * the cell map (two), the x86, the call and the branch expected bits (12); the LSTM's
  * (lstm.mix); the direct maps' (cm.direct). */
-_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 11 + LSTM_MIX_MAX_IN + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN,
+_Static_assert(CM_MAX_INPUTS * CM_MAX_CTX + 12 + LSTM_MIX_MAX_IN + DMAP_MAX * DMAP_INPUTS <= MIX_MAX_IN,
                "mixer too small for the largest recipe");
 _Static_assert(LSTM_MIX_MAX_IN == 1 + 3, "lstm.mix gives stretch(p) and up to three APMs");
 

@@ -13,15 +13,26 @@
 
 /* The forms: the first byte's mask and value, and the displacement's
  * width in bits. */
-static const struct { uint8_t mask, val, width; } forms[RCALL_FORMS] = {
+struct rcall_form { uint8_t mask, val, width; };
+typedef struct rcall_form rcall_form;
+static const rcall_form call_forms[RCALL_FORMS] = {
     {0xc0, 0x40, 30},   /* SPARC call */
     {0xfc, 0x94, 26},   /* aarch64 bl, big-endian */
 };
+/* Branches: SPARC's format 2 with op2 0..3 (Bicc's 22-bit and BPcc's
+ * 19-bit displacements agree in their low 19 bits while the target is
+ * near; BPr and illtrap begin the same and count as far, word_end);
+ * aarch64's b, big-endian. */
+static const rcall_form branch_forms[RCALL_FORMS] = {
+    {0xc1, 0x00, 19},
+    {0xfc, 0x14, 26},
+};
 
-int rcall_init(rcall_model *c, const uint16_t *rates)
+int rcall_init(rcall_model *c, const uint16_t *rates, int branches)
 {
     memset(c, 0, sizeof *c);
     c->form = c->k = c->expect = -1;
+    c->forms = branches ? branch_forms : call_forms;
     return sm_init(&c->sm, 4 * 2 * 8 * 2, 1023, rates) ? SL_ENOMEM : 0;
 }
 
@@ -47,8 +58,10 @@ static uint32_t sext(uint32_t v, uint32_t width)
  * target. */
 static void word_end(rcall_model *c, int f)
 {
-    uint32_t d = sext(c->cur, forms[f].width);
+    uint32_t d = sext(c->cur, c->forms[f].width);
     uint32_t near = d + RC_NEAR < 2 * RC_NEAR;
+    /* A SPARC branch: op2 1 (BPcc) or 2 (Bicc). */
+    if (c->forms[f].width == 19) near &= (c->cur >> 22 & 7) - 1 < 2;
     c->score[f] = (uint32_t)((int32_t)c->score[f] +
                              (((int32_t)(near << 16) - (int32_t)c->score[f]) >> RC_SHIFT));
     if (f != c->form) return;
@@ -65,7 +78,9 @@ static void word_end(rcall_model *c, int f)
  * src: where the target came from (0: the call site, 1: the window). */
 static int expected(const rcall_model *c, uint32_t k, int *src)
 {
-    uint32_t s = 32 - 8 * k, w = forms[c->form].width;
+    uint32_t s = 32 - 8 * k, w = c->forms[c->form].width;
+    /* A byte that holds more than displacement bits (a branch's second). */
+    if (s - 1 >= w) return -1;
     uint32_t lo = c->word + sext(c->cur << s, w);
     uint32_t t = c->site[slot(0, c->prev_site)];
     *src = 0;
@@ -87,7 +102,7 @@ void rcall_byte(rcall_model *c, uint32_t byte, uint32_t pos)
         c->word = (pos - 1) >> 2;
         c->cand = 0;
         for (int f = 0; f < RCALL_FORMS; f++)
-            if ((byte & forms[f].mask) == forms[f].val) c->cand |= 1u << f;
+            if ((byte & c->forms[f].mask) == c->forms[f].val) c->cand |= 1u << f;
     } else {
         c->cur = c->cur << 8 | byte;
     }

@@ -18,6 +18,12 @@
  * expected byte j of the displacement.
  * (Little-endian code stores the opcode last, after the displacement,
  * so this model does not apply there.)
+ * With `branches`, the same for branches in place of calls: SPARC's
+ * format 2 with op2 1 or 2 (BPcc, Bicc: the low 19 bits of the
+ * displacement; words of op2 0 or 3 begin the same and count as far) and aarch64's b (000101 and 26 bits); of a SPARC
+ * branch's second byte, which holds op2 and the condition's bits beside
+ * the displacement's top bits, nothing is expected (a branch's label is
+ * near, so the two bytes after it carry what the targets tell).
  *
  * Which form is in use is learnt from the coded bytes: per form, a
  * running share of words that begin with its opcode and whose
@@ -27,7 +33,7 @@
  * next bit is the expected byte's, by place, source and bit position,
  * while the bits so far agree with it.
  *
- *   rcall_init(&c, rates); ... rcall_fini(&c);
+ *   rcall_init(&c, rates, branches); ... rcall_fini(&c);
  *   per byte c at pos - 1 (pos >= 1): rcall_byte(&c, c, pos);
  *   c.k, c.expect: the next byte's place in a call word (1..3; -1
  *   outside one) and the byte expected there (-1: none);
@@ -59,10 +65,12 @@ typedef struct rcall_model {
     int      src;                       /* ... from the call site (0) or window (1) */
     statemap sm;                        /* (k, src, bit position, bit) -> p */
     int      sm_on;                     /* sm predicted this bit */
+    const struct rcall_form *forms;     /* calls' or branches' (rcall.c) */
 } rcall_model;
 
 /* 0 or SL_ENOMEM; rcall_fini frees (also after a failed init). */
-int rcall_init(rcall_model *c, const uint16_t *rates);
+/* branches: follow branches (SPARC format 2, aarch64 b) in place of calls. */
+int rcall_init(rcall_model *c, const uint16_t *rates, int branches);
 void rcall_fini(rcall_model *c);
 void rcall_byte(rcall_model *c, uint32_t byte, uint32_t pos);
 int rcall_predict(rcall_model *c, const sq_table *sq, uint32_t c0, int bitpos);

@@ -17,12 +17,15 @@ int risc_init(risc_model *r, int calls, const uint16_t *rates)
     memset(r, 0, sizeof *r);
     r->calls = calls;
     r->call.form = r->call.k = r->call.expect = -1;
-    return calls ? rcall_init(&r->call, rates) : 0;
+    r->br.form = r->br.k = r->br.expect = -1;
+    int rc = calls ? rcall_init(&r->call, rates, 0) : 0;
+    return !rc && calls >= 2 ? rcall_init(&r->br, rates, 1) : rc;
 }
 
 void risc_fini(risc_model *r)
 {
     if (r->calls) rcall_fini(&r->call);
+    if (r->calls >= 2) rcall_fini(&r->br);
 }
 
 /* The lane with the highest share (the lowest on a tie), and by how much
@@ -40,6 +43,7 @@ static uint32_t best_lane(const risc_model *r, int *lane)
 void risc_byte(risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos)
 {
     if (r->calls) rcall_byte(&r->call, buf[(pos - 1) & mask], pos);
+    if (r->calls >= 2) rcall_byte(&r->br, buf[(pos - 1) & mask], pos);
     if (pos < 5) return;
     uint32_t l = (pos - 1) & 3;
     uint32_t hit = buf[(pos - 1) & mask] == buf[(pos - 5) & mask];
@@ -70,6 +74,24 @@ static uint32_t opcode(const risc_model *r, uint32_t w)
     return (w >> (8 * l) & 0xff) << 4 | (w >> (8 * (l ^ 1) + 4) & 0xf);
 }
 
+/* A word as the instruction it holds: big-endian code (an opcode lane
+ * of 0 or 1) byte-swapped, so the fields sit where the manuals put them. */
+static uint32_t insn(const risc_model *r, uint32_t w)
+{
+    return r->lane < 2 ? w >> 24 | (w >> 8 & 0xff00) | (w << 8 & 0xff0000) | w << 24 : w;
+}
+
+/* An instruction's operation, without its registers, read as SPARC
+ * encodes it: format 2 (op 0: sethi and the branches) its op2, 0..7;
+ * a call (op 1), 8; format 3 (op 2, 3) op and op3, 128..255. 8 bits. */
+static uint64_t op_class(uint32_t i)
+{
+    uint32_t op = i >> 30;
+    if (op == 0) return i >> 22 & 7;
+    if (op == 1) return 8;
+    return (uint64_t)(op << 6 | (i >> 19 & 63));
+}
+
 void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos,
                    int n, uint64_t *v)
 {
@@ -94,6 +116,11 @@ void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint3
         op_here | o1 << 26 | (uint64_t)(w1 >> (8 * k) & 0xff) << 38,
         r->call.k < 0 ? here
                       : ((uint64_t)r->call.src << 9 | (uint64_t)(r->call.expect + 1)) << 26 | here | 1ull << 40,
+        op_here | op_class(insn(r, w1)) << 26 | op_class(insn(r, w2)) << 34 |
+            op_class(insn(r, w3)) << 42 | op_class(insn(r, pos >= 16 ? word_at(buf, mask, s - 16) : 0)) << 50 |
+            1ull << 62,
+        r->br.k < 0 ? here
+                    : ((uint64_t)r->br.src << 9 | (uint64_t)(r->br.expect + 1)) << 26 | here | 3ull << 40,
     };
     for (int i = 0; i < n && i < RISC_MAX_CTX; i++) v[i] = all[i];
 }

@@ -38,7 +38,9 @@
 
 #include <stdint.h>
 
-#define RISC_MAX_CTX 7
+#define RISC_MAX_CTX 9
+#define RISC_CALL_CTX 7   /* cm.risc from which the call model runs (its context is the 7th) */
+#define RISC_BR_CTX 9     /* ... and the branch model (the 9th) */
 #define RISC_SEL 16       /* selector values (risc_sel) */
 #define RISC_SEL_OP 64    /* ... with the current word's opcode byte (risc_sel, op) */
 #define RISC_SEL2 64      /* ... of risc_sel2 */
@@ -47,11 +49,13 @@ typedef struct risc_model {
     uint32_t hit[4];      /* per lane: share of bytes equal to 4 back, 16-bit fixed point */
     int      lane;        /* the opcode lane, chosen when the model switched on */
     int      on;          /* the gate: on for good once a lane leads */
-    int      calls;       /* the call model runs (rcall.h) */
+    int      calls;       /* the call model runs (rcall.h); 2: the branch model too */
     rcall_model call;
+    rcall_model br;       /* branches (calls 2) */
 } risc_model;
 
-/* calls: run the call model (for the seventh context and its input).
+/* calls: run the call model (for the seventh context and its input);
+ * 2: the branch model too (the ninth and its input).
  * 0 or SL_ENOMEM; risc_fini frees (also after a failed init). */
 int risc_init(risc_model *r, int calls, const uint16_t *rates);
 void risc_fini(risc_model *r);
@@ -72,8 +76,17 @@ static inline int risc_active(const risc_model *r)
  * (a) the last word whole; (a) the word two back whole; (b) the opcodes
  * of the last three words; (b) the last word's byte at place k with its
  * opcode; (a) in a call word (rcall.h), the byte the call model expects
- * and where it came from, else nothing more. The caller hashes them,
- * each with a salt of its own (two may share a value). */
+ * and where it came from, else nothing more; (b) the operations of the
+ * last four words without their registers, read as SPARC encodes them
+ * (op with op3; op2 in format 2; a call), the words of big-endian code
+ * byte-swapped first (development set, max: the sparc64 loader -0.29%,
+ * the aarch64 files -0.1 to -0.3%; op3 of the last two words only, or
+ * with the last word's rd, or with the bytes so far in place of the
+ * opcode byte, gained less); (a) in a branch word (rcall.h with
+ * branches), the byte the branch model expects and where it came from,
+ * else nothing more (the sparc64 loader -0.15%, the aarch64 files
+ * -0.02 to -0.05%). The caller hashes them, each with a salt of its own
+ * (two may share a value). */
 void risc_contexts(const risc_model *r, const uint8_t *buf, uint32_t mask, uint32_t pos,
                    int n, uint64_t *v);
 

@@ -131,7 +131,7 @@ Test(recipe, bad_recipes_get_named_errors_with_line)
         {"cm.exe", NULL, SL_ERECIPE_MISSING, 0, "cm.exe"},
         {"cm.binary", "cm.binary=14", SL_ERECIPE_VALUE, 38, "cm.binary"},
         {"cm.binary", NULL, SL_ERECIPE_MISSING, 0, "cm.binary"},
-        {"cm.risc", "cm.risc=8", SL_ERECIPE_VALUE, 40, "cm.risc"},
+        {"cm.risc", "cm.risc=10", SL_ERECIPE_VALUE, 40, "cm.risc"},
         {"cm.risc", NULL, SL_ERECIPE_MISSING, 0, "cm.risc"},
         {"lstm.mix", "lstm.mix=8", SL_ERECIPE_VALUE, 41, "lstm.mix"},
         {"lstm.mix", NULL, SL_ERECIPE_MISSING, 0, "lstm.mix"},

@@ -108,11 +108,11 @@ Test(risc, each_context_reads_what_it_names)
     /* Which words each context reads, bit j for j words back (0: this
      * one), when the byte changed is the opcode byte (op) or one no
      * opcode holds (lane 1, other). */
-    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1};
-    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1};
+    static const uint32_t op[RISC_MAX_CTX] = {0x3, 0x6, 0x3, 0x5, 0xe, 0x2, 0x1, 0xe, 0x1};
+    static const uint32_t other[RISC_MAX_CTX] = {0x1, 0x0, 0x3, 0x5, 0x0, 0x0, 0x1, 0x0, 0x1};
     /* Those that read of the current word only its opcode byte, once
      * coded (none of it here: the opcode byte is the last). */
-    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0};
+    static const int only_op[RISC_MAX_CTX] = {0, 1, 0, 0, 1, 1, 0, 1, 0};
     uint64_t st = 9;
     for (int trial = 0; trial < 40; trial++) {
         for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
@@ -157,6 +157,42 @@ Test(risc, each_context_reads_what_it_names)
             buf[(s + lane) & 255] ^= 0x90;
         }
         r.lane = 3;
+    }
+}
+
+/* The eighth context (7) reads, of the last four words, the operation as
+ * SPARC encodes it (op, op3; op2 in format 2), not the registers: in
+ * big-endian code, a word's rd (bits 29-25) and rs1 (18-14) change
+ * nothing, its op3 (24-19) and op (31-30) change it, four words back
+ * too and five back no more. */
+Test(risc, op_classes_read_operations_not_registers)
+{
+    static uint8_t buf[256];
+    risc_model r;
+    risc_init(&r, 0, NULL);
+    r.lane = 0;
+    uint64_t st = 11;
+    for (int trial = 0; trial < 40; trial++) {
+        for (int i = 0; i < 256; i++) buf[i] = (uint8_t)(td_next(&st) >> 56);
+        /* Format 3 words (op 2) everywhere, so op3 is read. */
+        for (int i = 0; i < 256; i += 4) buf[i] = (uint8_t)((buf[i] & 0x3f) | 0x80);
+        uint32_t pos = 64 + (uint32_t)trial * 4 + 1, s = pos - 1;
+        uint64_t v[RISC_MAX_CTX], w[RISC_MAX_CTX];
+        risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, v);
+        for (uint32_t j = 1; j <= 5; j++) {
+            /* rd: byte 0 bits 5-1; rs1: byte 1 bits 2-0, byte 2 bits 7-6. */
+            static const struct { uint32_t at; uint8_t flip; int reads; } f[] = {
+                {0, 0x3e, 0}, {1, 0x07, 0}, {2, 0xc0, 0}, {0, 0x01, 1}, {1, 0xf8, 1}, {0, 0x40, 1},
+            };
+            for (size_t q = 0; q < sizeof f / sizeof f[0]; q++) {
+                uint32_t at = (s - 4 * j + f[q].at) & 255;
+                buf[at] ^= f[q].flip;
+                risc_contexts(&r, buf, 255, pos, RISC_MAX_CTX, w);
+                cr_assert_eq(v[7] != w[7], f[q].reads && j <= 4,
+                             "word %u back, byte %u, flip %02x", j, f[q].at, f[q].flip);
+                buf[at] ^= f[q].flip;
+            }
+        }
     }
 }
 
@@ -273,7 +309,7 @@ Test(risc, call_targets_predict_displacements)
     sq_table sq;
     sq_table_init(&sq);
     rcall_model c;
-    cr_assert_eq(rcall_init(&c, rates), 0);
+    cr_assert_eq(rcall_init(&c, rates, 0), 0);
     calls(buf, 60000, 4);
     uint32_t pred = 0, right = 0, spoke = 0, agreed = 0, in_calls = 0;
     for (uint32_t pos = 0; pos < 60000; pos++) {
@@ -301,5 +337,51 @@ Test(risc, call_targets_predict_displacements)
     cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
     cr_assert_gt(right, pred * 9 / 10, "%u of %u low bytes right", right, pred);
     cr_assert_gt(agreed, spoke * 9 / 10, "%u of %u signs right", agreed, spoke);
+    rcall_fini(&c);
+}
+
+/* Big-endian SPARC-like code with branches (format 2: op 00, op2 010,
+ * a 22-bit word displacement) every fourth word or so to one of eight
+ * labels in each 2048-word stretch, 256 words apart, the other words
+ * format 3 (first byte 0x80 and up). */
+static void branches(uint8_t *p, uint32_t n, uint64_t seed)
+{
+    for (uint32_t i = 0; i + 4 <= n; i += 4) {
+        uint64_t r = td_next(&seed);
+        uint32_t w = 0x80000000u | (uint32_t)(r >> 33);
+        if (r % 4 == 0) {
+            uint32_t target = (i / 4) / 2048 * 2048 + (uint32_t)(r >> 8) % 8 * 256 + 5;
+            w = 0x12800000u | ((target - i / 4) & 0x3fffff);
+        }
+        for (uint32_t k = 0; k < 4; k++) p[i + k] = (uint8_t)(w >> (24 - 8 * k));
+    }
+}
+
+/* The branch model (rcall_init's branches) follows SPARC branches: it
+ * expects their displacement's low byte from earlier targets and is
+ * right most of the time; it expects nothing of the second byte, which
+ * holds op2 and the condition's bits beside the displacement's top. */
+Test(risc, branch_targets_predict_displacements)
+{
+    static uint8_t buf[BUF];
+    static uint16_t rates[1024];
+    sm_rates_init(rates);
+    rcall_model c;
+    cr_assert_eq(rcall_init(&c, rates, 1), 0);
+    branches(buf, 60000, 8);
+    uint32_t pred = 0, right = 0, second = 0;
+    for (uint32_t pos = 0; pos < 60000; pos++) {
+        uint32_t b = buf[pos];
+        if (c.k == 1 && c.expect >= 0) second++;
+        if (c.k == 3 && c.expect >= 0) {
+            pred++;
+            right += (uint32_t)c.expect == b;
+        }
+        rcall_byte(&c, b, pos + 1);
+    }
+    cr_assert_eq(c.form, 0, "form %d in use", c.form);
+    cr_assert_eq(second, 0, "%u second bytes expected", second);
+    cr_assert_gt(pred, 2000, "only %u low bytes predicted", pred);
+    cr_assert_gt(right, pred * 8 / 10, "%u of %u low bytes right", right, pred);
     rcall_fini(&c);
 }
