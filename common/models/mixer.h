@@ -58,6 +58,9 @@ typedef struct mixer {
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
     uint16_t *cnt;                  /* updates of each set, saturating */
+    uint8_t  *ready;                /* a bit per set: written with its start
+                                       weights (mixer_first_use) */
+    int      n_on;                  /* sets start with inputs 0 .. n_on - 1 on */
     uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
     uint16_t rate[2][MIX_RATE_N];   /* step factor by a set's update count, x16;
                                        [1] while the data is text (mixer_text) */
@@ -120,9 +123,17 @@ static inline void mixer_text(mixer *m, int on)
     m->text = on;
 }
 
+/* Writes set s's start weights (mixer.c): each set is written when first
+ * selected, so the pages of sets a file never selects are never touched. */
+void mixer_first_use(mixer *m, uint32_t s);
+/* Writes every set not yet written, for a caller that reads the sets
+ * without mixer_select (models/lean.c). */
+void mixer_ready_all(mixer *m);
+
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
     uint32_t s = m->sel[k] = m->base[k] + value;
+    if (!(m->ready[s >> 3] >> (s & 7) & 1)) mixer_first_use(m, s);
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 

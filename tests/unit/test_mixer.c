@@ -127,3 +127,34 @@ Test(mixer, young_sets_learn_faster_old_ones_slower)
     cr_assert_lt(moved[1], moved[0], "text %d, binary %d", moved[1], moved[0]);
     mixer_fini(&m);
 }
+
+/* Weight sets are written when first selected: a set chosen for the first
+ * time after others have trained starts at the start weights (2/n_base for
+ * the base inputs, 0 after them, mixer_start_weights), and a set already
+ * trained keeps what it learnt when selected again. */
+Test(mixer, sets_start_when_first_selected)
+{
+    sq_table sq;
+    sq_table_init(&sq);
+    mixer m;
+    uint32_t sizes[2] = {64, 8};
+    cr_assert_eq(mixer_init(&m, 20, sizes, 2, 4, &sq), 0);
+    mixer_start_weights(&m, 12);
+    mixer_given(&m);
+    for (int bit = 0; bit < 200; bit++) {
+        for (int i = 0; i < 20; i++) m.x[i] = (int16_t)(i < 12 ? -100 : 500);
+        m.nx = 20;
+        mixer_select(&m, 0, 3);
+        mixer_select(&m, 1, 1);
+        mixer_mix(&m, 0);
+        mixer_update(&m, 1);
+    }
+    int16_t learnt = m.cur[0][0];
+    cr_assert_neq(learnt, 16384 * 2 / 12);
+    mixer_select(&m, 0, 40);
+    for (int i = 0; i < m.npad; i++)
+        cr_assert_eq(m.cur[0][i], i < 12 ? 16384 * 2 / 12 : 0, "input %d", i);
+    mixer_select(&m, 0, 3);
+    cr_assert_eq(m.cur[0][0], learnt);
+    mixer_fini(&m);
+}
