@@ -22,21 +22,21 @@
 static void fill_sets(mixer *m, int n_on)
 {
     m->n_on = n_on;
-    memset(m->ready, 0, (m->w_count / (size_t)m->npad + 7) / 8);
+    memset(m->ready, 0, m->w_count / (size_t)m->npad);
 }
 
 void mixer_first_use(mixer *m, uint32_t s)
 {
     int16_t *w = m->w + (size_t)s * (size_t)m->npad;
     for (int k = 0; k < m->npad; k++) w[k] = (int16_t)(k < m->n_on ? W_ONE * 2 / m->n_on : 0);
-    m->ready[s >> 3] |= (uint8_t)(1u << (s & 7));
+    m->ready[s] = 1;
 }
 
 void mixer_ready_all(mixer *m)
 {
     uint32_t sets = (uint32_t)(m->w_count / (size_t)m->npad);
     for (uint32_t s = 0; s < sets; s++)
-        if (!(m->ready[s >> 3] >> (s & 7) & 1)) mixer_first_use(m, s);
+        if (!m->ready[s]) mixer_first_use(m, s);
 }
 
 int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
@@ -57,7 +57,7 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     m->w_count = sets * (size_t)m->npad;
     m->w = malloc(m->w_count * sizeof *m->w);
     m->cnt = calloc(sets, sizeof *m->cnt);
-    m->ready = malloc((sets + 7) / 8);
+    m->ready = malloc(sets);
     if (!m->w || !m->cnt || !m->ready) { mixer_fini(m); return SL_ENOMEM; }
     /* With several selectors a set trains faster while it is young: the
      * step is lr x (3/4 + 8 / (32 + n)) after n updates, 4.75 lr on its

@@ -32,6 +32,9 @@
 #include "../fixmath.h"
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #define MIX_MAX_IN  464 /* 5 per context (<= 86) + two matches, run, LSTM, Transformer
                            (two), bias, image, cell map (two), x86 and call bits, direct maps */
@@ -58,8 +61,8 @@ typedef struct mixer {
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
     uint16_t *cnt;                  /* updates of each set, saturating */
-    uint8_t  *ready;                /* a bit per set: written with its start
-                                       weights (mixer_first_use) */
+    uint8_t  *ready;                /* a byte per set: 1 once written with its
+                                       start weights (mixer_first_use) */
     int      n_on;                  /* sets start with inputs 0 .. n_on - 1 on */
     uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
     uint16_t rate[2][MIX_RATE_N];   /* step factor by a set's update count, x16;
@@ -133,7 +136,7 @@ void mixer_ready_all(mixer *m);
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
     uint32_t s = m->sel[k] = m->base[k] + value;
-    if (!(m->ready[s >> 3] >> (s & 7) & 1)) mixer_first_use(m, s);
+    if (!m->ready[s]) mixer_first_use(m, s);
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
@@ -166,6 +169,20 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
     return m->pr_out;
 }
 
+/* mixer_train of 8 weights (layer 2), inline: the same integers
+ * (tests/unit/test_mixer.c), without a call at every bit. */
+static inline void mixer_train8(int16_t *w, const int16_t *x, int e)
+{
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+    const __m128i ev = _mm_set1_epi16((int16_t)e), one = _mm_set1_epi16(1);
+    __m128i xv = _mm_loadu_si128((const __m128i *)x);
+    __m128i d = _mm_srai_epi16(_mm_add_epi16(_mm_mulhi_epi16(_mm_add_epi16(xv, xv), ev), one), 1);
+    _mm_storeu_si128((__m128i *)w, _mm_adds_epi16(_mm_loadu_si128((const __m128i *)w), d));
+#else
+    mixer_train_scalar(w, x, 8, e);
+#endif
+}
+
 static inline void mixer_update(mixer *m, int bit)
 {
     int target = bit << 12;
@@ -192,7 +209,7 @@ static inline void mixer_update(mixer *m, int bit)
         es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;
     }
     if (t) m->trains(ws, es, t, m->x, m->nact);
-    mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
+    mixer_train8(m->w2[m->l2ctx], m->st, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
 }

@@ -158,3 +158,22 @@ Test(mixer, sets_start_when_first_selected)
     cr_assert_eq(m.cur[0][0], learnt);
     mixer_fini(&m);
 }
+
+/* Layer 2's inline step (mixer_train8) gives mixer_train_scalar's
+ * integers, on random and on extreme weights, inputs and errors. */
+Test(mixer, train8_equals_scalar)
+{
+    uint64_t seed = 7;
+    for (int round = 0; round < 20000; round++) {
+        int extreme = round % 10 == 0;
+        int16_t x[8], w[8], w2[8];
+        fill(x, 8, 2047, &seed, extreme);
+        fill(w, 8, 32767, &seed, extreme);
+        memcpy(w2, w, sizeof w);
+        int e = extreme ? ((round & 32) ? 32767 : -32767)
+                        : (int)(td_next(&seed) % 65535) - 32767;
+        mixer_train8(w, x, e);
+        mixer_train_scalar(w2, x, 8, e);
+        cr_assert_arr_eq(w, w2, sizeof w, "round %d", round);
+    }
+}
