@@ -140,15 +140,6 @@ static inline void mixer_select(mixer *m, int k, uint32_t value)
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
-/* Layer 2's dot product of its 8 weights, inline: the scalar kernel's
- * arithmetic (mixer.c), without a call. */
-static inline int32_t mixer_dot8(const int16_t *w, const int16_t *x)
-{
-    uint32_t s = 0;
-    for (int i = 0; i < 8; i++) s += (uint32_t)((int32_t)w[i] * (int32_t)x[i]);
-    return (int32_t)s >> 14;
-}
-
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
 static inline uint32_t mixer_mix(mixer *m, int l2ctx)
 {
@@ -159,13 +150,21 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
     }
     int32_t dot[MIX_MAX_SEL];
     m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->nact, dot);
+    /* Layer 2's dot product summed as the outputs are made (st[nsel..7]
+     * and their weights stay 0: the sum over all 8, as the scalar kernel
+     * sums, mixer.c); read back from st[], the
+     * outputs just stored one by one stalled the load. */
+    const int16_t *w2 = m->w2[l2ctx];
+    uint32_t s2 = 0;
     for (int k = 0; k < m->nsel; k++) {
-        m->st[k] = (int16_t)sq_clamp(dot[k]);
-        m->pr[k] = sq_squash(m->sq, m->st[k]);
+        int st = sq_clamp(dot[k]);
+        m->st[k] = (int16_t)st;
+        m->pr[k] = sq_squash(m->sq, st);
+        s2 += (uint32_t)((int32_t)w2[k] * st);
     }
     if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
-    m->pr_out = sq_squash(m->sq, mixer_dot8(m->w2[l2ctx], m->st));
+    m->pr_out = sq_squash(m->sq, (int32_t)s2 >> 14);
     return m->pr_out;
 }
 
