@@ -61,6 +61,9 @@ static int lean_fits(const cm *m)
 int lean_init(cm *m)
 {
     if (!lean_fits(m)) return 0;
+    /* lean_byte reads the weight sets without mixer_select: all written
+     * now (256 sets of 16, 8 KiB). */
+    mixer_ready_all(&m->mx);
     for (int i = 0; i < m->nctx; i++) {
         if (m->rp.orders[i] > 1) continue;
         uint64_t *t = malloc(256 * LEAN_ROW * sizeof *t);

@@ -14,14 +14,29 @@
 
 #define W_ONE 16384
 
-/* Every weight set starts as the first: 2/n_on for the first n_on inputs,
- * 0 for the rest (written once, then copied: set-up time is part of what
- * a user waits for). */
+/* Every weight set starts at 2/n_on for the first n_on inputs, 0 for the
+ * rest; it is written so when first selected (mixer_first_use): most
+ * sets of a large mixer are never selected on a given file, and writing
+ * them all at set-up cost a page fault per 4 KiB of them (10 MiB for
+ * default's), time a user waits for. */
 static void fill_sets(mixer *m, int n_on)
 {
-    size_t np = (size_t)m->npad, sets = m->w_count / np;
-    for (size_t k = 0; k < np; k++) m->w[k] = (int16_t)((int)k < n_on ? W_ONE * 2 / n_on : 0);
-    for (size_t s = 1; s < sets; s++) memcpy(m->w + s * np, m->w, np * sizeof *m->w);
+    m->n_on = n_on;
+    memset(m->ready, 0, m->w_count / (size_t)m->npad);
+}
+
+void mixer_first_use(mixer *m, uint32_t s)
+{
+    int16_t *w = m->w + (size_t)s * (size_t)m->npad;
+    for (int k = 0; k < m->npad; k++) w[k] = (int16_t)(k < m->n_on ? W_ONE * 2 / m->n_on : 0);
+    m->ready[s] = 1;
+}
+
+void mixer_ready_all(mixer *m)
+{
+    uint32_t sets = (uint32_t)(m->w_count / (size_t)m->npad);
+    for (uint32_t s = 0; s < sets; s++)
+        if (!m->ready[s]) mixer_first_use(m, s);
 }
 
 int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
@@ -42,7 +57,8 @@ int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
     m->w_count = sets * (size_t)m->npad;
     m->w = malloc(m->w_count * sizeof *m->w);
     m->cnt = calloc(sets, sizeof *m->cnt);
-    if (!m->w || !m->cnt) { mixer_fini(m); return SL_ENOMEM; }
+    m->ready = malloc(sets);
+    if (!m->w || !m->cnt || !m->ready) { mixer_fini(m); return SL_ENOMEM; }
     /* With several selectors a set trains faster while it is young: the
      * step is lr x (3/4 + 8 / (32 + n)) after n updates, 4.75 lr on its
      * first, 1.75 lr after 96, and falls below lr (0.87 lr from 1023 on;
@@ -72,6 +88,7 @@ void mixer_start_weights(mixer *m, int n_base)
 {
     assert(n_base > 0 && n_base <= m->n);
     fill_sets(m, n_base);
+    for (int k = 0; k < m->nsel; k++) mixer_select(m, k, m->sel[k] - m->base[k]);
 }
 
 void mixer_given(mixer *m)
@@ -83,8 +100,10 @@ void mixer_fini(mixer *m)
 {
     free(m->w);
     free(m->cnt);
+    free(m->ready);
     m->w = NULL;
     m->cnt = NULL;
+    m->ready = NULL;
 }
 
 /* n is a multiple of 8 and at most MIX_MAX_IN. The scalar code is the

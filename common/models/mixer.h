@@ -32,6 +32,9 @@
 #include "../fixmath.h"
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #define MIX_MAX_IN  464 /* 5 per context (<= 86) + two matches, run, LSTM, Transformer
                            (two), bias, image, cell map (two), x86 and call bits, direct maps */
@@ -58,6 +61,9 @@ typedef struct mixer {
     uint32_t base[MIX_MAX_SEL];     /* first set of each selector */
     int16_t *cur[MIX_MAX_SEL];      /* the selected sets */
     uint16_t *cnt;                  /* updates of each set, saturating */
+    uint8_t  *ready;                /* a byte per set: 1 once written with its
+                                       start weights (mixer_first_use) */
+    int      n_on;                  /* sets start with inputs 0 .. n_on - 1 on */
     uint32_t sel[MIX_MAX_SEL];      /* the selected set numbers */
     uint16_t rate[2][MIX_RATE_N];   /* step factor by a set's update count, x16;
                                        [1] while the data is text (mixer_text) */
@@ -120,19 +126,18 @@ static inline void mixer_text(mixer *m, int on)
     m->text = on;
 }
 
+/* Writes set s's start weights (mixer.c): each set is written when first
+ * selected, so the pages of sets a file never selects are never touched. */
+void mixer_first_use(mixer *m, uint32_t s);
+/* Writes every set not yet written, for a caller that reads the sets
+ * without mixer_select (models/lean.c). */
+void mixer_ready_all(mixer *m);
+
 static inline void mixer_select(mixer *m, int k, uint32_t value)
 {
     uint32_t s = m->sel[k] = m->base[k] + value;
+    if (!m->ready[s]) mixer_first_use(m, s);
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
-}
-
-/* Layer 2's dot product of its 8 weights, inline: the scalar kernel's
- * arithmetic (mixer.c), without a call. */
-static inline int32_t mixer_dot8(const int16_t *w, const int16_t *x)
-{
-    uint32_t s = 0;
-    for (int i = 0; i < 8; i++) s += (uint32_t)((int32_t)w[i] * (int32_t)x[i]);
-    return (int32_t)s >> 14;
 }
 
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
@@ -145,14 +150,36 @@ static inline uint32_t mixer_mix(mixer *m, int l2ctx)
     }
     int32_t dot[MIX_MAX_SEL];
     m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->nact, dot);
+    /* Layer 2's dot product summed as the outputs are made (st[nsel..7]
+     * and their weights stay 0: the sum over all 8, as the scalar kernel
+     * sums, mixer.c); read back from st[], the
+     * outputs just stored one by one stalled the load. */
+    const int16_t *w2 = m->w2[l2ctx];
+    uint32_t s2 = 0;
     for (int k = 0; k < m->nsel; k++) {
-        m->st[k] = (int16_t)sq_clamp(dot[k]);
-        m->pr[k] = sq_squash(m->sq, m->st[k]);
+        int st = sq_clamp(dot[k]);
+        m->st[k] = (int16_t)st;
+        m->pr[k] = sq_squash(m->sq, st);
+        s2 += (uint32_t)((int32_t)w2[k] * st);
     }
     if (m->nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
-    m->pr_out = sq_squash(m->sq, mixer_dot8(m->w2[l2ctx], m->st));
+    m->pr_out = sq_squash(m->sq, (int32_t)s2 >> 14);
     return m->pr_out;
+}
+
+/* mixer_train of 8 weights (layer 2), inline: the same integers
+ * (tests/unit/test_mixer.c), without a call at every bit. */
+static inline void mixer_train8(int16_t *w, const int16_t *x, int e)
+{
+#if defined(__SSE2__) && !defined(SL_NO_SIMD)
+    const __m128i ev = _mm_set1_epi16((int16_t)e), one = _mm_set1_epi16(1);
+    __m128i xv = _mm_loadu_si128((const __m128i *)x);
+    __m128i d = _mm_srai_epi16(_mm_add_epi16(_mm_mulhi_epi16(_mm_add_epi16(xv, xv), ev), one), 1);
+    _mm_storeu_si128((__m128i *)w, _mm_adds_epi16(_mm_loadu_si128((const __m128i *)w), d));
+#else
+    mixer_train_scalar(w, x, 8, e);
+#endif
 }
 
 static inline void mixer_update(mixer *m, int bit)
@@ -181,7 +208,7 @@ static inline void mixer_update(mixer *m, int bit)
         es[t++] = e < -32767 ? -32767 : e > 32767 ? 32767 : e;
     }
     if (t) m->trains(ws, es, t, m->x, m->nact);
-    mixer_train(m->w2[m->l2ctx], m->st, 8, (target - (int)(m->pr_out >> 4)) >> 1);
+    mixer_train8(m->w2[m->l2ctx], m->st, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
 }

@@ -127,3 +127,53 @@ Test(mixer, young_sets_learn_faster_old_ones_slower)
     cr_assert_lt(moved[1], moved[0], "text %d, binary %d", moved[1], moved[0]);
     mixer_fini(&m);
 }
+
+/* Weight sets are written when first selected: a set chosen for the first
+ * time after others have trained starts at the start weights (2/n_base for
+ * the base inputs, 0 after them, mixer_start_weights), and a set already
+ * trained keeps what it learnt when selected again. */
+Test(mixer, sets_start_when_first_selected)
+{
+    sq_table sq;
+    sq_table_init(&sq);
+    mixer m;
+    uint32_t sizes[2] = {64, 8};
+    cr_assert_eq(mixer_init(&m, 20, sizes, 2, 4, &sq), 0);
+    mixer_start_weights(&m, 12);
+    mixer_given(&m);
+    for (int bit = 0; bit < 200; bit++) {
+        for (int i = 0; i < 20; i++) m.x[i] = (int16_t)(i < 12 ? -100 : 500);
+        m.nx = 20;
+        mixer_select(&m, 0, 3);
+        mixer_select(&m, 1, 1);
+        mixer_mix(&m, 0);
+        mixer_update(&m, 1);
+    }
+    int16_t learnt = m.cur[0][0];
+    cr_assert_neq(learnt, 16384 * 2 / 12);
+    mixer_select(&m, 0, 40);
+    for (int i = 0; i < m.npad; i++)
+        cr_assert_eq(m.cur[0][i], i < 12 ? 16384 * 2 / 12 : 0, "input %d", i);
+    mixer_select(&m, 0, 3);
+    cr_assert_eq(m.cur[0][0], learnt);
+    mixer_fini(&m);
+}
+
+/* Layer 2's inline step (mixer_train8) gives mixer_train_scalar's
+ * integers, on random and on extreme weights, inputs and errors. */
+Test(mixer, train8_equals_scalar)
+{
+    uint64_t seed = 7;
+    for (int round = 0; round < 20000; round++) {
+        int extreme = round % 10 == 0;
+        int16_t x[8], w[8], w2[8];
+        fill(x, 8, 2047, &seed, extreme);
+        fill(w, 8, 32767, &seed, extreme);
+        memcpy(w2, w, sizeof w);
+        int e = extreme ? ((round & 32) ? 32767 : -32767)
+                        : (int)(td_next(&seed) % 65535) - 32767;
+        mixer_train8(w, x, e);
+        mixer_train_scalar(w2, x, 8, e);
+        cr_assert_arr_eq(w, w2, sizeof w, "round %d", round);
+    }
+}
