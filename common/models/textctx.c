@@ -1,25 +1,15 @@
 /* common/models/textctx.c — see textctx.h. */
 #include "textctx.h"
 
-#include <string.h>
+#include "textchar.h"
 
-#define MUL 0x9e3779b97f4a7c15ull
+#include <string.h>
 
 void textctx_init(textctx *t)
 {
     memset(t, 0, sizeof *t);
     t->blank = 1;
     t->in_indent = 1;
-}
-
-static int letter(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
-}
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    return (h + v + 1) * MUL;
 }
 
 /* Brackets and quotes: an opener is pushed, its closer pops it. Quotes
@@ -85,7 +75,7 @@ void textctx_byte(textctx *t, int c)
     if (t->in_indent && (c == ' ' || c == '\t')) t->indent += c == '\t' ? 4 : 1;
     else t->in_indent = 0;
     int opened = 0;
-    if (letter(c)) {
+    if (text_letter(c)) {
         int up = c >= 'A' && c <= 'Z';
         if (t->w[0] == 0) {
             t->gap_prev = t->gap;
@@ -93,18 +83,18 @@ void textctx_byte(textctx *t, int c)
             t->word_up = 0;
             t->line_words++;
         }
-        t->w[0] = mix(t->w[0], (uint64_t)lc);
+        t->w[0] = text_mix(t->w[0], (uint64_t)lc);
         t->word_len++;
         t->word_up += (uint32_t)up;
         if (t->line_words == 1) t->line_first = t->w[0];
         if (t->blank) t->para_first = t->w[0];
     } else {
         if (t->w[0]) word_end(t);
-        t->gap = mix(t->gap, (uint64_t)c);
+        t->gap = text_mix(t->gap, (uint64_t)c);
         opened = nest_byte(t, c);
     }
     uint32_t d = t->depth < TEXTCTX_NEST ? t->depth : TEXTCTX_NEST;
-    t->inner[d] = opened ? (uint64_t)c : mix(t->inner[d], (uint64_t)lc);
+    t->inner[d] = opened ? (uint64_t)c : text_mix(t->inner[d], (uint64_t)lc);
     if (c == '\n') {
         if (t->blank) t->para_first = 0;
         t->blank = 1;
@@ -136,18 +126,18 @@ void textctx_hashes(const textctx *t, uint64_t *out, int k)
                  : t->nest[(t->depth > TEXTCTX_NEST ? TEXTCTX_NEST : t->depth) - 1];
     uint64_t above = t->col < TEXTCTX_LINE ? t->above[t->col] : 0;
     uint64_t v[TEXTCTX_MAX] = {
-        mix(mix(w0, t->w[0] ? t->gap_prev : t->gap), t->w[1]),
-        mix(w0 + 1, t->line_first),
-        mix(mix(w0 + 2, top), t->depth < 7 ? t->depth : 7),
-        mix(above + 3, w0),
-        mix(t->para_first + 4, t->c1),
-        mix(w0 + 5, (t->caps & 15) << 2 | word_case(t)),
-        mix(w0 + 6, t->w[3]),
-        mix(mix(t->gap + 7, t->w[1]), t->w[2]),
-        mix(w0 + 8, (t->indent < 31 ? t->indent : 31) << 1 | (t->line_words == 0)),
-        mix(t->fold & 0xffffffffffull, 9),
-        t->depth ? mix(t->inner[t->depth < TEXTCTX_NEST ? t->depth : TEXTCTX_NEST] + 10, top)
-                 : mix(t->fold & 0xffff, 10),
+        text_mix(text_mix(w0, t->w[0] ? t->gap_prev : t->gap), t->w[1]),
+        text_mix(w0 + 1, t->line_first),
+        text_mix(text_mix(w0 + 2, top), t->depth < 7 ? t->depth : 7),
+        text_mix(above + 3, w0),
+        text_mix(t->para_first + 4, t->c1),
+        text_mix(w0 + 5, (t->caps & 15) << 2 | word_case(t)),
+        text_mix(w0 + 6, t->w[3]),
+        text_mix(text_mix(t->gap + 7, t->w[1]), t->w[2]),
+        text_mix(w0 + 8, (t->indent < 31 ? t->indent : 31) << 1 | (t->line_words == 0)),
+        text_mix(t->fold & 0xffffffffffull, 9),
+        t->depth ? text_mix(t->inner[t->depth < TEXTCTX_NEST ? t->depth : TEXTCTX_NEST] + 10, top)
+                 : text_mix(t->fold & 0xffff, 10),
     };
     for (int i = 0; i < k && i < TEXTCTX_MAX; i++) out[i] = v[i];
 }

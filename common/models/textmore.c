@@ -1,23 +1,13 @@
 /* common/models/textmore.c — see textmore.h. */
 #include "textmore.h"
 
+#include "textchar.h"
+
 #include <string.h>
-
-#define MUL 0x9e3779b97f4a7c15ull
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    return (h + v + 1) * MUL;
-}
 
 void textmore_init(textmore *t)
 {
     memset(t, 0, sizeof *t);
-}
-
-static int letter(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
 /* The place of a hash in a table of 2^bits entries. */
@@ -29,7 +19,7 @@ static uint32_t slot(uint64_t h, int bits)
 /* The word so far, or between words the gap, as a key of after. */
 static uint64_t token(const textmore *t)
 {
-    return t->w[0] ? t->w[0] : mix(t->gap, 0x9a9);
+    return t->w[0] ? t->w[0] : text_mix(t->gap, 0x9a9);
 }
 
 void textmore_byte(textmore *t, int c)
@@ -37,9 +27,9 @@ void textmore_byte(textmore *t, int c)
     int lc = c >= 'A' && c <= 'Z' ? c + 32 : c;
     uint32_t a = slot(token(t), 18);
     t->after[a] = (uint16_t)(t->after[a] << 8 | (uint32_t)c);
-    if (letter(c)) {
+    if (text_letter(c)) {
         if (t->w[0] == 0) t->len = 0;
-        t->w[0] = mix(t->w[0], (uint64_t)lc);
+        t->w[0] = text_mix(t->w[0], (uint64_t)lc);
         t->len++;
         return;
     }
@@ -51,7 +41,7 @@ void textmore_byte(textmore *t, int c)
         t->gap = 0;
         t->len = 0;
     }
-    t->gap = mix(t->gap, (uint64_t)c);
+    t->gap = text_mix(t->gap, (uint64_t)c);
     t->len++;
 }
 
@@ -60,8 +50,8 @@ void textmore_hashes(const textmore *t, uint64_t *out, int k)
     uint64_t w0 = t->w[0];
     uint32_t len = t->len < 15 ? t->len : 15;
     uint64_t v[TEXTMORE_MAX] = {
-        mix((uint64_t)t->after[slot(token(t), 18)] + 23, len << 1 | (w0 != 0)),
-        mix(w0 + 21, t->follow[slot(t->w[1], 16)]),
+        text_mix((uint64_t)t->after[slot(token(t), 18)] + 23, len << 1 | (w0 != 0)),
+        text_mix(w0 + 21, t->follow[slot(t->w[1], 16)]),
     };
     for (int i = 0; i < k && i < TEXTMORE_MAX; i++) out[i] = v[i];
 }

@@ -1,23 +1,13 @@
 /* common/models/wordctx.c — see wordctx.h. */
 #include "wordctx.h"
 
+#include "textchar.h"
+
 #include <string.h>
-
-#define MUL 0x9e3779b97f4a7c15ull
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-    return (h + v + 1) * MUL;
-}
 
 void wordctx_init(wordctx *w)
 {
     memset(w, 0, sizeof *w);
-}
-
-static int letter(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
 static int digit(int c)
@@ -61,9 +51,9 @@ static void word_end(wordctx *w, int c)
  * carriage returns pass, any other byte ends the phrase. */
 static void phrase_byte(wordctx *w, int c, int lc)
 {
-    if (letter(c)) {
-        w->expr[0] = mix(w->expr[0], (uint64_t)lc);
-    } else if ((c == ' ' || c == '\n') && letter((int)w->c1)) {
+    if (text_letter(c)) {
+        w->expr[0] = text_mix(w->expr[0], (uint64_t)lc);
+    } else if ((c == ' ' || c == '\n') && text_letter((int)w->c1)) {
         memmove(w->expr + 1, w->expr, 3 * sizeof w->expr[0]);
         w->expr[0] = 0;
     } else if (c != '\'' && c != '"' && c != '\r') {
@@ -74,25 +64,25 @@ static void phrase_byte(wordctx *w, int c, int lc)
 void wordctx_byte(wordctx *w, int c)
 {
     int lc = c >= 'A' && c <= 'Z' ? c + 32 : c;
-    if (letter(c) || digit(c)) w->alnum = w->alnum << 8 | (uint64_t)lc;
+    if (text_letter(c) || digit(c)) w->alnum = w->alnum << 8 | (uint64_t)lc;
     if (digit(c) || (w->num && (c == '.' || c == ','))) {
-        w->num = mix(w->num, (uint64_t)c);
+        w->num = text_mix(w->num, (uint64_t)c);
     } else if (w->num) {
         w->num_last = w->num;
         w->num = 0;
     }
-    if (letter(c)) {
+    if (text_letter(c)) {
         if (w->w[0] == 0) {
             w->gap_prev = w->gap;
             w->cap = c >= 'A' && c <= 'Z';
             w->kinds = 0;
         }
-        w->w[0] = mix(w->w[0], (uint64_t)lc);
+        w->w[0] = text_mix(w->w[0], (uint64_t)lc);
         w->len++;
         w->kinds = (w->kinds << 4 | kind(lc)) & 0xffff;
     } else {
         if (w->w[0]) word_end(w, c);
-        w->gap = mix(w->gap, (uint64_t)c);
+        w->gap = text_mix(w->gap, (uint64_t)c);
         if (c == '.' || c == '!' || c == '?') {
             w->sent_words = 0;
             w->sw[1] = w->sw[2] = 0;
@@ -119,16 +109,16 @@ void wordctx_hashes(const wordctx *w, uint64_t *out, int k)
 {
     uint64_t w0 = w->w[0];
     uint64_t v[WORDCTX_MAX] = {
-        mix(mix(w0 + 5, w0 ? w->gap_prev : w->gap), w->keyword),
-        mix(mix(w0 + 10, w->pos >> 10), 0),
-        mix(mix(mix(mix(w->expr[0] + 11, w->expr[1]), w->expr[2]), w->expr[3]), 11),
-        w->num ? mix(w->num + 4, w->w[1]) : mix(mix(w0 + 4, w->num_last), 1),
-        mix(mix(w0 + 6, w->w[1]), w->w[3]),
-        mix(mix(w0 + 8, recency(w)), w->w[1] ? 0 : 1),
-        mix(mix(mix(w0 + 2, w->sw[1]), w->sw[2]), w->sent_words < 7 ? w->sent_words : 7),
-        mix(mix(mix(w0 + 3, w->w[1]), w->w[2]), w->w[3]),
-        mix(w->alnum & 0xffffffffffffull, 0),
-        mix(w->len < 7 ? w->len : 7, (uint64_t)w->kinds << 1 | w->cap) + 7,
+        text_mix(text_mix(w0 + 5, w0 ? w->gap_prev : w->gap), w->keyword),
+        text_mix(text_mix(w0 + 10, w->pos >> 10), 0),
+        text_mix(text_mix(text_mix(text_mix(w->expr[0] + 11, w->expr[1]), w->expr[2]), w->expr[3]), 11),
+        w->num ? text_mix(w->num + 4, w->w[1]) : text_mix(text_mix(w0 + 4, w->num_last), 1),
+        text_mix(text_mix(w0 + 6, w->w[1]), w->w[3]),
+        text_mix(text_mix(w0 + 8, recency(w)), w->w[1] ? 0 : 1),
+        text_mix(text_mix(text_mix(w0 + 2, w->sw[1]), w->sw[2]), w->sent_words < 7 ? w->sent_words : 7),
+        text_mix(text_mix(text_mix(w0 + 3, w->w[1]), w->w[2]), w->w[3]),
+        text_mix(w->alnum & 0xffffffffffffull, 0),
+        text_mix(w->len < 7 ? w->len : 7, (uint64_t)w->kinds << 1 | w->cap) + 7,
     };
     for (int i = 0; i < k && i < WORDCTX_MAX; i++) out[i] = v[i];
 }

@@ -9,7 +9,6 @@
 #include "../../common/models/textmore.h"
 #include "../../common/model.h"
 #include "../../common/recipe.h"
-#include "testdata.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -68,17 +67,10 @@ Test(textmore, deterministic_and_distinct)
 
 Test(textmore, in_cm_they_speak_on_text_and_not_on_binary_data, .timeout = 60)
 {
-    enum { N = 6000 };
-    static uint8_t text[N], data[N];
-    td_text(text, N, 3);
-    uint64_t st = 11;
-    for (int i = 0; i < N; i++) data[i] = (uint8_t)(td_next(&st) >> 56);
     recipe_params p;
     ci_light_max(&p);
     p.text_more = TEXTMORE_MAX;
-    int skip = p.text_ctx + p.text_words;
-    cr_assert_gt(ci_inputs_given(text, N, &p, skip, TEXTMORE_MAX), 8000L * TEXTMORE_MAX / 2);
-    cr_assert_eq(ci_inputs_given(data, N, &p, skip, TEXTMORE_MAX), 0);
+    ci_text_only(&p, p.text_ctx + p.text_words, TEXTMORE_MAX, 8000L * TEXTMORE_MAX / 2);
 }
 
 /* The fold of every probability cm gave over the text (cm->trace). */
