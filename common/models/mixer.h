@@ -36,8 +36,9 @@
 #include <emmintrin.h>
 #endif
 
-#define MIX_MAX_IN  464 /* 5 per context (<= 86) + two matches, run, LSTM, Transformer
-                           (two), bias, image, cell map (two), x86 and call bits, direct maps */
+#define MIX_MAX_IN  464 /* 5 per context (<= 88) + two matches, run, LSTM, Transformer
+                           (two), bias, image, cell map (two), x86, call and branch bits,
+                           direct maps */
 #define MIX_MAX_SEL 8
 #define MIX_L2_CTX  256
 #define MIX_RATE_N  1024  /* update counts told apart */

@@ -11,21 +11,22 @@
 #define RC_SHIFT 5
 #define RC_NEAR  (1u << 18)
 
-/* The forms: the first byte's mask and value, and the displacement's
- * width in bits. */
-struct rcall_form { uint8_t mask, val, width; };
+/* The forms: the first byte's mask and value, the displacement's width
+ * in bits, and whether the word is a SPARC format-2 word, near only with
+ * op2 1 or 2 (BPcc, Bicc). */
+struct rcall_form { uint8_t mask, val, width, sparc_op2; };
 typedef struct rcall_form rcall_form;
 static const rcall_form call_forms[RCALL_FORMS] = {
-    {0xc0, 0x40, 30},   /* SPARC call */
-    {0xfc, 0x94, 26},   /* aarch64 bl, big-endian */
+    {0xc0, 0x40, 30, 0},   /* SPARC call */
+    {0xfc, 0x94, 26, 0},   /* aarch64 bl, big-endian */
 };
 /* Branches: SPARC's format 2 with op2 0..3 (Bicc's 22-bit and BPcc's
  * 19-bit displacements agree in their low 19 bits while the target is
  * near; BPr and illtrap begin the same and count as far, word_end);
  * aarch64's b, big-endian. */
 static const rcall_form branch_forms[RCALL_FORMS] = {
-    {0xc1, 0x00, 19},
-    {0xfc, 0x14, 26},
+    {0xc1, 0x00, 19, 1},
+    {0xfc, 0x14, 26, 0},
 };
 
 int rcall_init(rcall_model *c, const uint16_t *rates, int branches)
@@ -60,8 +61,7 @@ static void word_end(rcall_model *c, int f)
 {
     uint32_t d = sext(c->cur, c->forms[f].width);
     uint32_t near = d + RC_NEAR < 2 * RC_NEAR;
-    /* A SPARC branch: op2 1 (BPcc) or 2 (Bicc). */
-    if (c->forms[f].width == 19) near &= (c->cur >> 22 & 7) - 1 < 2;
+    if (c->forms[f].sparc_op2) near &= (c->cur >> 22 & 7) - 1 < 2;
     c->score[f] = (uint32_t)((int32_t)c->score[f] +
                              (((int32_t)(near << 16) - (int32_t)c->score[f]) >> RC_SHIFT));
     if (f != c->form) return;

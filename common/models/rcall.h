@@ -20,9 +20,10 @@
  * so this model does not apply there.)
  * With `branches`, the same for branches in place of calls: SPARC's
  * format 2 with op2 1 or 2 (BPcc, Bicc: the low 19 bits of the
- * displacement; words of op2 0 or 3 begin the same and count as far) and aarch64's b (000101 and 26 bits); of a SPARC
- * branch's second byte, which holds op2 and the condition's bits beside
- * the displacement's top bits, nothing is expected (a branch's label is
+ * displacement; words of op2 0 or 3 begin the same and count as far)
+ * and aarch64's b (000101 and 26 bits). Of a SPARC branch's second
+ * byte, which holds op2 and the condition's bits beside the
+ * displacement's top bits, nothing is expected (a branch's label is
  * near, so the two bytes after it carry what the targets tell).
  *
  * Which form is in use is learnt from the coded bytes: per form, a
