@@ -295,6 +295,8 @@ static int cm_init(void *self, const recipe_params *p)
         m->shape = m->nctx;
     else if (p->inputs >= 3)
         m->shape = p->inputs;
+    else if (p->inputs == 2)
+        m->shape = 6;
     /* Every shape but the lean ones writes the inputs into x itself. */
     if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
@@ -672,6 +674,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 #endif
 CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
 CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
+CM_SHAPE uint32_t predict_full2(cm *m) { return predict_body(m, m->nctx, 2); }
 CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3); }
 CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
 CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
@@ -679,6 +682,7 @@ CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.in
 
 CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
 CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
+CM_SHAPE void update_full2(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 2); }
 CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3); }
 CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
 CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
@@ -691,6 +695,7 @@ static void cm_pick_bodies(cm *m)
     switch (m->shape) {
     case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
     case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
+    case 6:  m->predict = predict_full2; m->update = update_full2; break;
     case 3:  m->predict = predict_full3; m->update = update_full3; break;
     case 4:  m->predict = predict_full4; m->update = update_full4; break;
     case 5:  m->predict = predict_full5; m->update = update_full5; break;

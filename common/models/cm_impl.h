@@ -89,7 +89,8 @@ typedef struct cm {
     int       nbase;                /* mixer inputs always given, bias last */
     int       ngiven;               /* mixer inputs given at the last bit */
     int       shape;                /* 1, 2: lean with that many contexts;
-                                       3, 4, 5: that many inputs per context; 0 */
+                                       3, 4, 5: that many inputs per context;
+                                       6: two inputs per context; 0: any other */
     int       need_words, need_lines;  /* some context or selector reads them */
     int       need_known;           /* mixer.select lists `known` (cm_known) */
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
