@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 /* Bumped whenever any change alters model output (see tests/golden). */
-#define CODEC_VERSION 11
+#define CODEC_VERSION 12
 #define SL_STR_(x) #x
 #define SL_STR(x) SL_STR_(x)
 /* "codec.version=N\n" for this build, for presets and tests. */
