@@ -601,7 +601,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     cm_select(m, p->n_select);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     pr = m->sse.n > 1 ? sse_p(&m->sse, &m->sq, pr, &in)
-       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0, m->misses) : pr;
+       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0 | m->misses3) : pr;
     if (m->img_on) pr = img_refine(&m->img, pr);
     return predict_out(m, pr);
 }
@@ -642,7 +642,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
     mixer_update(&m->mx, bit);
     if (!lean) {
         sse_update(&m->sse, bit);
-        m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
+        m->misses = sse_misses_push(m->misses, (uint32_t)((m->pr_out >= 32768) != bit),
+                                    &m->misses3);
     }
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
@@ -660,7 +661,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
     }
     /* The next bit's rows of the first two SSE stages: a cache miss there
      * stalled sse_p. */
-    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses);
+    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses3);
 }
 
 /* Each shape's body on its own (the lean ones small, without the

@@ -151,6 +151,7 @@ typedef struct cm {
     dmap      dm;                   /* direct context maps (cm.direct) */
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */
+    uint32_t  misses3;              /* sse_misses3(misses) << 8, kept with it */
     uint32_t  pr_out;               /* the final prediction */
     uint64_t  trace;                /* fold of every probability given */
 } cm;
