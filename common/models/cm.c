@@ -91,6 +91,8 @@ static const uint8_t sel_common[CM_SEL_COMMON];
 static const uint8_t sel_five[CM_SEL_FIVE];
 static void state_tables_init(cm *m);
 static void cm_pick_bodies(cm *m);
+static void cm_pick_plain(cm *m);
+static int cm_plain_able(const cm *m);
 
 static void cm_lookup(cm *m)
 {
@@ -298,6 +300,7 @@ static int cm_init(void *self, const recipe_params *p)
     /* Every shape but the lean ones writes the inputs into x itself. */
     if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
+    m->plain_able = cm_plain_able(m);
     if ((rc = lean_init(m))) goto fail;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -554,25 +557,37 @@ CM_BODY uint32_t predict_lean(cm *m, int nctx)
     return predict_out(m, mixer_mix(&m->mx, (int)m->c0));
 }
 
-CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
+/* With `plain` (the plain bodies, cm_pick_plain): only the contexts, the
+ * match, the bias, selectors sel_five and one SSE stage are in use at
+ * this byte, so every other model's test is left out at compile time. */
+CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
 {
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
     uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    int mst = plain || m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
     /* The SSE chain's keys are known once the match has spoken: its
      * hashed stages' rows are fetched now, while the mixer works. (One
      * stage needs no keys but c0 and the misses: sse_p1.) */
     sse_in in = {0};
-    if (m->sse.n > 1) in = cm_sse_in(m);
-    if (m->sse.n > 2) sse_prefetch(&m->sse, &in);
+    if (!plain && m->sse.n > 1) in = cm_sse_in(m);
+    if (!plain && m->sse.n > 2) sse_prefetch(&m->sse, &in);
     /* The inputs first, then the selectors (some read the states and
      * the match), so the stores of the inputs have retired before the
      * dot products load them. */
     int16_t *x = m->mx.x;
     cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
+    if (plain) {
+        x[n++] = (int16_t)mst;
+        x[n++] = 256;   /* the bias */
+        for (int i = n; i < m->ngiven; i++) x[i] = 0;
+        m->ngiven = m->mx.nx = n;
+        select_plain(m);
+        uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
+        return predict_out(m, sse_p1(&m->sse, &m->sq, pr, m->c0 | m->misses3));
+    }
     /* text.ctx's contexts, on binary data. */
     if (m->text_off) silence(x, m->tlo, m->ntext, inputs);
     if (m->use_match) x[n++] = (int16_t)mst;
@@ -624,24 +639,35 @@ CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean, int inputs
     }
 }
 
-CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
+/* The models besides the contexts, the match, the mixer and the SSE
+ * chain, trained on the bit. */
+CM_BODY void update_more(cm *m, int bit)
+{
+    if (m->use_match2) match_update(&m->mm2, bit);
+    if (m->rp.run) run_update(&m->run, bit);
+    if (m->img_on) img_update(&m->img, bit);
+    if (m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
+    if (m->exe_on) exe_update(&m->ex, bit);
+    if (m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
+    if (m->risc_on && m->rs.calls >= 2) rcall_update(&m->rs.br, bit);
+    if (m->use_tx) apm_update(&m->txa, bit);
+    if (m->use_lstm) lstm_mix_update(&m->lmx, bit);
+    if (m->dm.n) dmap_update(&m->dm, bit);
+}
+
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int plain)
 {
     train_contexts(m, bit, 0, nctx, lean, inputs);
-    if (!lean) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
-    if (m->use_match) match_update(&m->mm, bit);
-    if (!lean && m->use_match2) match_update(&m->mm2, bit);
-    if (!lean && m->rp.run) run_update(&m->run, bit);
-    if (!lean && m->img_on) img_update(&m->img, bit);
-    if (!lean && m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
-    if (!lean && m->exe_on) exe_update(&m->ex, bit);
-    if (!lean && m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
-    if (!lean && m->risc_on && m->rs.calls >= 2) rcall_update(&m->rs.br, bit);
-    if (!lean && m->use_tx) apm_update(&m->txa, bit);
-    if (!lean && m->use_lstm) lstm_mix_update(&m->lmx, bit);
-    if (!lean && m->dm.n) dmap_update(&m->dm, bit);
+    if (!lean && !plain) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
+    if (plain || m->use_match) match_update(&m->mm, bit);
+    if (!lean && !plain) update_more(m, bit);
     mixer_update(&m->mx, bit);
-    if (!lean) {
+    if (plain) {
+        apm_update(&m->sse.a[0], bit);
+    } else if (!lean) {
         sse_update(&m->sse, bit);
+    }
+    if (!lean) {
         m->misses = sse_misses_push(m->misses, (uint32_t)((m->pr_out >= 32768) != bit),
                                     &m->misses3);
     }
@@ -651,6 +677,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
         cm_byte(m, (int)(m->c0 & 0xff));
         m->c0 = 1;
         m->bitpos = 0;
+        if (m->plain_able) cm_pick_plain(m);
         cm_lookup(m);
     } else if (m->bitpos == 4) {
         cm_lookup(m);
@@ -673,17 +700,46 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
 #endif
 CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
 CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
-CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3); }
-CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
-CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
-CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
+CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3, 0); }
+CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4, 0); }
+CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5, 0); }
+CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs, 0); }
+CM_SHAPE uint32_t predict_plain3(cm *m) { return predict_body(m, m->nctx, 3, 1); }
 
-CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
-CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
-CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3); }
-CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
-CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
-CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
+CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1, 0); }
+CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1, 0); }
+CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3, 0); }
+CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4, 0); }
+CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5, 0); }
+CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs, 0); }
+CM_SHAPE void update_plain3(cm *m, int bit) { update_body(m, bit, m->nctx, 0, 3, 1); }
+
+/* Whether a recipe may take the plain bodies (predict_body's `plain`) on
+ * some bytes: shape 3 (three inputs per context), the match, one SSE
+ * stage, sel_five and no other selector, and none of the models that
+ * always run beside them (second match, run, LSTM, Transformer, direct
+ * maps). */
+static int cm_plain_able(const cm *m)
+{
+    const recipe_params *p = &m->rp;
+    return m->shape == 3 && m->use_match && !m->use_match2 && !p->run && !m->use_lstm &&
+           !m->use_tx && !m->dm.n && m->sse.n == 1 && m->sel_five &&
+           p->n_select == CM_SEL_FIVE && !m->need_known;
+}
+
+/* At a byte's start (after cm_byte), on a recipe cm_plain_able allows:
+ * the plain bodies while no data model is in use at this byte (no
+ * binary, record, image, x86 or fixed-width code contexts, text.ctx's
+ * contexts not silenced), with the byte's part of the selectors' set
+ * numbers (select_plain); else shape 3's. */
+static void cm_pick_plain(cm *m)
+{
+    int plain = m->nlive == m->nctx && !m->img_on && m->xhi == m->xfrom && !m->text_off &&
+                !m->rec_on && !m->tlv_on && !m->exe_on && !m->risc_on;
+    m->predict = plain ? predict_plain3 : predict_full3;
+    m->update = plain ? update_plain3 : update_full3;
+    if (plain) select_plain_byte(m);
+}
 
 /* The bodies for the model's shape (cm_init calls it once m->shape is
  * known): one indirect call per bit instead of a switch. */

@@ -96,6 +96,9 @@ typedef struct cm {
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint32_t  word_sets;            /* selector word's weight sets (`sentence`'s first) */
     int       sel_five;             /* ... or it begins with sel_five */
+    int       plain_able;           /* the recipe allows the plain bodies (cm.c) */
+    uint32_t  plain_sel[3];         /* while they run: the byte's part of the set
+                                       numbers of selectors c1, word and kind */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint64_t  hb[CM_MAX_CTX];       /* first-nibble hashes, hash64(ctxh[i]), kept by

@@ -144,6 +144,18 @@ CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known
                                                       : sel_value(m, list[k], known, c1));
 }
 
+/* The plain bodies' selectors (cm.c, cm_pick_plain): sel_five, while
+ * no data model is in use. */
+CM_BODY void select_plain(cm *m)
+{
+    select_fixed(m, sel_five, CM_SEL_FIVE, 0, 0, (uint32_t)(m->c8 & 0xff));
+}
+
+static inline void select_plain_byte(cm *m)
+{
+    (void)m;
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
 CM_BODY void cm_select(cm *m, int nsel)
 {
