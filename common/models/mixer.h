@@ -134,11 +134,18 @@ void mixer_first_use(mixer *m, uint32_t s);
  * without mixer_select (models/lean.c). */
 void mixer_ready_all(mixer *m);
 
-static inline void mixer_select(mixer *m, int k, uint32_t value)
+/* Selector k takes set s (its value plus base[k], for a caller that
+ * keeps base[k] added into its own sums). */
+static inline void mixer_select_set(mixer *m, int k, uint32_t s)
 {
-    uint32_t s = m->sel[k] = m->base[k] + value;
+    m->sel[k] = s;
     if (!m->ready[s]) mixer_first_use(m, s);
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
+}
+
+static inline void mixer_select(mixer *m, int k, uint32_t value)
+{
+    mixer_select_set(m, k, m->base[k] + value);
 }
 
 /* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
