@@ -585,7 +585,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
         for (int i = n; i < m->ngiven; i++) x[i] = 0;
         m->ngiven = m->mx.nx = n;
         select_plain(m);
-        uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
+        uint32_t pr = mixer_mix_sel(&m->mx, (int)m->c0, CM_SEL_FIVE);
         return predict_out(m, sse_p1(&m->sse, &m->sq, pr, m->c0 | m->misses3));
     }
     /* text.ctx's contexts, on binary data. */
@@ -661,7 +661,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int pla
     if (!lean && !plain) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
     if (plain || m->use_match) match_update(&m->mm, bit);
     if (!lean && !plain) update_more(m, bit);
-    mixer_update(&m->mx, bit);
+    if (plain) mixer_update_sel(&m->mx, bit, CM_SEL_FIVE);
+    else mixer_update(&m->mx, bit);
     if (plain) {
         apm_update(&m->sse.a[0], bit);
     } else if (!lean) {
