@@ -301,6 +301,12 @@ static int cm_init(void *self, const recipe_params *p)
     if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
     m->plain_able = cm_plain_able(m);
+    if (m->plain_able) {
+        /* select_plain selects these without asking whether they are
+         * written: 320 sets, nearly all in use after a few bytes of text. */
+        mixer_ready_sel(&m->mx, 0, recipe_select_sets(p, SEL_C0));
+        mixer_ready_sel(&m->mx, 2, recipe_select_sets(p, SEL_MATCH));
+    }
     if ((rc = lean_init(m))) goto fail;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);

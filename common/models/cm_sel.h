@@ -164,9 +164,10 @@ CM_BODY void select_plain(cm *m)
     mixer *x = &m->mx;
     uint32_t c0 = m->c0;
     int e = m->mm.expect;
-    mixer_select_set(x, 0, x->base[0] + c0);
+    /* c0's and match's sets were all written by cm_init (cm_plain_able). */
+    mixer_select_ready(x, 0, x->base[0] + c0);
     mixer_select_set(x, 1, m->plain_sel[0] + (uint32_t)m->bitpos);
-    mixer_select_set(x, 2, x->base[2] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
+    mixer_select_ready(x, 2, x->base[2] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
     mixer_select_set(x, 3, m->plain_sel[1] + c0);
     mixer_select_set(x, 4, m->plain_sel[2] + (uint32_t)(e + 1) * 256 + c0);
 }

@@ -133,6 +133,9 @@ void mixer_first_use(mixer *m, uint32_t s);
 /* Writes every set not yet written, for a caller that reads the sets
  * without mixer_select (models/lean.c). */
 void mixer_ready_all(mixer *m);
+/* Writes selector k's sets not yet written (all `count` of them), for a
+ * caller that then selects them by mixer_select_ready. */
+void mixer_ready_sel(mixer *m, int k, uint32_t count);
 
 /* Selector k takes set s (its value plus base[k], for a caller that
  * keeps base[k] added into its own sums). */
@@ -140,6 +143,13 @@ static inline void mixer_select_set(mixer *m, int k, uint32_t s)
 {
     m->sel[k] = s;
     if (!m->ready[s]) mixer_first_use(m, s);
+    m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
+}
+
+/* mixer_select_set of a set known to be written (mixer_ready_sel). */
+static inline void mixer_select_ready(mixer *m, int k, uint32_t s)
+{
+    m->sel[k] = s;
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
