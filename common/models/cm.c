@@ -306,6 +306,9 @@ static int cm_init(void *self, const recipe_params *p)
          * written: 320 sets, nearly all in use after a few bytes of text. */
         mixer_ready_sel(&m->mx, 0, recipe_select_sets(p, SEL_C0));
         mixer_ready_sel(&m->mx, 2, recipe_select_sets(p, SEL_MATCH));
+        /* ... and the SSE stage's knots (2048 contexts, 264 KiB), which
+         * the plain bodies read without asking (sse_p1_ready). */
+        apm_ready_all(&m->sse.a[0]);
     }
     if ((rc = lean_init(m))) goto fail;
     m->c0 = 1;
@@ -592,7 +595,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
         m->ngiven = m->mx.nx = n;
         select_plain(m);
         uint32_t pr = mixer_mix_sel(&m->mx, (int)m->c0, CM_SEL_FIVE);
-        return predict_out(m, sse_p1(&m->sse, &m->sq, pr, m->c0 | m->misses3));
+        return predict_out(m, sse_p1_ready(&m->sse, &m->sq, pr, m->c0 | m->misses3));
     }
     /* text.ctx's contexts, on binary data. */
     if (m->text_off) silence(x, m->tlo, m->ntext, inputs);

@@ -106,6 +106,13 @@ static inline uint32_t sse_p1(sse_chain *s, const sq_table *sq, uint32_t pr, uin
     return (pr + 3 * p0) >> 2;
 }
 
+/* sse_p1 once stage 0's knots are all set (apm_ready_all). */
+static inline uint32_t sse_p1_ready(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t key0)
+{
+    uint32_t p0 = apm_p_ready(&s->a[0], sq_stretch(sq, pr), key0);
+    return (pr + 3 * p0) >> 2;
+}
+
 /* Trains the stages sse_p read on the bit (inline: a call per bit and
  * stage cost more than the two steps of each). */
 static inline void sse_update(sse_chain *s, int bit)
