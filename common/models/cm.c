@@ -698,7 +698,8 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int pla
     }
     /* The next bit's rows of the first two SSE stages: a cache miss there
      * stalled sse_p. */
-    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses3);
+    if (plain) apm_prefetch(&m->sse.a[0], m->c0 | m->misses3);   /* its one stage */
+    else if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses3);
 }
 
 /* Each shape's body on its own (the lean ones small, without the
