@@ -573,7 +573,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
 {
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
-    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    uint32_t node = plain ? m->node : (1u << k) | (m->c0 & ((1u << k) - 1));
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     int mst = plain || m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
     /* The SSE chain's keys are known once the match has spoken: its
@@ -683,6 +683,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int pla
     }
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
+    if (plain) m->node = m->bitpos & 3 ? m->node * 2 + (uint32_t)bit : 1;
     if (m->bitpos == 8) {
         cm_byte(m, (int)(m->c0 & 0xff));
         m->c0 = 1;
@@ -749,6 +750,7 @@ static void cm_pick_plain(cm *m)
                 !m->rec_on && !m->tlv_on && !m->exe_on && !m->risc_on;
     m->predict = plain ? predict_plain3 : predict_full3;
     m->update = plain ? update_plain3 : update_full3;
+    m->node = 1;
     if (plain) select_plain_byte(m);
 }
 

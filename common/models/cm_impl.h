@@ -99,6 +99,8 @@ typedef struct cm {
     int       plain_able;           /* the recipe allows the plain bodies (cm.c) */
     uint32_t  plain_sel[3];         /* while they run: the byte's part of the set
                                        numbers of selectors c1, word and kind */
+    uint32_t  node;                 /* ... and the bits of this nibble so far
+                                       behind a leading 1, kept by their update */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint64_t  hb[CM_MAX_CTX];       /* first-nibble hashes, hash64(ctxh[i]), kept by
