@@ -30,6 +30,12 @@ void apm_first_use(apm *a, uint32_t cx)
     for (int j = 0; j < 33; j++) a->sm.t[cx * 33 + (uint32_t)j] = a->knot0[j];
 }
 
+void apm_ready_all(apm *a)
+{
+    for (uint32_t cx = 0; cx < a->sm.n / 33; cx++)
+        if (!(a->ready[cx >> 3] >> (cx & 7) & 1)) apm_first_use(a, cx);
+}
+
 void apm_fini(apm *a)
 {
     free(a->sm.t);

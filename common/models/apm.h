@@ -26,16 +26,26 @@ int  apm_init(apm *a, uint32_t contexts, int limit, const uint16_t *rates,
 void apm_fini(apm *a);
 void apm_first_use(apm *a, uint32_t cx);
 
-/* apm_p for an input already stretched: st = sq_stretch(sq, p16). */
-static inline uint32_t apm_p_st(apm *a, int st, uint32_t cx)
+/* Sets the knots of every context not yet set, for a caller that then
+ * reads them by apm_p_ready. */
+void apm_ready_all(apm *a);
+
+/* apm_p_st of a context whose knots are set (apm_first_use, apm_ready_all). */
+static inline uint32_t apm_p_ready(apm *a, int st, uint32_t cx)
 {
-    if (!(a->ready[cx >> 3] >> (cx & 7) & 1)) apm_first_use(a, cx);
     int s = st + 2048;   /* 1..4095 */
     int lo = s >> 7, w = s & 127;
     uint32_t i = cx * 33 + (uint32_t)lo;
     a->lo = i;
     return ((a->sm.t[i] >> 16) * (uint32_t)(128 - w) +
             (a->sm.t[i + 1] >> 16) * (uint32_t)w) >> 7;
+}
+
+/* apm_p for an input already stretched: st = sq_stretch(sq, p16). */
+static inline uint32_t apm_p_st(apm *a, int st, uint32_t cx)
+{
+    if (!(a->ready[cx >> 3] >> (cx & 7) & 1)) apm_first_use(a, cx);
+    return apm_p_ready(a, st, cx);
 }
 
 static inline uint32_t apm_p(apm *a, const sq_table *sq, uint32_t p16,

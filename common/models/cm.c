@@ -91,6 +91,8 @@ static const uint8_t sel_common[CM_SEL_COMMON];
 static const uint8_t sel_five[CM_SEL_FIVE];
 static void state_tables_init(cm *m);
 static void cm_pick_bodies(cm *m);
+static void cm_pick_plain(cm *m);
+static int cm_plain_able(const cm *m);
 
 static void cm_lookup(cm *m)
 {
@@ -300,6 +302,16 @@ static int cm_init(void *self, const recipe_params *p)
     /* Every shape but the lean ones writes the inputs into x itself. */
     if (m->shape == 0 || m->shape >= 3) mixer_given(&m->mx);
     cm_pick_bodies(m);
+    m->plain_able = cm_plain_able(m);
+    if (m->plain_able) {
+        /* select_plain selects these without asking whether they are
+         * written: 320 sets, nearly all in use after a few bytes of text. */
+        mixer_ready_sel(&m->mx, 0, recipe_select_sets(p, SEL_C0));
+        mixer_ready_sel(&m->mx, 2, recipe_select_sets(p, SEL_MATCH));
+        /* ... and the SSE stage's knots (2048 contexts, 264 KiB), which
+         * the plain bodies read without asking (sse_p1_ready). */
+        if (m->sse.n) apm_ready_all(&m->sse.a[0]);
+    }
     if ((rc = lean_init(m))) goto fail;
     m->c0 = 1;
     for (int i = 0; i < m->nctx; i++) m->ctxh[i] = hash64(p->seed + (uint64_t)i);
@@ -366,11 +378,12 @@ static inline int run_input(cm *m, int i, int row)
 }
 
 
-/* The bodies of predict and update, written once. `nctx`, `inputs` and
- * `lean` are constants in the copies each shape gets (cm_pick_bodies; lean:
- * one selector, one or two contexts, no run model, APM or LSTM, predicted
- * by predict_lean), so the compiler unrolls and prunes those copies; the
- * computed bits are the same whichever copy runs. */
+/* The bodies of predict and update, written once. `nctx`, `inputs`,
+ * `lean` and `plain` are constants in the copies each shape gets
+ * (cm_shapes.h; lean: one selector, one or two contexts, no run model, APM
+ * or LSTM, predicted by predict_lean; plain: shape 3 at a byte where no
+ * data model is in use), so the compiler unrolls and prunes those copies;
+ * the computed bits are the same whichever copy runs (test_cmplain). */
 #if defined(__GNUC__)
 #define CM_BODY static inline __attribute__((always_inline))
 #else
@@ -556,25 +569,38 @@ CM_BODY uint32_t predict_lean(cm *m, int nctx)
     return predict_out(m, mixer_mix(&m->mx, (int)m->c0));
 }
 
-CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
+/* With `plain` (the plain bodies, cm_pick_plain): only the contexts, the
+ * match, the bias, selectors sel_five and one SSE stage (plain 1) or none
+ * (plain 2) are in use at this byte, so every other model's test is left
+ * out at compile time. */
+CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
 {
     const recipe_params *p = &m->rp;
     int k = m->bitpos & 3;
-    uint32_t node = (1u << k) | (m->c0 & ((1u << k) - 1));
+    uint32_t node = plain ? m->node : (1u << k) | (m->c0 & ((1u << k) - 1));
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    int mst = m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
+    int mst = plain || m->use_match ? match_predict(&m->mm, &m->sq, m->c0, m->bitpos, c1) : 0;
     /* The SSE chain's keys are known once the match has spoken: its
      * hashed stages' rows are fetched now, while the mixer works. (One
      * stage needs no keys but c0 and the misses: sse_p1.) */
     sse_in in = {0};
-    if (m->sse.n > 1) in = cm_sse_in(m);
-    if (m->sse.n > 2) sse_prefetch(&m->sse, &in);
+    if (!plain && m->sse.n > 1) in = cm_sse_in(m);
+    if (!plain && m->sse.n > 2) sse_prefetch(&m->sse, &in);
     /* The inputs first, then the selectors (some read the states and
      * the match), so the stores of the inputs have retired before the
      * dot products load them. */
     int16_t *x = m->mx.x;
     cm_inputs(m, 0, nctx, inputs, node, x);
     int n = nctx * inputs;
+    if (plain) {
+        x[n++] = (int16_t)mst;
+        x[n++] = 256;   /* the bias */
+        for (int i = n; i < m->ngiven; i++) x[i] = 0;
+        m->ngiven = m->mx.nx = n;
+        select_plain(m);
+        uint32_t pr = mixer_mix_sel(&m->mx, (int)m->c0, CM_SEL_FIVE);
+        return predict_out(m, plain == 2 ? pr : sse_p1_ready(&m->sse, &m->sq, pr, m->c0 | m->misses3));
+    }
     /* text.ctx's contexts, on binary data. */
     if (m->text_off) silence(x, m->tlo, m->ntext, inputs);
     if (m->use_match) x[n++] = (int16_t)mst;
@@ -603,7 +629,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs)
     cm_select(m, p->n_select);
     uint32_t pr = mixer_mix(&m->mx, (int)m->c0);
     pr = m->sse.n > 1 ? sse_p(&m->sse, &m->sq, pr, &in)
-       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0, m->misses) : pr;
+       : m->sse.n ? sse_p1(&m->sse, &m->sq, pr, m->c0 | m->misses3) : pr;
     if (m->img_on) pr = img_refine(&m->img, pr);
     return predict_out(m, pr);
 }
@@ -626,32 +652,49 @@ CM_BODY void train_contexts(cm *m, int bit, int i0, int i1, int lean, int inputs
     }
 }
 
-CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
+/* The models besides the contexts, the match, the mixer and the SSE
+ * chain, trained on the bit. */
+CM_BODY void update_more(cm *m, int bit)
+{
+    if (m->use_match2) match_update(&m->mm2, bit);
+    if (m->rp.run) run_update(&m->run, bit);
+    if (m->img_on) img_update(&m->img, bit);
+    if (m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
+    if (m->exe_on) exe_update(&m->ex, bit);
+    if (m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
+    if (m->risc_on && m->rs.calls >= 2) rcall_update(&m->rs.br, bit);
+    if (m->use_tx) apm_update(&m->txa, bit);
+    if (m->use_lstm) lstm_mix_update(&m->lmx, bit);
+    if (m->dm.n) dmap_update(&m->dm, bit);
+}
+
+CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int plain)
 {
     train_contexts(m, bit, 0, nctx, lean, inputs);
-    if (!lean) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
-    if (m->use_match) match_update(&m->mm, bit);
-    if (!lean && m->use_match2) match_update(&m->mm2, bit);
-    if (!lean && m->rp.run) run_update(&m->run, bit);
-    if (!lean && m->img_on) img_update(&m->img, bit);
-    if (!lean && m->tlv_on && m->cell.t) dmap_update(&m->cell, bit);
-    if (!lean && m->exe_on) exe_update(&m->ex, bit);
-    if (!lean && m->risc_on && m->rs.calls) rcall_update(&m->rs.call, bit);
-    if (!lean && m->risc_on && m->rs.calls >= 2) rcall_update(&m->rs.br, bit);
-    if (!lean && m->use_tx) apm_update(&m->txa, bit);
-    if (!lean && m->use_lstm) lstm_mix_update(&m->lmx, bit);
-    if (!lean && m->dm.n) dmap_update(&m->dm, bit);
-    mixer_update(&m->mx, bit);
-    if (!lean) {
+    if (!lean && !plain) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
+    if (plain || m->use_match) match_update(&m->mm, bit);
+    if (!lean && !plain) update_more(m, bit);
+    if (plain) mixer_update_sel(&m->mx, bit, CM_SEL_FIVE);
+    else mixer_update(&m->mx, bit);
+    if (plain == 1) {
+        apm_update(&m->sse.a[0], bit);
+    } else if (!lean && !plain) {
         sse_update(&m->sse, bit);
-        m->misses = m->misses << 1 | (uint32_t)((m->pr_out >= 32768) != bit);
+    }
+    /* The mispredictions key the SSE chain alone: without a stage
+     * (plain 2) no one reads them. */
+    if (!lean && plain != 2) {
+        m->misses = sse_misses_push(m->misses, (uint32_t)((m->pr_out >= 32768) != bit),
+                                    &m->misses3);
     }
     m->c0 = (m->c0 << 1) | (uint32_t)bit;
     m->bitpos++;
+    if (plain) m->node = m->bitpos & 3 ? m->node * 2 + (uint32_t)bit : 1;
     if (m->bitpos == 8) {
         cm_byte(m, (int)(m->c0 & 0xff));
         m->c0 = 1;
         m->bitpos = 0;
+        if (m->plain_able) cm_pick_plain(m);
         cm_lookup(m);
     } else if (m->bitpos == 4) {
         cm_lookup(m);
@@ -662,46 +705,11 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs)
     }
     /* The next bit's rows of the first two SSE stages: a cache miss there
      * stalled sse_p. */
-    if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses);
+    if (plain == 1) apm_prefetch(&m->sse.a[0], m->c0 | m->misses3);   /* its one stage */
+    else if (!lean) sse_prefetch_next(&m->sse, m->c0, (uint32_t)m->c8 & 0xff, m->misses3);
 }
 
-/* Each shape's body on its own (the lean ones small, without the
- * registers and stack the full one saves). */
-#if defined(__GNUC__)
-#define CM_SHAPE static __attribute__((noinline))
-#else
-#define CM_SHAPE static
-#endif
-CM_SHAPE uint32_t predict_lean1(cm *m) { return predict_lean(m, 1); }
-CM_SHAPE uint32_t predict_lean2(cm *m) { return predict_lean(m, 2); }
-CM_SHAPE uint32_t predict_full2(cm *m) { return predict_body(m, m->nctx, 2); }
-CM_SHAPE uint32_t predict_full3(cm *m) { return predict_body(m, m->nctx, 3); }
-CM_SHAPE uint32_t predict_full4(cm *m) { return predict_body(m, m->nctx, 4); }
-CM_SHAPE uint32_t predict_full5(cm *m) { return predict_body(m, m->nctx, 5); }
-CM_SHAPE uint32_t predict_full(cm *m) { return predict_body(m, m->nctx, m->rp.inputs); }
-
-CM_SHAPE void update_lean1(cm *m, int bit) { update_body(m, bit, 1, 1, 1); }
-CM_SHAPE void update_lean2(cm *m, int bit) { update_body(m, bit, 2, 1, 1); }
-CM_SHAPE void update_full2(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 2); }
-CM_SHAPE void update_full3(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 3); }
-CM_SHAPE void update_full4(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 4); }
-CM_SHAPE void update_full5(cm *m, int bit) { update_body(m, bit, m->nlive, 0, 5); }
-CM_SHAPE void update_full(cm *m, int bit) { update_body(m, bit, m->nlive, 0, m->rp.inputs); }
-
-/* The bodies for the model's shape (cm_init calls it once m->shape is
- * known): one indirect call per bit instead of a switch. */
-static void cm_pick_bodies(cm *m)
-{
-    switch (m->shape) {
-    case 1:  m->predict = predict_lean1; m->update = update_lean1; break;
-    case 2:  m->predict = predict_lean2; m->update = update_lean2; break;
-    case 6:  m->predict = predict_full2; m->update = update_full2; break;
-    case 3:  m->predict = predict_full3; m->update = update_full3; break;
-    case 4:  m->predict = predict_full4; m->update = update_full4; break;
-    case 5:  m->predict = predict_full5; m->update = update_full5; break;
-    default: m->predict = predict_full;  m->update = update_full; break;
-    }
-}
+#include "cm_shapes.h"
 
 static uint32_t cm_predict(void *self)
 {

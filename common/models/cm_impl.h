@@ -97,6 +97,11 @@ typedef struct cm {
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint32_t  word_sets;            /* selector word's weight sets (`sentence`'s first) */
     int       sel_five;             /* ... or it begins with sel_five */
+    int       plain_able;           /* the recipe allows the plain bodies (cm.c) */
+    uint32_t  plain_sel[3];         /* while they run: the byte's part of the set
+                                       numbers of selectors c1, word and kind */
+    uint32_t  node;                 /* ... and the bits of this nibble so far
+                                       behind a leading 1, kept by their update */
     uint64_t  ctxh[CM_MAX_CTX];     /* per-byte context hashes */
     uint64_t  hnib[CM_MAX_CTX][2];  /* second-nibble hashes, by the fourth bit */
     uint64_t  hb[CM_MAX_CTX];       /* first-nibble hashes, hash64(ctxh[i]), kept by
@@ -152,6 +157,7 @@ typedef struct cm {
     dmap      dm;                   /* direct context maps (cm.direct) */
     sse_chain sse;
     uint32_t  misses;               /* bits the final prediction got wrong */
+    uint32_t  misses3;              /* sse_misses3(misses) << 8, kept with it */
     uint32_t  pr_out;               /* the final prediction */
     uint64_t  trace;                /* fold of every probability given */
 } cm;

@@ -144,6 +144,34 @@ CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known
                                                       : sel_value(m, list[k], known, c1));
 }
 
+/* The plain bodies' selectors (cm.c, cm_pick_plain): sel_five while no
+ * data model is in use (no record, header or code contexts), with the
+ * match: sel_value's values, the parts that hold for a whole byte added
+ * once a byte into plain_sel (select_plain_byte), so a bit adds the
+ * partial byte, the bit position or the match's expected bit. */
+static inline void select_plain_byte(cm *m)
+{
+    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
+    uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
+                  : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+    m->plain_sel[0] = m->mx.base[1] + c1 * 8;
+    m->plain_sel[1] = m->mx.base[3] + ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256;
+    m->plain_sel[2] = m->mx.base[4] + kind * 4 * 256;
+}
+
+CM_BODY void select_plain(cm *m)
+{
+    mixer *x = &m->mx;
+    uint32_t c0 = m->c0;
+    int e = m->mm.expect;
+    /* c0's and match's sets were all written by cm_init (cm_plain_able). */
+    mixer_select_ready(x, 0, x->base[0] + c0);
+    mixer_select_set(x, 1, m->plain_sel[0] + (uint32_t)m->bitpos);
+    mixer_select_ready(x, 2, x->base[2] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
+    mixer_select_set(x, 3, m->plain_sel[1] + c0);
+    mixer_select_set(x, 4, m->plain_sel[2] + (uint32_t)(e + 1) * 256 + c0);
+}
+
 /* Chooses each layer-1 weight set (mixer.select). */
 CM_BODY void cm_select(cm *m, int nsel)
 {

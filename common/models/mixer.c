@@ -39,6 +39,13 @@ void mixer_ready_all(mixer *m)
         if (!m->ready[s]) mixer_first_use(m, s);
 }
 
+void mixer_ready_sel(mixer *m, int k, uint32_t count)
+{
+    assert(k < m->nsel);
+    for (uint32_t s = m->base[k]; s < m->base[k] + count; s++)
+        if (!m->ready[s]) mixer_first_use(m, s);
+}
+
 int mixer_init(mixer *m, int n, const uint32_t *sizes, int nsel, int lr,
                const sq_table *sq)
 {

@@ -133,40 +133,66 @@ void mixer_first_use(mixer *m, uint32_t s);
 /* Writes every set not yet written, for a caller that reads the sets
  * without mixer_select (models/lean.c). */
 void mixer_ready_all(mixer *m);
+/* Writes selector k's sets not yet written (all `count` of them), for a
+ * caller that then selects them by mixer_select_ready. */
+void mixer_ready_sel(mixer *m, int k, uint32_t count);
 
-static inline void mixer_select(mixer *m, int k, uint32_t value)
+/* Selector k takes set s (its value plus base[k], for a caller that
+ * keeps base[k] added into its own sums). */
+static inline void mixer_select_set(mixer *m, int k, uint32_t s)
 {
-    uint32_t s = m->sel[k] = m->base[k] + value;
+    m->sel[k] = s;
     if (!m->ready[s]) mixer_first_use(m, s);
     m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
 }
 
-/* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
-static inline uint32_t mixer_mix(mixer *m, int l2ctx)
+/* mixer_select_set of a set known to be written (mixer_ready_sel). */
+static inline void mixer_select_ready(mixer *m, int k, uint32_t s)
+{
+    m->sel[k] = s;
+    m->cur[k] = m->w + (size_t)s * (size_t)m->npad;
+}
+
+static inline void mixer_select(mixer *m, int k, uint32_t value)
+{
+    mixer_select_set(m, k, m->base[k] + value);
+}
+
+/* mixer_mix for a caller that wrote the inputs into x itself
+ * (mixer_given) and knows nsel, m->nsel (a constant in its copy, so the
+ * loops unroll). */
+static inline uint32_t mixer_mix_sel(mixer *m, int l2ctx, int nsel)
 {
     m->nact = (m->nx + 15) & ~15;
-    if (m->sum_on_add) {
-        m->st[0] = (int16_t)sq_clamp((int)(m->acc >> 14));
-        return m->pr_out = m->pr[0] = sq_squash(m->sq, m->st[0]);
-    }
     int32_t dot[MIX_MAX_SEL];
-    m->dots((const int16_t *const *)m->cur, m->nsel, m->x, m->nact, dot);
+    m->dots((const int16_t *const *)m->cur, nsel, m->x, m->nact, dot);
     /* Layer 2's dot product summed as the outputs are made (st[nsel..7]
      * and their weights stay 0: the sum over all 8, as the scalar kernel
      * sums, mixer.c); read back from st[], the
      * outputs just stored one by one stalled the load. */
     const int16_t *w2 = m->w2[l2ctx];
     uint32_t s2 = 0;
-    for (int k = 0; k < m->nsel; k++) {
+    for (int k = 0; k < nsel; k++) {
         int st = sq_clamp(dot[k]);
         m->st[k] = (int16_t)st;
         m->pr[k] = sq_squash(m->sq, st);
         s2 += (uint32_t)((int32_t)w2[k] * st);
     }
-    if (m->nsel == 1) return m->pr_out = m->pr[0];
+    if (nsel == 1) return m->pr_out = m->pr[0];
     m->l2ctx = l2ctx;
     m->pr_out = sq_squash(m->sq, (int32_t)s2 >> 14);
     return m->pr_out;
+}
+
+/* The mixed probability (16-bit); l2ctx < MIX_L2_CTX picks layer 2's set. */
+static inline uint32_t mixer_mix(mixer *m, int l2ctx)
+{
+    if (m->sum_on_add) {
+        m->nact = (m->nx + 15) & ~15;
+        m->st[0] = (int16_t)sq_clamp((int)(m->acc >> 14));
+        return m->pr_out = m->pr[0] = sq_squash(m->sq, m->st[0]);
+    }
+    return mixer_mix_sel(m, l2ctx, m->nsel);
 }
 
 /* mixer_train of 8 weights (layer 2), inline: the same integers
@@ -183,19 +209,13 @@ static inline void mixer_train8(int16_t *w, const int16_t *x, int e)
 #endif
 }
 
-static inline void mixer_update(mixer *m, int bit)
+/* mixer_update for a caller that knows nsel, m->nsel (2 or more; a
+ * constant in its copy, as for mixer_mix_sel). */
+static inline void mixer_update_sel(mixer *m, int bit, int nsel)
 {
     int target = bit << 12;
-    if (m->nsel == 1) {
-        /* One selector (the fastest shape): a fixed rate. */
-        int err = target - (int)(m->pr[0] >> 4);
-        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->nact, err * m->lr);
-        m->nx = 0;
-        m->acc = 0;
-        return;
-    }
     int16_t *ws[MIX_MAX_SEL];
-    int es[MIX_MAX_SEL], t = 0, nsel = m->nsel;
+    int es[MIX_MAX_SEL], t = 0;
     unsigned skip = (unsigned)m->skip;
     const uint16_t *rate = m->rate[m->text];   /* in locals: the count's store */
     uint16_t *cnt = m->cnt;                    /* may alias m->rate */
@@ -212,6 +232,19 @@ static inline void mixer_update(mixer *m, int bit)
     mixer_train8(m->w2[m->l2ctx], m->st, (target - (int)(m->pr_out >> 4)) >> 1);
     m->nx = 0;
     m->acc = 0;
+}
+
+static inline void mixer_update(mixer *m, int bit)
+{
+    if (m->nsel == 1) {
+        /* One selector (the fastest shape): a fixed rate. */
+        int err = (bit << 12) - (int)(m->pr[0] >> 4);
+        if (err > m->skip || err < -m->skip) m->train(m->cur[0], m->x, m->nact, err * m->lr);
+        m->nx = 0;
+        m->acc = 0;
+        return;
+    }
+    mixer_update_sel(m, bit, m->nsel);
 }
 
 #endif

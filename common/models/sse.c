@@ -82,7 +82,7 @@ uint32_t sse_p(sse_chain *s, const sq_table *sq, uint32_t pr, const sse_in *in)
     if (s->n == 0) return pr;
     /* Stages 0 and 1 (the direct ones) written out; each input is
      * stretched once for all the stages it goes to. */
-    if (s->n == 1) return sse_p1(s, sq, pr, in->c0, in->misses);
+    if (s->n == 1) return sse_p1(s, sq, pr, sse_key0(in->c0, in->misses));
     int st = sq_stretch(sq, pr);
     uint32_t p0 = apm_p_st(&s->a[0], st, stage_cx(0, in));
     uint32_t sa = pr + apm_p_st(&s->a[1], st, stage_cx(1, in)), sb = p0;

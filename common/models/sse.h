@@ -71,6 +71,16 @@ static inline uint32_t sse_key0(uint32_t c0, uint32_t misses)
     return c0 | sse_misses3(misses) << 8;
 }
 
+/* The mispredictions newest in bit 0 after one more bit, wrong (1) or
+ * not; *m3 becomes sse_misses3 of them << 8, stage 0's part of the key,
+ * so a caller that keeps it needs no sse_misses3 at each bit. */
+static inline uint32_t sse_misses_push(uint32_t misses, uint32_t wrong, uint32_t *m3)
+{
+    misses = misses << 1 | wrong;
+    *m3 = sse_misses3(misses) << 8;
+    return misses;
+}
+
 static inline uint32_t sse_key1(uint32_t c0, uint32_t c1)
 {
     return c0 | c1 << 8;
@@ -79,20 +89,27 @@ static inline uint32_t sse_key1(uint32_t c0, uint32_t c1)
 /* Fetches the rows of stages 0 and 1 (direct: order 0 with the
  * mispredictions, order 1) that sse_p will read at the next bit, whose
  * partial byte c0, last byte c1 and mispredictions are known once the
- * bit before is coded: call it then, a whole prediction ahead. */
+ * bit before is coded: call it then, a whole prediction ahead. m3:
+ * sse_misses3 of the mispredictions << 8 (sse_misses_push). */
 static inline void sse_prefetch_next(const sse_chain *s, uint32_t c0, uint32_t c1,
-                                     uint32_t misses)
+                                     uint32_t m3)
 {
-    if (s->n > 0) apm_prefetch(&s->a[0], sse_key0(c0, misses));
+    if (s->n > 0) apm_prefetch(&s->a[0], c0 | m3);
     if (s->n > 1) apm_prefetch(&s->a[1], sse_key1(c0, c1));
 }
 
 /* A chain of one stage (apm.count=1), inline and without an sse_in: what
- * sse_p gives for it. */
-static inline uint32_t sse_p1(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t c0,
-                              uint32_t misses)
+ * sse_p gives for it; key0 = sse_key0(c0, misses). */
+static inline uint32_t sse_p1(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t key0)
 {
-    uint32_t p0 = apm_p_st(&s->a[0], sq_stretch(sq, pr), sse_key0(c0, misses));
+    uint32_t p0 = apm_p_st(&s->a[0], sq_stretch(sq, pr), key0);
+    return (pr + 3 * p0) >> 2;
+}
+
+/* sse_p1 once stage 0's knots are all set (apm_ready_all). */
+static inline uint32_t sse_p1_ready(sse_chain *s, const sq_table *sq, uint32_t pr, uint32_t key0)
+{
+    uint32_t p0 = apm_p_ready(&s->a[0], sq_stretch(sq, pr), key0);
     return (pr + 3 * p0) >> 2;
 }
 
