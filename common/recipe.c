@@ -467,8 +467,11 @@ static const struct { const char *name, *text; } presets[] = {
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     /* default, codec version 12, for speed again: no SSE stage (apm.count
      * 0, was 1) and no order 6 (orders 0,2,3,4): development set 917,048
-     * -> 920,897 B (+0.42%), 12.1% fewer instructions (callgrind, 100 KB
-     * of lcet10: 13,457 -> 11,829 a byte). Alone: apm.count 0 +0.09% for
+     * -> 919,847 B (+0.31%), 12.1% fewer instructions (callgrind, 100 KB
+     * of lcet10: 13,457 -> 11,829 a byte); then no selector c1 (its 2,048
+     * sets were the largest table of weights read at every bit): 922,470
+     * B (+0.29%), whole process on lcet10.txt 0.96x the time (A/B, 21
+     * pairs), and GPL-2 12 B smaller. Alone: apm.count 0 +0.09% for
      * -7.3%; no order 6 +0.31% for -4.8%; cm.word 1 (+0.37% for -4.3%)
      * and cm.text 0 (+0.37% for -4.6%) cost more for less. Then tried,
      * each within 0.04%: orders 0,2,3,5, 1,2,3,4, 0,2,3,6 or 0,2,4,6,
@@ -490,7 +493,7 @@ static const struct { const char *name, *text; } presets[] = {
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
      "cm.hash_bits=21\n"
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=0\n"
-     "mixer.lr=4\nmixer.select=c0,c1,match,word,kind\napm.count=0\napm.limit=255\napm.text=0\n"
+     "mixer.lr=4\nmixer.select=c0,match,word,kind\napm.count=0\napm.limit=255\napm.text=0\n"
      "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
      * development text 0.07% smaller for 1.24x the time. */

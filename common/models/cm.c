@@ -88,7 +88,7 @@ static void cm_fini(void *self);
 
 static void run_candidates(cm *m);
 static const uint8_t sel_common[CM_SEL_COMMON];
-static const uint8_t sel_five[CM_SEL_FIVE];
+static const uint8_t sel_def[CM_SEL_DEF];
 static void state_tables_init(cm *m);
 static void cm_pick_bodies(cm *m);
 static void cm_pick_plain(cm *m);
@@ -218,9 +218,9 @@ static int cm_init(void *self, const recipe_params *p)
     m->word_sets = recipe_select_sets(p, SEL_WORD);
     for (int k = 0; k < CM_SEL_COMMON && k < p->n_select; k++)
         m->sel_common &= p->select[k] == sel_common[k] || (k == 0 && m->sel_nest);
-    m->sel_five = !m->sel_common && p->n_select >= CM_SEL_FIVE;
-    for (int k = 0; k < CM_SEL_FIVE && k < p->n_select; k++)
-        m->sel_five &= p->select[k] == sel_five[k];
+    m->sel_def = !m->sel_common && p->n_select >= CM_SEL_DEF;
+    for (int k = 0; k < CM_SEL_DEF && k < p->n_select; k++)
+        m->sel_def &= p->select[k] == sel_def[k];
     for (int k = 0; k < p->n_select; k++) {
         m->need_known |= p->select[k] == SEL_KNOWN;
         m->need_words |= p->select[k] == SEL_WORD || p->select[k] == SEL_SENTENCE;
@@ -307,7 +307,7 @@ static int cm_init(void *self, const recipe_params *p)
         /* select_plain selects these without asking whether they are
          * written: 320 sets, nearly all in use after a few bytes of text. */
         mixer_ready_sel(&m->mx, 0, recipe_select_sets(p, SEL_C0));
-        mixer_ready_sel(&m->mx, 2, recipe_select_sets(p, SEL_MATCH));
+        mixer_ready_sel(&m->mx, 1, recipe_select_sets(p, SEL_MATCH));
         /* ... and the SSE stage's knots (2048 contexts, 264 KiB), which
          * the plain bodies read without asking (sse_p1_ready). */
         if (m->sse.n) apm_ready_all(&m->sse.a[0]);
@@ -570,7 +570,7 @@ CM_BODY uint32_t predict_lean(cm *m, int nctx)
 }
 
 /* With `plain` (the plain bodies, cm_pick_plain): only the contexts, the
- * match, the bias, selectors sel_five and one SSE stage (plain 1) or none
+ * match, the bias, selectors sel_def and one SSE stage (plain 1) or none
  * (plain 2) are in use at this byte, so every other model's test is left
  * out at compile time. */
 CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
@@ -598,7 +598,7 @@ CM_BODY uint32_t predict_body(cm *m, int nctx, int inputs, int plain)
         for (int i = n; i < m->ngiven; i++) x[i] = 0;
         m->ngiven = m->mx.nx = n;
         select_plain(m);
-        uint32_t pr = mixer_mix_sel(&m->mx, (int)m->c0, CM_SEL_FIVE);
+        uint32_t pr = mixer_mix_sel(&m->mx, (int)m->c0, CM_SEL_DEF);
         return predict_out(m, plain == 2 ? pr : sse_p1_ready(&m->sse, &m->sq, pr, m->c0 | m->misses3));
     }
     /* text.ctx's contexts, on binary data. */
@@ -674,7 +674,7 @@ CM_BODY void update_body(cm *m, int bit, int nctx, int lean, int inputs, int pla
     if (!lean && !plain) train_contexts(m, bit, m->xfrom, m->xhi, 0, inputs);
     if (plain || m->use_match) match_update(&m->mm, bit);
     if (!lean && !plain) update_more(m, bit);
-    if (plain) mixer_update_sel(&m->mx, bit, CM_SEL_FIVE);
+    if (plain) mixer_update_sel(&m->mx, bit, CM_SEL_DEF);
     else mixer_update(&m->mx, bit);
     if (plain == 1) {
         apm_update(&m->sse.a[0], bit);

@@ -39,7 +39,7 @@
 #define CM_MAX_INPUTS 5
 #define CM_CELL_BITS  16         /* log2 of the cell map's 64-byte blocks (4 MiB, cm.binary 13) */
 #define CM_SEL_COMMON 6   /* selectors in cm.c's sel_common */
-#define CM_SEL_FIVE   5   /* ... in sel_five */
+#define CM_SEL_DEF    4   /* ... in sel_def */
 _Static_assert(CTXMAP_EXTRA >= RUNHIST_BYTES, "wide slots too small for the byte history");
 /* Per context up to 5; two match models, run, Transformer (two), bias, image,
  * the cell map (two), the x86, the call and the branch expected bits (12); the LSTM's
@@ -96,9 +96,9 @@ typedef struct cm {
     int       sel_common;           /* mixer.select begins with cm.c's sel_common */
     int       sel_nest;             /* ... its first is `nest` in place of c0 */
     uint32_t  word_sets;            /* selector word's weight sets (`sentence`'s first) */
-    int       sel_five;             /* ... or it begins with sel_five */
+    int       sel_def;             /* ... or it begins with sel_def */
     int       plain_able;           /* the recipe allows the plain bodies (cm.c) */
-    uint32_t  plain_sel[3];         /* while they run: the byte's part of the set
+    uint32_t  plain_sel[2];         /* while they run: the byte's part of the set
                                        numbers of selectors c1, word and kind */
     uint32_t  node;                 /* ... and the bits of this nibble so far
                                        behind a leading 1, kept by their update */

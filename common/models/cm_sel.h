@@ -113,10 +113,10 @@ static const uint8_t sel_common[CM_SEL_COMMON] = {
     SEL_C0, SEL_C1, SEL_KNOWN, SEL_MATCH, SEL_SENTENCE, SEL_KIND,
 };
 
-/* ... and those of default's list (cm->sel_five): the same without
- * `known`. */
-static const uint8_t sel_five[CM_SEL_FIVE] = {
-    SEL_C0, SEL_C1, SEL_MATCH, SEL_WORD, SEL_KIND,
+/* ... and those of default's list (cm->sel_def): the same without
+ * `c1` and `known`. */
+static const uint8_t sel_def[CM_SEL_DEF] = {
+    SEL_C0, SEL_MATCH, SEL_WORD, SEL_KIND,
 };
 
 /* How many of the contexts in use at this bit have been seen before
@@ -131,7 +131,7 @@ static inline int cm_known(const cm *m)
 }
 
 /* Weight sets 0 .. n - 1 chosen by a constant list (sel_common,
- * sel_five): unrolled, so each sel_value's switch is resolved at compile
+ * sel_def): unrolled, so each sel_value's switch is resolved at compile
  * time; `nest` (when the recipe begins with it) takes the first place. */
 CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known,
                           uint32_t c1)
@@ -144,7 +144,7 @@ CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known
                                                       : sel_value(m, list[k], known, c1));
 }
 
-/* The plain bodies' selectors (cm.c, cm_pick_plain): sel_five while no
+/* The plain bodies' selectors (cm.c, cm_pick_plain): sel_def while no
  * data model is in use (no record, header or code contexts), with the
  * match: sel_value's values, the parts that hold for a whole byte added
  * once a byte into plain_sel (select_plain_byte), so a bit adds the
@@ -154,9 +154,8 @@ static inline void select_plain_byte(cm *m)
     uint32_t c1 = (uint32_t)(m->c8 & 0xff);
     uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
                   : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
-    m->plain_sel[0] = m->mx.base[1] + c1 * 8;
-    m->plain_sel[1] = m->mx.base[3] + ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256;
-    m->plain_sel[2] = m->mx.base[4] + kind * 4 * 256;
+    m->plain_sel[0] = m->mx.base[2] + ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256;
+    m->plain_sel[1] = m->mx.base[3] + kind * 4 * 256;
 }
 
 CM_BODY void select_plain(cm *m)
@@ -166,10 +165,9 @@ CM_BODY void select_plain(cm *m)
     int e = m->mm.expect;
     /* c0's and match's sets were all written by cm_init (cm_plain_able). */
     mixer_select_ready(x, 0, x->base[0] + c0);
-    mixer_select_set(x, 1, m->plain_sel[0] + (uint32_t)m->bitpos);
-    mixer_select_ready(x, 2, x->base[2] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
-    mixer_select_set(x, 3, m->plain_sel[1] + c0);
-    mixer_select_set(x, 4, m->plain_sel[2] + (uint32_t)(e + 1) * 256 + c0);
+    mixer_select_ready(x, 1, x->base[1] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
+    mixer_select_set(x, 2, m->plain_sel[0] + c0);
+    mixer_select_set(x, 3, m->plain_sel[1] + (uint32_t)(e + 1) * 256 + c0);
 }
 
 /* Chooses each layer-1 weight set (mixer.select). */
@@ -181,9 +179,9 @@ CM_BODY void cm_select(cm *m, int nsel)
     if (m->sel_common) {
         select_fixed(m, sel_common, CM_SEL_COMMON, m->sel_nest, known, c1);
         j = CM_SEL_COMMON;
-    } else if (m->sel_five) {
-        select_fixed(m, sel_five, CM_SEL_FIVE, 0, known, c1);
-        j = CM_SEL_FIVE;
+    } else if (m->sel_def) {
+        select_fixed(m, sel_def, CM_SEL_DEF, 0, known, c1);
+        j = CM_SEL_DEF;
     }
     for (; j < nsel; j++) mixer_select(&m->mx, j, sel_value(m, m->rp.select[j], known, c1));
 }

@@ -38,15 +38,15 @@ CM_SHAPE void update_plain3n(cm *m, int bit) { update_body(m, bit, m->nctx, 0, 3
 
 /* Whether a recipe may take the plain bodies (predict_body's `plain`) on
  * some bytes: shape 3 (three inputs per context), the match, one SSE
- * stage or none, sel_five and no other selector, and none of the models that
+ * stage or none, sel_def and no other selector, and none of the models that
  * always run beside them (second match, run, LSTM, Transformer, direct
  * maps). */
 static int cm_plain_able(const cm *m)
 {
     const recipe_params *p = &m->rp;
     return m->shape == 3 && m->use_match && !m->use_match2 && !p->run && !m->use_lstm &&
-           !m->use_tx && !m->dm.n && m->sse.n <= 1 && m->sel_five &&
-           p->n_select == CM_SEL_FIVE && !m->need_known;
+           !m->use_tx && !m->dm.n && m->sse.n <= 1 && m->sel_def &&
+           p->n_select == CM_SEL_DEF && !m->need_known;
 }
 
 /* At a byte's start (after cm_byte), on a recipe cm_plain_able allows:
