@@ -471,7 +471,11 @@ static const struct { const char *name, *text; } presets[] = {
      * of lcet10: 13,457 -> 11,829 a byte); then no selector c1 (its 2,048
      * sets were the largest table of weights read at every bit): 922,470
      * B (+0.29%), whole process on lcet10.txt 0.96x the time (A/B, 21
-     * pairs), and GPL-2 12 B smaller. Alone: apm.count 0 +0.09% for
+     * pairs), and GPL-2 12 B smaller; then 2 x 8 MiB of context tables
+     * and a 4 MiB match index (cm.hash_bits 20, match.hash_bits 20, were
+     * 21 and 22): 923,924 B (+0.16%), 0.93x the time, peak 54 -> 26 MiB (here time
+     * follows the memory touched more than the instructions; the match
+     * index alone: +0.02% for 0.97x; match.hash_bits 18 no faster). Alone: apm.count 0 +0.09% for
      * -7.3%; no order 6 +0.31% for -4.8%; cm.word 1 (+0.37% for -4.3%)
      * and cm.text 0 (+0.37% for -4.6%) cost more for less. Then tried,
      * each within 0.04%: orders 0,2,3,5, 1,2,3,4, 0,2,3,6 or 0,2,4,6,
@@ -491,8 +495,8 @@ static const struct { const char *name, *text; } presets[] = {
      "model=cm\n" CODEC_VERSION_LINE "seed=0\n"
      "cm.orders=0,2,3,4\ncm.inputs=3\ncm.word=2\ncm.image=1\ncm.record=8\ncm.binary=13\ncm.exe=1\ncm.risc=7\ncm.risc_sel=1\ncm.run=0\n"
      "cm.sparse=0\ncm.text=1\ncm.direct=0\n"
-     "cm.hash_bits=21\n"
-     "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=22\nmatch.ctx=0\n"
+     "cm.hash_bits=20\n"
+     "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=4\nmixer.select=c0,match,word,kind\napm.count=0\napm.limit=255\napm.text=0\n"
      "sm.limit=255\nsm.run=0\nlstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
     /* max re-learns one window of the LSTM's per window (train.replay=1):
