@@ -465,21 +465,22 @@ static const struct { const char *name, *text; } presets[] = {
      "match.min=6\nmatch.min2=0\nmatch.buf_bits=24\nmatch.hash_bits=20\nmatch.ctx=0\n"
      "mixer.lr=6\nmixer.select=c0,known\napm.count=1\napm.limit=255\napm.text=0\nsm.limit=255\nsm.run=0\n"
      "lstm.cells=0\nlstm.horizon=10\nlstm.lr=100\nlstm.mix=0\nlstm.warm=0\ntext.ctx=0\ntext.more=0\ntext.words=0\n" TX_NONE},
-    /* default, codec version 12, for speed again: no SSE stage (apm.count
-     * 0, was 1) and no order 6 (orders 0,2,3,4): development set 917,048
-     * -> 919,847 B (+0.31%), 12.1% fewer instructions (callgrind, 100 KB
-     * of lcet10: 13,457 -> 11,829 a byte); then no selector c1 (its 2,048
-     * sets were the largest table of weights read at every bit): 922,470
-     * B (+0.29%), whole process on lcet10.txt 0.96x the time (A/B, 21
-     * pairs), and GPL-2 12 B smaller; then 2 x 8 MiB of context tables
-     * and a 4 MiB match index (cm.hash_bits 20, match.hash_bits 20, were
-     * 21 and 22): 923,924 B (+0.16%), 0.93x the time, peak 54 -> 26 MiB (here time
-     * follows the memory touched more than the instructions; the match
-     * index alone: +0.02% for 0.97x; match.hash_bits 18 no faster). Alone: apm.count 0 +0.09% for
-     * -7.3%; no order 6 +0.31% for -4.8%; cm.word 1 (+0.37% for -4.3%)
-     * and cm.text 0 (+0.37% for -4.6%) cost more for less. Then tried,
-     * each within 0.04%: orders 0,2,3,5, 1,2,3,4, 0,2,3,6 or 0,2,4,6,
-     * mixer.lr 3 or 5, match.min 5 or 8, cm.hash_bits 22.
+    /* default, codec version 12, for speed again (development set, B;
+     * time: whole-process encode of lcet10.txt, A/B medians):
+     *   no SSE stage (apm.count 0, was 1), no order 6 (orders 0,2,3,4):
+     *     917,048 -> 919,847 (+0.31%), 12.1% fewer instructions; alone,
+     *     apm.count 0 +0.09% for -7.3%, no order 6 +0.31% for -4.8%;
+     *   no selector c1 (2,048 sets, the largest table of weights read at
+     *     every bit): 922,470 (+0.29%), 0.96x, GPL-2 12 B smaller;
+     *   2 x 8 MiB of context tables and a 4 MiB match index
+     *     (cm.hash_bits 20, match.hash_bits 20, were 21 and 22): 923,924
+     *     (+0.16%), 0.93x, peak 54 -> 26 MiB: here time follows the
+     *     memory touched more than the instructions (the index alone
+     *     +0.02% for 0.97x; match.hash_bits 18 no faster).
+     * Tried and left: cm.word 1 (+0.37% for -4.3% instructions), cm.text
+     * 0 (+0.37%, -4.6%), cm.inputs 2 (+0.87%), no selector match (about
+     * +0.5%) or kind (+1.2%); within 0.04%: orders 0,2,3,5, 1,2,3,4,
+     * 0,2,3,6 or 0,2,4,6, mixer.lr 3 or 5, match.min 5 or 8.
      * Codec version 11, for speed: three inputs a context (not
      * four), no match contexts (match.ctx 0, was 1), 2 x 16 MiB of context
      * tables (cm.hash_bits 21, was 22): development set 910,686 -> 917,048 B
