@@ -6,6 +6,8 @@
  * (medians of up to 5 runs when a run is short), the same speeds for the
  * whole `slcodec c` / `slcodec d` process as a user sees them (table setup
  * and file I/O included; with -x, the slcodec binary to run), peak RSS,
+ * those two processes' times over the time of the whole `xz -9e` process
+ * on the same file, timed between them ("x xz -9e"),
  * and, for the Canterbury files, paq8px v216 -8's published size and our
  * ratio to it. zlib -9, xz -9e and zstd -19 sizes are computed in the same
  * run. Each DIR is a set with its own totals; a DIR that does not exist is
@@ -212,11 +214,19 @@ static int same_file(const char *path, const bytebuf *want)
     return same;
 }
 
+/* The xz binary whose whole `xz -9e` process the bench times beside
+ * slcodec's (xz-utils, on every Debian machine). */
+#define XZ_BIN "/usr/bin/xz"
+
 /* The whole `slcodec c` and `slcodec d` processes on the file at path,
  * medians of up to 5 runs while a pair takes under a second; the decoded
- * file must equal the input. Returns 0 and the seconds, or -1. */
+ * file must equal the input. Between them, the whole `xz -9e` process on
+ * the same file, so the ratio of the medians compares runs made under the
+ * same load (*xz_s -1 without an xz binary). Returns 0 and the seconds,
+ * or -1. */
 static int run_whole(const char *slcodec, const char *preset, const char *path,
-                     const bytebuf *in, size_t chunk, double *enc_s, double *dec_s)
+                     const bytebuf *in, size_t chunk, double *enc_s, double *dec_s,
+                     double *xz_s)
 {
     char dir[] = "/tmp/slbench.XXXXXX", slc[64], back[64], k[32];
     if (!mkdtemp(dir)) return -1;
@@ -225,17 +235,22 @@ static int run_whole(const char *slcodec, const char *preset, const char *path,
     snprintf(k, sizeof k, "%zu", chunk);
     char *c_argv[] = {(char *)slcodec, "c", "-r", (char *)preset, "-k", k, (char *)path, slc, NULL};
     char *d_argv[] = {(char *)slcodec, "d", slc, back, NULL};
-    double te[5], td[5];
+    char *x_argv[] = {XZ_BIN, "-9e", "-k", "-c", (char *)path, NULL};
+    int has_xz = access(XZ_BIN, X_OK) == 0;
+    double te[5], td[5], tx[5];
     int reps = 0, rc = -1;
     do {
         te[reps] = run_process(c_argv);
+        tx[reps] = has_xz && te[reps] >= 0 ? run_process(x_argv) : -1;
         td[reps] = te[reps] < 0 ? -1 : run_process(d_argv);
         if (td[reps] < 0 || !same_file(back, in)) goto done;
         remove(back);
+        has_xz &= tx[reps] > 0;
         reps++;
     } while (reps < 5 && te[0] + td[0] < 1.0);
     *enc_s = median(te, reps);
     *dec_s = median(td, reps);
+    *xz_s = has_xz ? median(tx, reps) : -1;
     rc = 0;
 done:
     remove(slc);
@@ -269,9 +284,9 @@ static int bench_one(const char *name, const char *path, const char *preset,
     int status;
     struct rusage ru;
     wait4(pid, &status, 0, &ru);
-    double we = 0, wd = 0;
+    double we = 0, wd = 0, wx = -1;
     if (got != (ssize_t)sizeof r || !r.ok ||
-        run_whole(slcodec, preset, path, in, chunk, &we, &wd)) {
+        run_whole(slcodec, preset, path, in, chunk, &we, &wd, &wx)) {
         printf("%-14s %-8s ROUND TRIP FAILED\n", name, preset);
         return 1;
     }
@@ -280,6 +295,8 @@ static int bench_one(const char *name, const char *path, const char *preset,
            r.coded, r.ideal, n ? r.coded * 8 / n : 0, n ? r.ideal * 8 / n : 0,
            n / 1e6 / r.enc_s, n / 1e6 / r.dec_s, n / 1e6 / we, n / 1e6 / wd,
            (double)ru.ru_maxrss / 1024.0);
+    if (wx > 0) printf(" %5.2f %5.2f", we / wx, wd / wx);
+    else printf(" %5s %5s", "-", "-");
     if (paq) printf(" %7zu %6.3f", paq, r.coded / (double)paq);
     printf("\n");
     *coded += r.coded;
@@ -389,11 +406,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "slbench: %s is not an executable (use -x SLCODEC)\n", slcodec);
         return 2;
     }
-    printf("%57s %-15s %-15s %7s %-14s\n", "", "in process MB/s", "whole proc MB/s", "",
-           "paq8px v216 -8");
-    printf("%-14s %-8s %9s %9s %6s %6s %7s %7s %7s %7s %7s %7s %6s\n", "file", "preset",
-           "coded", "ideal", "bpc", "ideal", "enc", "dec", "enc", "dec", "RSS MiB",
-           "-8 B", "ratio");
+    printf("%57s %-15s %-15s %7s %-11s %-14s\n", "", "in process MB/s", "whole proc MB/s", "",
+           "x xz -9e", "paq8px v216 -8");
+    printf("%-14s %-8s %9s %9s %6s %6s %7s %7s %7s %7s %7s %5s %5s %7s %6s\n", "file",
+           "preset", "coded", "ideal", "bpc", "ideal", "enc", "dec", "enc", "dec", "RSS MiB",
+           "enc", "dec", "-8 B", "ratio");
     int fail = 0;
     totals files = {0};
     for (; i < argc; i++) {
