@@ -3,7 +3,7 @@
  * mixer inputs the group gave. Header-only; include after criterion.h.
  *
  *   recipe_params p;
- *   ci_light_max(&p);
+ *   ci_light_max(&p);          (or ci_light(&p, preset); cm *m = ci_new(&p);)
  *   long n = ci_inputs_given(text, len, &p, skip, count);
  *
  * counts the non-zero inputs, over the last 1000 bytes, of the `count`
@@ -24,21 +24,34 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-static inline void ci_light_max(recipe_params *p)
+/* Preset `name` with small tables. */
+static inline void ci_light(recipe_params *p, const char *name)
 {
-    cr_assert_eq(recipe_preset("max", p), 0);
+    cr_assert_eq(recipe_preset(name, p), 0);
     p->hash_bits = 16;
     p->buf_bits = 16;
     p->match_hash_bits = 14;
+}
+
+static inline void ci_light_max(recipe_params *p)
+{
+    ci_light(p, "max");
     p->lstm_cells = 0;
+}
+
+/* A cm model set up for p (fini and free it). */
+static inline cm *ci_new(const recipe_params *p)
+{
+    cm *m = calloc(1, cm_model_class.size(p));
+    cr_assert_not_null(m);
+    cr_assert_eq(cm_model_class.init(m, p), 0);
+    return m;
 }
 
 static inline long ci_inputs_given(const uint8_t *in, size_t n, const recipe_params *p,
                                    int skip, int count)
 {
-    cm *m = calloc(1, cm_model_class.size(p));
-    cr_assert_not_null(m);
-    cr_assert_eq(cm_model_class.init(m, p), 0);
+    cm *m = ci_new(p);
     int lo = (m->tlo + skip) * p->inputs, hi = lo + count * p->inputs;
     long given = 0;
     for (size_t i = 0; i < n; i++)

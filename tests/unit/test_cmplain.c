@@ -20,14 +20,9 @@ static void run_default(const uint8_t *in, size_t n, int stages, int general, ui
                         long *switches)
 {
     recipe_params p;
-    cr_assert_eq(recipe_preset("default", &p), 0);
+    ci_light(&p, "default");
     p.apm_count = stages;
-    p.hash_bits = 16;
-    p.buf_bits = 16;
-    p.match_hash_bits = 14;
-    cm *m = calloc(1, cm_model_class.size(&p));
-    cr_assert_not_null(m);
-    cr_assert_eq(cm_model_class.init(m, &p), 0);
+    cm *m = ci_new(&p);
     if (general) m->plain_able = 0;
     else cr_assert(m->plain_able, "default no longer takes the plain bodies");
     uint32_t (*last)(cm *) = m->predict;

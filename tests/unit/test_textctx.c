@@ -193,15 +193,9 @@ Test(textctx, nest_state)
 static uint32_t nest_set_after_n(const uint8_t *s, size_t n)
 {
     recipe_params p;
-    cr_assert_eq(recipe_preset("max", &p), 0);
+    ci_light_max(&p);
     cr_assert_eq(p.select[0], SEL_NEST);
-    p.hash_bits = 16;
-    p.buf_bits = 16;
-    p.match_hash_bits = 14;
-    p.lstm_cells = 0;
-    cm *m = calloc(1, cm_model_class.size(&p));
-    cr_assert_not_null(m);
-    cr_assert_eq(cm_model_class.init(m, &p), 0);
+    cm *m = ci_new(&p);
     for (size_t i = 0; i < n; i++)
         for (int b = 7; b >= 0; b--) {
             cm_model_class.predict(m);
