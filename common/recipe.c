@@ -471,7 +471,7 @@ static const struct { const char *name, *text; } presets[] = {
      *     917,048 -> 919,847 (+0.31%), 12.1% fewer instructions; alone,
      *     apm.count 0 +0.09% for -7.3%, no order 6 +0.31% for -4.8%;
      *   no selector c1 (2,048 sets, the largest table of weights read at
-     *     every bit): 922,470 (+0.29%), 0.96x, GPL-2 12 B smaller;
+     *     every bit): 922,470 (+0.29%), 0.96x, GPL-2 5,092 -> 5,104 B;
      *   2 x 8 MiB of context tables and a 4 MiB match index
      *     (cm.hash_bits 20, match.hash_bits 20, were 21 and 22): 923,924
      *     (+0.16%), 0.93x, peak 54 -> 26 MiB: here time follows the

@@ -30,6 +30,26 @@ static inline uint32_t sel_tlv(const cm *m)
     return q * 8 + (uint32_t)m->bitpos;
 }
 
+/* Parts of the set numbers that sel_value and the plain bodies'
+ * select_plain share: `match`'s value from the match model (its length
+ * and expected bit); `word`'s row (the letters so far, in a word or not,
+ * in steps of 256 for the partial byte); `kind`'s class of the last byte
+ * (other, lower case, space, upper case). */
+static inline uint32_t sel_match_of(const match_model *mm)
+{
+    return mm->expect < 0 ? 0 : (uint32_t)(mm->lenq * 2 + mm->expect + 1) & 63;
+}
+
+static inline uint32_t sel_word_row(const cm *m)
+{
+    return ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256;
+}
+
+static inline uint32_t sel_char_kind(uint32_t c1)
+{
+    return c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2 : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+}
+
 /* The value of selector `sel` (mixer.select) at this bit; c1 the last
  * byte, known as cm_known counts it (predict_lean: its own count). */
 CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
@@ -44,13 +64,12 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
         return ((uint32_t)known * 4 + ml) * 8 + (uint32_t)m->bitpos;
     }
     case SEL_MATCH:
-        return (!m->use_match || m->mm.expect < 0) ? 0
-               : (uint32_t)(m->mm.lenq * 2 + m->mm.expect + 1) & 63;
+        return m->use_match ? sel_match_of(&m->mm) : 0;
     case SEL_WORD:
     case SEL_SENTENCE: {
         if (m->tlv_on) return 8 * 2 * 256 + 65 * 8 + sel_tlv(m);
         if (rec) return 8 * 2 * 256 + sel_record(m);
-        uint32_t w = ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256 + m->c0;
+        uint32_t w = sel_word_row(m) + m->c0;
         if (sel == SEL_WORD || !m->rp.text_words || m->wx.sent_words == 0) return w;
         /* `sentence`: the words since the sentence began (1, 2-3, 4+),
          * in sets after word's. */
@@ -71,8 +90,7 @@ CM_BODY uint32_t sel_value(const cm *m, int sel, int known, uint32_t c1)
              * (risc_sel, once a byte in code_contexts). */
             return 4 * 4 * 256 + (m->rp.exe ? 9 * 256 : 0) + m->risc_sel * 256 + m->c0;
         }
-        uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
-                      : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
+        uint32_t kind = sel_char_kind(c1);
         uint32_t ex = !m->use_match ? 0 : (uint32_t)(m->mm.expect + 1);
         return (kind * 4 + ex) * 256 + m->c0;
     }
@@ -151,11 +169,8 @@ CM_BODY void select_fixed(cm *m, const uint8_t *list, int n, int nest, int known
  * partial byte, the bit position or the match's expected bit. */
 static inline void select_plain_byte(cm *m)
 {
-    uint32_t c1 = (uint32_t)(m->c8 & 0xff);
-    uint32_t kind = c1 >= 'a' && c1 <= 'z' ? 1 : c1 == ' ' ? 2
-                  : c1 >= 'A' && c1 <= 'Z' ? 3 : 0;
-    m->plain_sel[0] = m->mx.base[2] + ((m->wpos < 7 ? m->wpos : 7) * 2 + (m->w0 != 0)) * 256;
-    m->plain_sel[1] = m->mx.base[3] + kind * 4 * 256;
+    m->plain_sel[0] = m->mx.base[2] + sel_word_row(m);
+    m->plain_sel[1] = m->mx.base[3] + sel_char_kind((uint32_t)(m->c8 & 0xff)) * 4 * 256;
 }
 
 CM_BODY void select_plain(cm *m)
@@ -165,7 +180,7 @@ CM_BODY void select_plain(cm *m)
     int e = m->mm.expect;
     /* c0's and match's sets were all written by cm_init (cm_plain_able). */
     mixer_select_ready(x, 0, x->base[0] + c0);
-    mixer_select_ready(x, 1, x->base[1] + (e < 0 ? 0 : (uint32_t)(m->mm.lenq * 2 + e + 1) & 63));
+    mixer_select_ready(x, 1, x->base[1] + sel_match_of(&m->mm));
     mixer_select_set(x, 2, m->plain_sel[0] + c0);
     mixer_select_set(x, 3, m->plain_sel[1] + (uint32_t)(e + 1) * 256 + c0);
 }

@@ -46,7 +46,7 @@ static int cm_plain_able(const cm *m)
     const recipe_params *p = &m->rp;
     return m->shape == 3 && m->use_match && !m->use_match2 && !p->run && !m->use_lstm &&
            !m->use_tx && !m->dm.n && m->sse.n <= 1 && m->sel_def &&
-           p->n_select == CM_SEL_DEF && !m->need_known;
+           p->n_select == CM_SEL_DEF;
 }
 
 /* At a byte's start (after cm_byte), on a recipe cm_plain_able allows:
